@@ -296,6 +296,21 @@ func (e ReplyAttachmentType) Valid() bool {
 	}
 }
 
+// Defines values for SmsModeRequestDuration1.
+const (
+	SmsModeRequestDuration1Always SmsModeRequestDuration1 = "always"
+)
+
+// Valid indicates whether the value is a known member of the SmsModeRequestDuration1 enum.
+func (e SmsModeRequestDuration1) Valid() bool {
+	switch e {
+	case SmsModeRequestDuration1Always:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SplitAttachmentType.
 const (
 	SplitAttachmentTypeSplit SplitAttachmentType = "split"
@@ -1346,7 +1361,7 @@ type ReadReceipt struct {
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment struct {
 	BaseReplyID string              `json:"base_reply_id"`
-	ReplyID     string              `json:"reply_id"`
+	ReplyID     *string             `json:"reply_id,omitempty"`
 	Type        ReplyAttachmentType `json:"type"`
 
 	// UserID The author of the message replied to.
@@ -1358,11 +1373,22 @@ type ReplyAttachmentType string
 
 // SmsModeRequest defines model for SmsModeRequest.
 type SmsModeRequest struct {
-	// Duration Hours, at most 48.
-	Duration int `json:"duration"`
+	// Duration Hours, at most 48; the string `always` (seen in the official apps) never expires.
+	Duration SmsModeRequest_Duration `json:"duration"`
 
 	// RegistrationID The push registration id of the device whose notifications are suppressed.
 	RegistrationID *string `json:"registration_id,omitempty"`
+}
+
+// SmsModeRequestDuration0 defines model for SmsModeRequest.Duration.0.
+type SmsModeRequestDuration0 = int
+
+// SmsModeRequestDuration1 defines model for SmsModeRequest.Duration.1.
+type SmsModeRequestDuration1 string
+
+// SmsModeRequest_Duration Hours, at most 48; the string `always` (seen in the official apps) never expires.
+type SmsModeRequest_Duration struct {
+	union json.RawMessage
 }
 
 // SplitAttachment A bill split (deprecated).
@@ -1567,6 +1593,18 @@ type DeleteBlockPostParams struct {
 	OtherUser BlockOtherUser `form:"otherUser" json:"otherUser"`
 }
 
+// PostBotMessageParams defines parameters for PostBotMessage.
+type PostBotMessageParams struct {
+	// BotID The bot's id, when no body is sent.
+	BotID *string `form:"bot_id,omitempty" json:"bot_id,omitempty"`
+
+	// Text The text to post, when no body is sent.
+	Text *string `form:"text,omitempty" json:"text,omitempty"`
+
+	// PictureURL An image-service URL to attach, when no body is sent.
+	PictureURL *string `form:"picture_url,omitempty" json:"picture_url,omitempty"`
+}
+
 // ListChatsParams defines parameters for ListChats.
 type ListChatsParams struct {
 	// Page The page to return, counting from 1.
@@ -1659,6 +1697,12 @@ type ListMessagesParams struct {
 
 // ListMessagesParamsAcceptFiles defines parameters for ListMessages.
 type ListMessagesParamsAcceptFiles int
+
+// UploadImageParams defines parameters for UploadImage.
+type UploadImageParams struct {
+	// URL The address of an image for the service to fetch, when no body is sent.
+	URL *string `form:"url,omitempty" json:"url,omitempty"`
+}
 
 // CreateBotJSONRequestBody defines body for CreateBot for application/json ContentType.
 type CreateBotJSONRequestBody = BotCreateRequest
@@ -2398,6 +2442,68 @@ func (t *MetaErrors) UnmarshalJSON(b []byte) error {
 	return err
 }
 
+// AsSmsModeRequestDuration0 returns the union data inside the SmsModeRequest_Duration as a SmsModeRequestDuration0
+func (t SmsModeRequest_Duration) AsSmsModeRequestDuration0() (SmsModeRequestDuration0, error) {
+	var body SmsModeRequestDuration0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSmsModeRequestDuration0 overwrites any union data inside the SmsModeRequest_Duration as the provided SmsModeRequestDuration0
+func (t *SmsModeRequest_Duration) FromSmsModeRequestDuration0(v SmsModeRequestDuration0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSmsModeRequestDuration0 performs a merge with any union data inside the SmsModeRequest_Duration, using the provided SmsModeRequestDuration0
+func (t *SmsModeRequest_Duration) MergeSmsModeRequestDuration0(v SmsModeRequestDuration0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSmsModeRequestDuration1 returns the union data inside the SmsModeRequest_Duration as a SmsModeRequestDuration1
+func (t SmsModeRequest_Duration) AsSmsModeRequestDuration1() (SmsModeRequestDuration1, error) {
+	var body SmsModeRequestDuration1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromSmsModeRequestDuration1 overwrites any union data inside the SmsModeRequest_Duration as the provided SmsModeRequestDuration1
+func (t *SmsModeRequest_Duration) FromSmsModeRequestDuration1(v SmsModeRequestDuration1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSmsModeRequestDuration1 performs a merge with any union data inside the SmsModeRequest_Duration, using the provided SmsModeRequestDuration1
+func (t *SmsModeRequest_Duration) MergeSmsModeRequestDuration1(v SmsModeRequestDuration1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SmsModeRequest_Duration) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *SmsModeRequest_Duration) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // AsStringOrInteger0 returns the union data inside the FlexID as a StringOrInteger0
 func (t FlexID) AsStringOrInteger0() (StringOrInteger0, error) {
 	var body StringOrInteger0
@@ -2623,24 +2729,26 @@ type ClientInterface interface {
 	// Posts a message into the bot's group. The `bot_id` is the credential;
 	// no user token is needed. Documented to answer 201, the service
 	// answers 202 in practice, with a body that is a single space rather
-	// than JSON.
+	// than JSON. The fields may also be sent as query parameters instead
+	// of a body, as GroupMe's bot tutorial shows.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
-	PostBotMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PostBotMessageWithBody(ctx context.Context, params *PostBotMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostBotMessage Post as a bot
 	//
 	// Posts a message into the bot's group. The `bot_id` is the credential;
 	// no user token is needed. Documented to answer 201, the service
 	// answers 202 in practice, with a body that is a single space rather
-	// than JSON.
+	// than JSON. The fields may also be sent as query parameters instead
+	// of a body, as GroupMe's bot tutorial shows.
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
-	PostBotMessage(ctx context.Context, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PostBotMessage(ctx context.Context, params *PostBotMessageParams, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListChats List direct-message conversations
 	//
@@ -2951,12 +3059,13 @@ type ClientInterface interface {
 	// `image/jpeg` is the safe content type, even for PNG bytes. The answer
 	// is not enveloped: the URLs come under `payload`. Thumbnails are
 	// served by appending `.preview` (200x200), `.large` (960 px) or
-	// `.avatar` (60x60) to the URL.
+	// `.avatar` (60x60) to the URL. Instead of a body, `url` may name an
+	// image on the web for the service to fetch.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /pictures (the `UploadImage` operationId).
-	UploadImageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UploadImageWithBody(ctx context.Context, params *UploadImageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetMe Show the current user
 	//
@@ -3202,13 +3311,14 @@ func (c *Client) DestroyBot(ctx context.Context, body DestroyBotJSONRequestBody,
 // Posts a message into the bot's group. The `bot_id` is the credential;
 // no user token is needed. Documented to answer 201, the service
 // answers 202 in practice, with a body that is a single space rather
-// than JSON.
+// than JSON. The fields may also be sent as query parameters instead
+// of a body, as GroupMe's bot tutorial shows.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /bots/post (the `PostBotMessage` operationId).
-func (c *Client) PostBotMessageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostBotMessageRequestWithBody(c.Server, contentType, body)
+func (c *Client) PostBotMessageWithBody(ctx context.Context, params *PostBotMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostBotMessageRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3224,13 +3334,14 @@ func (c *Client) PostBotMessageWithBody(ctx context.Context, contentType string,
 // Posts a message into the bot's group. The `bot_id` is the credential;
 // no user token is needed. Documented to answer 201, the service
 // answers 202 in practice, with a body that is a single space rather
-// than JSON.
+// than JSON. The fields may also be sent as query parameters instead
+// of a body, as GroupMe's bot tutorial shows.
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /bots/post (the `PostBotMessage` operationId).
-func (c *Client) PostBotMessage(ctx context.Context, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostBotMessageRequest(c.Server, body)
+func (c *Client) PostBotMessage(ctx context.Context, params *PostBotMessageParams, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostBotMessageRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3870,13 +3981,14 @@ func (c *Client) UnlikeMessage(ctx context.Context, conversationID ConversationI
 // `image/jpeg` is the safe content type, even for PNG bytes. The answer
 // is not enveloped: the URLs come under `payload`. Thumbnails are
 // served by appending `.preview` (200x200), `.large` (960 px) or
-// `.avatar` (60x60) to the URL.
+// `.avatar` (60x60) to the URL. Instead of a body, `url` may name an
+// image on the web for the service to fetch.
 //
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /pictures (the `UploadImage` operationId).
-func (c *Client) UploadImageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUploadImageRequestWithBody(c.Server, contentType, body)
+func (c *Client) UploadImageWithBody(ctx context.Context, params *UploadImageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadImageRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4391,18 +4503,18 @@ func NewDestroyBotRequestWithBody(server string, contentType string, body io.Rea
 }
 
 // NewPostBotMessageRequest calls the generic PostBotMessage builder with application/json body
-func NewPostBotMessageRequest(server string, body PostBotMessageJSONRequestBody) (*http.Request, error) {
+func NewPostBotMessageRequest(server string, params *PostBotMessageParams, body PostBotMessageJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewPostBotMessageRequestWithBody(server, "application/json", bodyReader)
+	return NewPostBotMessageRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewPostBotMessageRequestWithBody constructs an http.Request for the PostBotMessage method, with any body, and a specified content type
-func NewPostBotMessageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewPostBotMessageRequestWithBody(server string, params *PostBotMessageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -4418,6 +4530,57 @@ func NewPostBotMessageRequestWithBody(server string, contentType string, body io
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.BotID != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bot_id", *params.BotID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Text != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "text", *params.Text, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PictureURL != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "picture_url", *params.PictureURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -5607,7 +5770,7 @@ func NewUnlikeMessageRequest(server string, conversationID ConversationID, messa
 }
 
 // NewUploadImageRequestWithBody constructs an http.Request for the UploadImage method, with any body, and a specified content type
-func NewUploadImageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewUploadImageRequestWithBody(server string, params *UploadImageParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -5623,6 +5786,33 @@ func NewUploadImageRequestWithBody(server string, contentType string, body io.Re
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.URL != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "url", *params.URL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -5914,24 +6104,26 @@ type ClientWithResponsesInterface interface {
 	// Posts a message into the bot's group. The `bot_id` is the credential;
 	// no user token is needed. Documented to answer 201, the service
 	// answers 202 in practice, with a body that is a single space rather
-	// than JSON.
+	// than JSON. The fields may also be sent as query parameters instead
+	// of a body, as GroupMe's bot tutorial shows.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
-	PostBotMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error)
+	PostBotMessageWithBodyWithResponse(ctx context.Context, params *PostBotMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error)
 
 	// PostBotMessageWithResponse Post as a bot
 	//
 	// Posts a message into the bot's group. The `bot_id` is the credential;
 	// no user token is needed. Documented to answer 201, the service
 	// answers 202 in practice, with a body that is a single space rather
-	// than JSON.
+	// than JSON. The fields may also be sent as query parameters instead
+	// of a body, as GroupMe's bot tutorial shows.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
-	PostBotMessageWithResponse(ctx context.Context, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error)
+	PostBotMessageWithResponse(ctx context.Context, params *PostBotMessageParams, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error)
 
 	// ListChatsWithResponse List direct-message conversations
 	//
@@ -6270,12 +6462,13 @@ type ClientWithResponsesInterface interface {
 	// `image/jpeg` is the safe content type, even for PNG bytes. The answer
 	// is not enveloped: the URLs come under `payload`. Thumbnails are
 	// served by appending `.preview` (200x200), `.large` (960 px) or
-	// `.avatar` (60x60) to the URL.
+	// `.avatar` (60x60) to the URL. Instead of a body, `url` may name an
+	// image on the web for the service to fetch.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /pictures (the `UploadImage` operationId).
-	UploadImageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadImageResponse, error)
+	UploadImageWithBodyWithResponse(ctx context.Context, params *UploadImageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadImageResponse, error)
 
 	// GetMeWithResponse Show the current user
 	//
@@ -11108,13 +11301,14 @@ func (c *ClientWithResponses) DestroyBotWithResponse(ctx context.Context, body D
 // Posts a message into the bot's group. The `bot_id` is the credential;
 // no user token is needed. Documented to answer 201, the service
 // answers 202 in practice, with a body that is a single space rather
-// than JSON.
+// than JSON. The fields may also be sent as query parameters instead
+// of a body, as GroupMe's bot tutorial shows.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /bots/post (the `PostBotMessage` operationId).
-func (c *ClientWithResponses) PostBotMessageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error) {
-	rsp, err := c.PostBotMessageWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) PostBotMessageWithBodyWithResponse(ctx context.Context, params *PostBotMessageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error) {
+	rsp, err := c.PostBotMessageWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -11126,13 +11320,14 @@ func (c *ClientWithResponses) PostBotMessageWithBodyWithResponse(ctx context.Con
 // Posts a message into the bot's group. The `bot_id` is the credential;
 // no user token is needed. Documented to answer 201, the service
 // answers 202 in practice, with a body that is a single space rather
-// than JSON.
+// than JSON. The fields may also be sent as query parameters instead
+// of a body, as GroupMe's bot tutorial shows.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /bots/post (the `PostBotMessage` operationId).
-func (c *ClientWithResponses) PostBotMessageWithResponse(ctx context.Context, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error) {
-	rsp, err := c.PostBotMessage(ctx, body, reqEditors...)
+func (c *ClientWithResponses) PostBotMessageWithResponse(ctx context.Context, params *PostBotMessageParams, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error) {
+	rsp, err := c.PostBotMessage(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -11668,13 +11863,14 @@ func (c *ClientWithResponses) UnlikeMessageWithResponse(ctx context.Context, con
 // `image/jpeg` is the safe content type, even for PNG bytes. The answer
 // is not enveloped: the URLs come under `payload`. Thumbnails are
 // served by appending `.preview` (200x200), `.large` (960 px) or
-// `.avatar` (60x60) to the URL.
+// `.avatar` (60x60) to the URL. Instead of a body, `url` may name an
+// image on the web for the service to fetch.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /pictures (the `UploadImage` operationId).
-func (c *ClientWithResponses) UploadImageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadImageResponse, error) {
-	rsp, err := c.UploadImageWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) UploadImageWithBodyWithResponse(ctx context.Context, params *UploadImageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadImageResponse, error) {
+	rsp, err := c.UploadImageWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

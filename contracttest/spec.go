@@ -1,13 +1,3 @@
-// Package contracttest checks openapi.yaml against what GroupMe actually
-// sends and accepts.
-//
-// It holds recorded exchanges (testdata/recordings/<operationId>.json,
-// written from the facts of the API reference: real field names, nulls,
-// system messages, payload-less successes, proxy error pages), the tests that
-// validate every one of them against the spec, and the validation code those
-// tests share with the spec-validating fake server: [LoadSpec]
-// parses and validates the embedded document once, and a [Validator] routes
-// requests to operations and checks requests and responses with kin-openapi.
 package contracttest
 
 import (

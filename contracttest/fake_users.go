@@ -1,0 +1,243 @@
+package contracttest
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/groupme-go/groupme/gen"
+)
+
+// Bots, users, SMS mode and blocks.
+
+func (f *Fake) botView(b *bot) gen.Bot {
+	out := gen.Bot{BotID: b.id, GroupID: b.groupID, Name: b.name, AvatarURL: b.avatarURL,
+		CallbackURL: b.callbackURL, DmNotification: b.dmNotification}
+	if g := f.st.groups[b.groupID]; g != nil {
+		out.GroupName = strPtr(g.name)
+	}
+	return out
+}
+
+func (f *Fake) listBots(c *call) {
+	out := []gen.Bot{}
+	for _, id := range f.st.botOrder {
+		if b := f.st.bots[id]; b.owner == c.userID {
+			out = append(out, f.botView(b))
+		}
+	}
+	c.ok(http.StatusOK, out)
+}
+
+func (f *Fake) createBot(c *call) {
+	var req gen.BotCreateRequest
+	if !c.decode(&req) {
+		return
+	}
+	nb := req.Bot
+	g := f.st.groups[nb.GroupID]
+	if g == nil || g.member(c.userID) == nil {
+		c.fail(http.StatusNotFound, notFound)
+		return
+	}
+	dm := nb.DmNotification != nil && *nb.DmNotification
+	b := f.addBotLocked(c.userID, g.id, nb.Name, optStrPtr(nb.AvatarURL), optStrPtr(nb.CallbackURL), dm)
+	c.ok(http.StatusCreated, gen.BotCreated{Bot: f.botView(b)})
+}
+
+func optStrPtr(p *string) *string {
+	if p == nil {
+		return nil
+	}
+	return optStr(*p)
+}
+
+func (f *Fake) postBotMessage(c *call) {
+	var req gen.BotPostRequest
+	if len(bytes.TrimSpace(c.body)) > 0 {
+		if !c.decode(&req) {
+			return
+		}
+	} else {
+		// The tutorial's form: everything in the query string.
+		req.BotID, req.Text = c.query.Get("bot_id"), c.query.Get("text")
+		req.PictureURL = optStr(c.query.Get("picture_url"))
+	}
+	if req.BotID == "" {
+		c.fail(http.StatusBadRequest, "bot_id is required")
+		return
+	}
+	if req.Text == "" && req.PictureURL == nil && (req.Attachments == nil || len(*req.Attachments) == 0) {
+		c.fail(http.StatusBadRequest, "text is required")
+		return
+	}
+	b := f.st.bots[req.BotID]
+	g := (*group)(nil)
+	if b != nil {
+		g = f.st.groups[b.groupID]
+	}
+	if g == nil {
+		c.fail(http.StatusNotFound, "The requested path does not exist")
+		return
+	}
+	atts := []gen.Attachment{}
+	if req.Attachments != nil {
+		atts = append(atts, *req.Attachments...)
+	}
+	if req.PictureURL != nil && *req.PictureURL != "" {
+		var a gen.Attachment
+		_ = a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: *req.PictureURL})
+		atts = append(atts, a)
+	}
+	f.botMessageLocked(b, g, req.Text, atts, c.now)
+	// What GroupMe sends: 202 and a body of one space, not JSON.
+	c.res.set(http.StatusAccepted, "text/plain; charset=utf-8", []byte(" "))
+}
+
+// botMessageLocked stores a post by a bot: sender_type "bot", sent by the
+// bot's id under the bot's name.
+func (f *Fake) botMessageLocked(b *bot, g *group, text string, atts []gen.Attachment, at time.Time) *message {
+	msg := &message{groupID: g.id, created: at.Unix(), attachments: atts, userID: b.id, senderID: b.id,
+		senderType: "bot", name: b.name, avatarURL: b.avatarURL, botID: b.id}
+	if text != "" {
+		msg.text = strPtr(text)
+	}
+	f.finishMessageLocked(&g.conv, msg, "")
+	if at.Unix() > g.updated {
+		g.updated = at.Unix()
+	}
+	return msg
+}
+
+func (f *Fake) destroyBot(c *call) {
+	var req gen.BotDestroyRequest
+	if !c.decode(&req) {
+		return
+	}
+	b := f.st.bots[req.BotID]
+	if b == nil || b.owner != c.userID {
+		c.fail(http.StatusNotFound, notFound)
+		return
+	}
+	delete(f.st.bots, b.id)
+	f.st.botOrder = slices.DeleteFunc(f.st.botOrder, func(id string) bool { return id == b.id })
+	c.ok(http.StatusOK, nil)
+}
+
+func (f *Fake) userView(u *user, now time.Time) gen.User {
+	sms := u.smsForever || now.Before(u.smsUntil)
+	enabled := false
+	return gen.User{
+		ID: u.id, UserID: strPtr(u.id), Name: u.name, PhoneNumber: strPtr(u.phone), ImageURL: u.avatar,
+		Email: optStr(u.email), Sms: &sms, CreatedAt: u.created, UpdatedAt: u.updated,
+		ZipCode: optStr(u.zip), Locale: strPtr("en_us"),
+		Mfa: &struct {
+			Channels *[]struct {
+				CreatedAt *int64  `json:"created_at,omitempty"`
+				Type      *string `json:"type,omitempty"`
+			} `json:"channels,omitempty"`
+			Enabled *bool `json:"enabled,omitempty"`
+		}{Enabled: &enabled},
+	}
+}
+
+func (f *Fake) getMe(c *call) {
+	c.ok(http.StatusOK, f.userView(c.user, c.now))
+}
+
+func (f *Fake) updateMe(c *call) {
+	var req gen.UserUpdateRequest
+	if !c.decode(&req) {
+		return
+	}
+	u := c.user
+	if req.Name != nil {
+		u.name = *req.Name
+	}
+	if req.Email != nil {
+		u.email = *req.Email
+	}
+	if req.AvatarURL != nil {
+		u.avatar = optStr(*req.AvatarURL)
+	}
+	if req.ZipCode != nil {
+		u.zip = *req.ZipCode
+	}
+	u.updated = c.now.Unix()
+	c.ok(http.StatusOK, f.userView(u, c.now))
+}
+
+func (f *Fake) enableSmsMode(c *call) {
+	var req gen.SmsModeRequest
+	if !c.decode(&req) {
+		return
+	}
+	if hours, err := req.Duration.AsSmsModeRequestDuration0(); err == nil {
+		c.user.smsUntil, c.user.smsForever = c.now.Add(time.Duration(hours)*time.Hour), false
+	} else {
+		c.user.smsForever = true // "always"
+	}
+	c.ok(http.StatusCreated, nil)
+}
+
+func (f *Fake) disableSmsMode(c *call) {
+	c.user.smsUntil, c.user.smsForever = time.Time{}, false
+	c.ok(http.StatusOK, nil)
+}
+
+// blockParams checks that `user` is the caller and otherUser (if wanted)
+// exists.
+func (f *Fake) blockParams(c *call, needOther bool) (other string, ok bool) {
+	if c.query.Get("user") != c.userID {
+		c.fail(http.StatusForbidden, "user must be your own user id")
+		return "", false
+	}
+	if !needOther {
+		return "", true
+	}
+	other = c.query.Get("otherUser")
+	if f.st.users[other] == nil {
+		c.fail(http.StatusNotFound, notFound)
+		return "", false
+	}
+	return other, true
+}
+
+func (f *Fake) listBlocks(c *call) {
+	if _, ok := f.blockParams(c, false); !ok {
+		return
+	}
+	c.ok(http.StatusOK, gen.BlockList{Blocks: append([]gen.Block{}, f.st.blocks[c.userID]...)})
+}
+
+func (f *Fake) getBlockBetween(c *call) {
+	other, ok := f.blockParams(c, true)
+	if !ok {
+		return
+	}
+	c.ok(http.StatusOK, gen.BlockBetween{Between: f.blocked(c.userID, other) || f.blocked(other, c.userID)})
+}
+
+func (f *Fake) createBlock(c *call) {
+	other, ok := f.blockParams(c, true)
+	if !ok {
+		return
+	}
+	if other == c.userID {
+		c.fail(http.StatusBadRequest, "you cannot block yourself")
+		return
+	}
+	c.ok(http.StatusCreated, gen.BlockCreated{Block: f.blockLocked(c.userID, other, c.now)})
+}
+
+func (f *Fake) deleteBlock(c *call) {
+	other, ok := f.blockParams(c, true)
+	if !ok {
+		return
+	}
+	f.st.blocks[c.userID] = slices.DeleteFunc(f.st.blocks[c.userID], func(b gen.Block) bool { return b.BlockedUserID == other })
+	c.ok(http.StatusOK, nil)
+}
+
+func (f *Fake) deleteBlockPost(c *call) { f.deleteBlock(c) }

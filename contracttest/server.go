@@ -1,0 +1,58 @@
+package contracttest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// Server is a [Fake] on a loopback HTTP server, for tests.
+type Server struct {
+	// URL is the API base URL, "http://127.0.0.1:<port>/v3": use it where
+	// the real API is https://api.groupme.com/v3.
+	URL string
+	// ImageURL is the image service's base URL, "http://127.0.0.1:<port>":
+	// uploads go to ImageURL + "/pictures", where the real service is
+	// https://image.groupme.com. Uploaded images are served from the same
+	// server.
+	ImageURL string
+	// Fake is the fake behind the server, for seeding, faults and
+	// inspection.
+	Fake *Fake
+	// Dataset is the seeded data (nil with [WithoutDataset]).
+	Dataset *Dataset
+	// Token is the token of Dataset.Users[0] ("" without a dataset).
+	Token string
+
+	srv *httptest.Server
+}
+
+// NewServer starts a fake GroupMe on a loopback address and closes it when
+// the test ends. Unless [WithDataset] or [WithoutDataset] is given it seeds
+// [DefaultSeedConfig]. Any response of the fake that violates openapi.yaml
+// fails the test through tb.Errorf.
+func NewServer(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
+	all := []Option{WithViolationHandler(func(err error) {
+		tb.Errorf("contracttest: the fake sent a response that violates openapi.yaml: %v", err)
+	})}
+	var probe config
+	for _, o := range opts {
+		o(&probe)
+	}
+	if probe.dataset == nil && !probe.noDataset {
+		all = append(all, WithDataset(DefaultSeedConfig()))
+	}
+	all = append(all, opts...)
+	f := NewFake(all...)
+	srv := httptest.NewServer(f)
+	tb.Cleanup(srv.Close)
+	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, Fake: f, Dataset: f.Dataset(), srv: srv}
+	if s.Dataset != nil && len(s.Dataset.Users) > 0 {
+		s.Token = s.Dataset.Users[0].Token
+	}
+	return s
+}
+
+// Client returns an HTTP client for the server (plain net/http).
+func (s *Server) Client() *http.Client { return s.srv.Client() }

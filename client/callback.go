@@ -1,0 +1,98 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/groupme-go/groupme/gen"
+)
+
+// Callback is what GroupMe POSTs to a bot's callback URL: one message of
+// the bot's group, with no envelope.
+type Callback = gen.BotCallback
+
+// CallbackOption tunes CallbackHandler.
+type CallbackOption func(*callbackConfig)
+
+type callbackConfig struct {
+	maxBytes   int64
+	skipBots   bool
+	skipSystem bool
+}
+
+// DefaultCallbackMaxBytes is the largest callback body CallbackHandler
+// reads unless CallbackMaxBytes says otherwise.
+const DefaultCallbackMaxBytes = 1 << 20
+
+// SkipBotMessages makes CallbackHandler acknowledge messages sent by bots
+// (sender_type "bot", including the bot's own posts) without calling the
+// function, so a bot cannot answer itself in a loop.
+func SkipBotMessages() CallbackOption { return func(c *callbackConfig) { c.skipBots = true } }
+
+// SkipSystemMessages makes CallbackHandler acknowledge system notices
+// (system true, or sender_type "system" or "service") without calling the
+// function.
+func SkipSystemMessages() CallbackOption { return func(c *callbackConfig) { c.skipSystem = true } }
+
+// CallbackMaxBytes sets the largest body CallbackHandler reads; a larger one
+// is answered 413.
+func CallbackMaxBytes(n int64) CallbackOption { return func(c *callbackConfig) { c.maxBytes = n } }
+
+// CallbackHandler returns an http.Handler for a bot's callback URL. It
+// decodes each POSTed message and calls fn with the request's context.
+//
+// Answers: 200 when fn returns nil (or the message is skipped); 405 for any
+// method but POST; 415 for a Content-Type that is not JSON (application/json
+// or any +json type, with or without parameters; a missing Content-Type is
+// accepted); 413 for a body over the size limit; 400 for a body that is not
+// a JSON object; 500 when fn returns an error, whose text is not sent.
+// Unknown fields are ignored. GroupMe signs nothing: the URL is the secret.
+func CallbackHandler(fn func(context.Context, Callback) error, opts ...CallbackOption) http.Handler {
+	cfg := callbackConfig{maxBytes: DefaultCallbackMaxBytes}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			http.Error(w, "only POST", http.StatusMethodNotAllowed)
+			return
+		}
+		if ct := r.Header.Get("Content-Type"); ct != "" && !isJSONMediaType(ct) {
+			http.Error(w, "body must be JSON", http.StatusUnsupportedMediaType)
+			return
+		}
+		var cb Callback
+		body := http.MaxBytesReader(w, r.Body, cfg.maxBytes)
+		if err := json.NewDecoder(body).Decode(&cb); err != nil {
+			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+				return
+			}
+			http.Error(w, "body is not a JSON message", http.StatusBadRequest)
+			return
+		}
+		if cfg.skipBots && cb.SenderType == "bot" ||
+			cfg.skipSystem && (cb.System || cb.SenderType == "system" || cb.SenderType == "service") {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		if err := fn(r.Context(), cb); err != nil {
+			http.Error(w, "callback failed", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}
+
+func isJSONMediaType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}

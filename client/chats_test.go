@@ -1,0 +1,40 @@
+package client
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	"github.com/groupme-go/groupme/gen"
+)
+
+func dmJSON(id, guid string) string {
+	return `{"id":"` + id + `","source_guid":"` + guid + `","recipient_id":"555","user_id":"98765432","created_at":1700000000,
+"name":"Mara","avatar_url":null,"text":"dm ` + id + `","favorited_by":[],"attachments":[],"conversation_id":"555+98765432"}`
+}
+
+const chatJSON = `{"created_at":1700000000,"updated_at":1700000100,"messages_count":7,
+"other_user":{"id":555,"name":"Ben","avatar_url":null},"last_message":` + `{"id":"9","source_guid":"g","recipient_id":"555","user_id":"98765432","created_at":1,"name":"Mara","avatar_url":null,"text":"yo","favorited_by":[],"attachments":[]}}`
+
+func TestChats(t *testing.T) {
+	t.Parallel()
+	runOpCases(t, []opCase{
+		{
+			name: "ListChats",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.ListChats(ctx, &gen.ListChatsParams{Page: Ptr(1), PerPage: Ptr(20)})
+			},
+			method: "GET", path: "/v3/chats", query: url.Values{"page": {"1"}, "per_page": {"20"}},
+			status: 200, resp: envelopeOf("200", "["+chatJSON+"]"),
+			check: func(t *testing.T, got any) {
+				cs := got.([]gen.Chat)
+				if len(cs) != 1 || cs[0].MessagesCount != 7 || cs[0].LastMessage.ID != "9" {
+					t.Fatalf("chats = %+v", cs)
+				}
+				if id, err := cs[0].OtherUser.ID.AsStringOrInteger1(); err != nil || id != 555 {
+					t.Errorf("other user id = %v, %v", id, err)
+				}
+			},
+		},
+	})
+}

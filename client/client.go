@@ -1,0 +1,378 @@
+package client
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+const (
+	// DefaultBaseURL is where GroupMe's v3 API lives.
+	DefaultBaseURL = "https://api.groupme.com/v3"
+	// DefaultImageBaseURL is GroupMe's image service, which UploadImage posts to.
+	DefaultImageBaseURL = "https://image.groupme.com"
+	// DefaultUserAgent is sent when WithUserAgent is not used.
+	DefaultUserAgent = "groupme-go"
+
+	defaultRetries       = 3
+	defaultMaxRetryAfter = time.Minute
+
+	tokenHeader = "X-Access-Token"
+	tokenQuery  = "token"
+
+	// errorBodyLimit bounds how much of an error body is read.
+	errorBodyLimit = 64 << 10
+	// drainLimit bounds how much of a finished body is read so the
+	// connection can be reused.
+	drainLimit = 4 << 10
+)
+
+// Client calls GroupMe's v3 API. Create one with New; a Client is safe for
+// concurrent use by multiple goroutines.
+type Client struct {
+	token      string
+	queryToken bool
+	base       string // with a trailing slash
+	imageBase  string // with a trailing slash
+	userAgent  string
+	hc         *http.Client
+	logger     *slog.Logger // nil when logging is off
+
+	callerHC      *http.Client
+	retries       int
+	maxRetryAfter time.Duration
+}
+
+// Option configures a Client in New.
+type Option func(*Client) error
+
+// WithHTTPClient makes the Client send its requests through hc. The Client
+// keeps hc's Jar, Timeout and CheckRedirect and wraps hc's Transport (or
+// http.DefaultTransport when it is nil) in a RetryTransport; hc itself is not
+// modified.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("groupme: WithHTTPClient: nil *http.Client")
+		}
+		c.callerHC = hc
+		return nil
+	}
+}
+
+// WithBaseURL replaces DefaultBaseURL, for example with a test server's URL
+// plus "/v3". Paths are resolved relative to it, so its path is kept.
+func WithBaseURL(base string) Option {
+	return func(c *Client) error {
+		u, err := normalizeBase(base)
+		if err != nil {
+			return fmt.Errorf("groupme: WithBaseURL: %w", err)
+		}
+		c.base = u
+		return nil
+	}
+}
+
+// WithImageBaseURL replaces DefaultImageBaseURL, the host UploadImage posts to.
+func WithImageBaseURL(base string) Option {
+	return func(c *Client) error {
+		u, err := normalizeBase(base)
+		if err != nil {
+			return fmt.Errorf("groupme: WithImageBaseURL: %w", err)
+		}
+		c.imageBase = u
+		return nil
+	}
+}
+
+// WithUserAgent sets the User-Agent header of every request.
+func WithUserAgent(ua string) Option {
+	return func(c *Client) error {
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithLogger makes the Client log through l: one Debug record per request
+// attempt and one Warn record per retry. A nil l turns logging off, which is
+// the default. The token is never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithRetries sets how many times a failed request is retried (3 by
+// default). Zero turns retries off. See RetryTransport for what is retried.
+func WithRetries(n int) Option {
+	return func(c *Client) error {
+		if n < 0 {
+			return fmt.Errorf("groupme: WithRetries(%d): negative", n)
+		}
+		c.retries = n
+		return nil
+	}
+}
+
+// WithMaxRetryAfter caps how long the Client waits when the server answers
+// with a Retry-After header (one minute by default). When the server asks
+// for longer, the Client does not wait: it returns the rate-limit *APIError
+// with RetryAfter set.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return fmt.Errorf("groupme: WithMaxRetryAfter(%v): not positive", d)
+		}
+		c.maxRetryAfter = d
+		return nil
+	}
+}
+
+// WithQueryToken sends the token as the "token" query parameter instead of
+// the X-Access-Token header. The header is the default because URLs end up
+// in logs; the Client redacts query strings from its own errors and logs
+// either way.
+func WithQueryToken() Option {
+	return func(c *Client) error {
+		c.queryToken = true
+		return nil
+	}
+}
+
+// New returns a Client that authenticates with token, a GroupMe access
+// token. An empty token is an error; to post as a bot without a token use
+// NewBotPoster.
+func New(token string, opts ...Option) (*Client, error) {
+	if token == "" {
+		return nil, errors.New("groupme: New: empty token")
+	}
+	return newClient(token, opts)
+}
+
+func newClient(token string, opts []Option) (*Client, error) {
+	c := &Client{
+		token:         token,
+		base:          DefaultBaseURL + "/",
+		imageBase:     DefaultImageBaseURL + "/",
+		userAgent:     DefaultUserAgent,
+		retries:       defaultRetries,
+		maxRetryAfter: defaultMaxRetryAfter,
+	}
+	for _, o := range opts {
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.logger != nil && !c.logger.Enabled(context.Background(), slog.LevelWarn) &&
+		!c.logger.Enabled(context.Background(), slog.LevelDebug) {
+		c.logger = nil // a discarding logger costs nothing per request
+	}
+	var base http.RoundTripper
+	hc := &http.Client{}
+	if c.callerHC != nil {
+		base = c.callerHC.Transport
+		hc.Jar = c.callerHC.Jar
+		hc.Timeout = c.callerHC.Timeout
+		hc.CheckRedirect = c.callerHC.CheckRedirect
+	}
+	hc.Transport = &RetryTransport{
+		Base:          base,
+		MaxRetries:    c.retries,
+		MaxRetryAfter: c.maxRetryAfter,
+		Logger:        c.logger,
+		secret:        c.token,
+	}
+	hc.CheckRedirect = stripTokenOnRedirect(hc.CheckRedirect)
+	c.hc = hc
+	return c, nil
+}
+
+func normalizeBase(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", errors.New("invalid URL") // url errors quote the input
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return "", errors.New("URL needs a scheme and a host")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", errors.New("URL must not have a query or fragment")
+	}
+	s = u.String()
+	if !strings.HasSuffix(s, "/") {
+		s += "/"
+	}
+	return s, nil
+}
+
+// stripTokenOnRedirect keeps the token from following a redirect to another
+// host, then defers to next (or to net/http's default policy).
+func stripTokenOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && req.URL.Host != via[0].URL.Host {
+			req.Header.Del(tokenHeader)
+			if req.URL.RawQuery != "" {
+				q := req.URL.Query()
+				if q.Has(tokenQuery) {
+					q.Del(tokenQuery)
+					req.URL.RawQuery = q.Encode()
+				}
+			}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// Ptr returns a pointer to v, for the optional fields of the gen types.
+func Ptr[T any](v T) *T { return &v }
+
+// newGUID returns a random (version 4) UUID for a message's source_guid.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:])
+	return string(s[:])
+}
+
+// call describes how one operation is sent and how its answer is read.
+type call struct {
+	op            string
+	noAuth        bool        // POST /bots/post carries no user token
+	notModifiedOK bool        // 304 is an empty result
+	retry         *retryState // non-nil marks a POST as safe to retry
+}
+
+// send authorizes and sends req, built by a gen.NewXxxRequest function
+// (buildErr is that function's error). It returns the response when the
+// status is 2xx (or 304 when c.notModifiedOK); any other status is turned
+// into an *APIError and the body is closed.
+func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr error) (*http.Response, error) {
+	if buildErr != nil {
+		return nil, fmt.Errorf("groupme: %s: building the request: %w", cl.op, redactErr(buildErr))
+	}
+	if cl.retry != nil {
+		ctx = context.WithValue(ctx, retryKey{}, cl.retry)
+	}
+	req = req.WithContext(ctx)
+	if !cl.noAuth {
+		if c.queryToken {
+			if req.URL.RawQuery == "" {
+				req.URL.RawQuery = tokenQuery + "=" + url.QueryEscape(c.token)
+			} else {
+				req.URL.RawQuery += "&" + tokenQuery + "=" + url.QueryEscape(c.token)
+			}
+		} else {
+			req.Header[tokenHeader] = []string{c.token}
+		}
+	}
+	if c.userAgent != "" {
+		req.Header["User-Agent"] = []string{c.userAgent}
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, &TransportError{Operation: cl.op, Method: req.Method, Path: req.URL.EscapedPath(), Err: c.redactTransport(err)}
+	}
+	if resp.StatusCode/100 == 2 || (resp.StatusCode == http.StatusNotModified && cl.notModifiedOK) {
+		return resp, nil
+	}
+	apiErr := newAPIError(cl.op, req, resp)
+	closeBody(resp.Body)
+	return nil, apiErr
+}
+
+// closeBody reads a little of what is left of body, so the connection can be
+// reused, and closes it.
+func closeBody(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
+	_ = body.Close()
+}
+
+// envelope is the v3 answer: the payload under "response", the status under
+// "meta". meta.errors is skipped on success.
+type envelope[T any] struct {
+	Response *T `json:"response"`
+	Meta     struct {
+		Code int `json:"code"`
+	} `json:"meta"`
+}
+
+var errNoPayload = errors.New("the response has no payload")
+
+// doJSON sends req and decodes the envelope of a 2xx answer, streaming,
+// into a T. A 304 (when allowed) gives a zero T. A missing or null payload
+// and malformed JSON are a *DecodeError.
+func doJSON[T any](ctx context.Context, c *Client, cl call, req *http.Request, buildErr error) (*T, error) {
+	resp, err := c.send(ctx, cl, req, buildErr)
+	if err != nil {
+		return nil, err
+	}
+	defer closeBody(resp.Body)
+	if resp.StatusCode == http.StatusNotModified {
+		return new(T), nil
+	}
+	var env envelope[T]
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		return nil, newDecodeError(cl.op, req, resp, err)
+	}
+	if env.Response == nil {
+		return nil, newDecodeError(cl.op, req, resp, errNoPayload)
+	}
+	return env.Response, nil
+}
+
+// doOptional is doJSON for answers whose payload may be missing: an empty
+// body, a meta-only envelope or a null response give a nil *T and no error.
+// A body that starts as JSON but is malformed is still a *DecodeError.
+func doOptional[T any](ctx context.Context, c *Client, cl call, req *http.Request, buildErr error) (*T, error) {
+	resp, err := c.send(ctx, cl, req, buildErr)
+	if err != nil {
+		return nil, err
+	}
+	defer closeBody(resp.Body)
+	var env envelope[T]
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, newDecodeError(cl.op, req, resp, err)
+	}
+	return env.Response, nil
+}
+
+// doNoPayload sends req and ignores the body of a 2xx answer, whatever it
+// is: empty, an envelope with or without a response, or not JSON at all.
+func doNoPayload(ctx context.Context, c *Client, cl call, req *http.Request, buildErr error) error {
+	resp, err := c.send(ctx, cl, req, buildErr)
+	if err != nil {
+		return err
+	}
+	closeBody(resp.Body)
+	return nil
+}

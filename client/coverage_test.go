@@ -1,0 +1,55 @@
+package client
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	groupme "github.com/groupme-go/groupme"
+)
+
+// notCovered lists spec operations the Client deliberately has no method
+// for, each with its reason. It is expected to stay empty.
+var notCovered = map[string]string{}
+
+// TestEveryOperationHasAMethod parses the embedded openapi.yaml and checks
+// that each operationId under paths has a *Client method of the same name
+// in Go form (listGroups -> ListGroups). Callback operations
+// (receiveBotCallback) are served by CallbackHandler, not called.
+func TestEveryOperationHasAMethod(t *testing.T) {
+	t.Parallel()
+	doc, err := openapi3.NewLoader().LoadFromData(groupme.OpenAPI)
+	if err != nil {
+		t.Fatalf("loading the spec: %v", err)
+	}
+	typ := reflect.TypeFor[*Client]()
+	var ops []string
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ops = append(ops, op.OperationID)
+		}
+	}
+	slices.Sort(ops)
+	if len(ops) < 37 {
+		t.Errorf("the spec has %d operations, expected at least 37", len(ops))
+	}
+	for _, id := range ops {
+		name := strings.ToUpper(id[:1]) + id[1:]
+		_, has := typ.MethodByName(name)
+		reason, allowed := notCovered[id]
+		switch {
+		case !has && !allowed:
+			t.Errorf("operation %s has no (*Client).%s method", id, name)
+		case has && allowed:
+			t.Errorf("operation %s is allow-listed (%s) but (*Client).%s exists: drop it from notCovered", id, reason, name)
+		}
+	}
+	for id := range notCovered {
+		if !slices.Contains(ops, id) {
+			t.Errorf("notCovered names %s, which the spec does not have", id)
+		}
+	}
+}

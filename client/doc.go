@@ -1,0 +1,96 @@
+// Package client is the idiomatic Go layer over GroupMe's v3 API.
+//
+// It builds its requests with the code generated from the project's
+// OpenAPI description (package [github.com/groupme-go/groupme/gen]) and
+// returns that package's types, unwrapped from GroupMe's
+// {"response": ..., "meta": ...} envelope while the body is decoded, once,
+// as it streams in. Each operation of the spec is a [Client] method named
+// after its operationId, with the context first:
+//
+//	c, err := client.New(os.Getenv("GROUPME_TOKEN"))
+//	...
+//	group, err := c.GetGroup(ctx, "1234567", nil)
+//	msg, err := c.CreateMessage(ctx, "1234567", gen.NewMessage{Text: client.Ptr("hello")})
+//
+// A Client is safe for concurrent use.
+//
+// # Authentication
+//
+// Every call except posting as a bot needs a user's access token (shown on
+// dev.groupme.com, or obtained through GroupMe's OAuth implicit flow). By
+// default the token travels in the X-Access-Token header, which keeps it out
+// of URLs and access logs; [WithQueryToken] sends it as the token query
+// parameter instead. On a redirect to another host the token is dropped.
+//
+// Posting as a bot needs only the bot's id: [Client.PostBotMessage] sends no
+// token, and [NewBotPoster] gives a poster for programs that have no token
+// at all. [CallbackHandler] serves a bot's callback URL.
+//
+// # Errors
+//
+// A non-2xx answer is an [*APIError] holding the status, meta.code,
+// meta.errors (flattened to strings, whichever shape GroupMe used), the
+// operation, the method and the path (never the query string, so never the
+// token), and RetryAfter when the server sent one. Match it with the
+// sentinels:
+//
+//	switch {
+//	case errors.Is(err, client.ErrNotFound):     // 404
+//	case errors.Is(err, client.ErrRateLimited):  // 420 or 429
+//	case errors.Is(err, client.ErrUnavailable):  // 502, 503, 504
+//	}
+//
+// An HTML or empty error body still gives an *APIError with the status. A
+// 2xx answer whose body is malformed, truncated, or lacks the payload is a
+// [*DecodeError] naming the operation; no call returns a zero value with a
+// nil error. A request that got no answer is a [*TransportError] whose
+// wrapped *url.Error has had its query string removed. A 304 on a message
+// listing is an empty page, not an error; calls that answer without a
+// payload (DestroyGroup, RemoveMember, DeleteBlock, PostBotMessage, ...)
+// accept any 2xx body, JSON or not.
+//
+// # Pagination
+//
+// The List methods fetch one page. The Iter methods return
+// iter.Seq2[T, error] iterators over every page:
+//
+//	for g, err := range c.ListGroupsIter(ctx, client.OmitMemberships()) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(g.Name)
+//	}
+//
+// Groups and chats are walked by page number until a page is empty.
+// Group and direct messages are walked backwards with before_id, newest
+// first ([Client.ListMessagesIter], [Client.ListDirectMessagesIter]), or
+// forwards with after_id, oldest first and without gaps
+// ([Client.ListMessagesAfterIter], [Client.ListDirectMessagesAfterIter]).
+// Iterators stop on a 304, on an empty page and on a cursor that does not
+// move, never on a merely short page; an error is yielded once and ends the
+// iteration. [PageSize] sets the page size.
+//
+// # Rate limits
+//
+// GroupMe answers 420 or 429 when it is rate limiting and 502, 503 or 504
+// when it is down. The Client's transport, a [RetryTransport] wrapped
+// around the caller's, retries those answers and network errors (3 times
+// by default, see [WithRetries]) with exponential back-off and jitter,
+// honouring a Retry-After header up to [WithMaxRetryAfter]; when the server
+// asks for a longer wait the call fails at once with an *APIError whose
+// RetryAfter says how long. Waits end when the context is done.
+//
+// Only what cannot be duplicated is retried: GET requests, and message and
+// direct-message creation, which always carry a source_guid (a random one
+// when the caller gave none). When a retried creation meets 409, an earlier
+// attempt was delivered, and the call succeeds with that message. Image
+// uploads are retried only when the reader is an io.Seeker. Other POSTs are
+// sent once.
+//
+// # Logging
+//
+// [WithLogger] takes a *slog.Logger; without it the Client logs nothing. It
+// logs one Debug record per request attempt (method, path, status,
+// duration, attempt) and one Warn record per retry. Paths are logged
+// without query strings and the token is never logged.
+package client

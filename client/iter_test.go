@@ -1,0 +1,266 @@
+package client
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/groupme-go/groupme/gen"
+)
+
+func groupWithID(id string) string {
+	return strings.Replace(groupJSON, `"id":"1234567"`, `"id":"`+id+`"`, 1)
+}
+
+func TestListGroupsIter(t *testing.T) {
+	t.Parallel()
+	// Page 1 is full, page 2 is short (not the end), page 3 has one more,
+	// page 4 is empty.
+	pages := map[string][]string{"1": {"a", "b"}, "2": {"c"}, "3": {"d"}}
+	srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request, s seen) {
+		var items []string
+		for _, id := range pages[r.URL.Query().Get("page")] {
+			items = append(items, groupWithID(id))
+		}
+		reply(200, envelopeOf("200", "["+strings.Join(items, ",")+"]"))(w, r, s)
+	})
+	c := newTestClient(t, srv)
+	var got []string
+	for g, err := range c.ListGroupsIter(t.Context(), PageSize(2), OmitMemberships()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, g.ID)
+	}
+	if strings.Join(got, ",") != "a,b,c,d" {
+		t.Errorf("groups = %v", got)
+	}
+	reqs := rec.all()
+	if len(reqs) != 4 {
+		t.Fatalf("%d requests, want 4", len(reqs))
+	}
+	q, _ := url.ParseQuery(reqs[3].RawQuery)
+	if q.Get("page") != "4" || q.Get("per_page") != "2" || q.Get("omit") != "memberships" {
+		t.Errorf("last query = %v", q)
+	}
+}
+
+func TestListGroupsIterServerIgnoringPage(t *testing.T) {
+	t.Parallel()
+	srv, rec := newServer(t, reply(200, envelopeOf("200", "["+groupWithID("a")+"]")))
+	c := newTestClient(t, srv)
+	n := 0
+	for _, err := range c.ListGroupsIter(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 || len(rec.all()) != 2 {
+		t.Errorf("yielded %d after %d requests, want 1 after 2", n, len(rec.all()))
+	}
+}
+
+func TestListFormerGroupsIter(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, reply(200, envelopeOf("200", "["+groupWithID("a")+","+groupWithID("b")+"]")))
+	c := newTestClient(t, srv)
+	var got []string
+	for g, err := range c.ListFormerGroupsIter(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, g.ID)
+	}
+	if strings.Join(got, ",") != "a,b" {
+		t.Errorf("groups = %v", got)
+	}
+}
+
+func TestListChatsIter(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, s seen) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		if page > 2 {
+			reply(200, envelopeOf("200", "[]"))(w, r, s)
+			return
+		}
+		chat := strings.Replace(chatJSON, `"id":"9"`, `"id":"`+strconv.Itoa(page)+`"`, 1)
+		reply(200, envelopeOf("200", "["+chat+"]"))(w, r, s)
+	})
+	c := newTestClient(t, srv)
+	n := 0
+	for _, err := range c.ListChatsIter(t.Context()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 2 {
+		t.Errorf("%d chats, want 2", n)
+	}
+}
+
+// history is a fake group history with ids 1..n, served with GroupMe's
+// cursor semantics.
+func historyHandler(n int) func(http.ResponseWriter, *http.Request, seen) {
+	return func(w http.ResponseWriter, r *http.Request, s seen) {
+		q := r.URL.Query()
+		limit, _ := strconv.Atoi(q.Get("limit"))
+		var ids []int
+		switch {
+		case q.Has("before_id"):
+			b, _ := strconv.Atoi(q.Get("before_id"))
+			for id := b - 1; id >= 1 && len(ids) < limit; id-- {
+				ids = append(ids, id)
+			}
+		case q.Has("after_id"):
+			a, _ := strconv.Atoi(q.Get("after_id"))
+			for id := a + 1; id <= n && len(ids) < limit; id++ {
+				ids = append(ids, id)
+			}
+		default:
+			for id := n; id >= 1 && len(ids) < limit; id-- {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		var items []string
+		for _, id := range ids {
+			if r.URL.Path == "/v3/direct_messages" {
+				items = append(items, dmJSON(strconv.Itoa(id), "g"))
+			} else {
+				items = append(items, messageJSON(strconv.Itoa(id), "g"))
+			}
+		}
+		key := "messages"
+		if r.URL.Path == "/v3/direct_messages" {
+			key = "direct_messages"
+		}
+		reply(200, envelopeOf("200", `{"count":`+strconv.Itoa(n)+`,"`+key+`":[`+strings.Join(items, ",")+`]}`))(w, r, s)
+	}
+}
+
+func TestMessageIterators(t *testing.T) {
+	t.Parallel()
+	srv, _ := newServer(t, historyHandler(7))
+	c := newTestClient(t, srv)
+	ctx := t.Context()
+	collect := func(seq func(func(string, error) bool)) string {
+		var ids []string
+		for id, err := range seq {
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		return strings.Join(ids, ",")
+	}
+	msgIDs := func(it func(func(gen.Message, error) bool)) func(func(string, error) bool) {
+		return func(yield func(string, error) bool) {
+			for m, err := range it {
+				if !yield(m.ID, err) {
+					return
+				}
+			}
+		}
+	}
+	dmIDs := func(it func(func(gen.DirectMessage, error) bool)) func(func(string, error) bool) {
+		return func(yield func(string, error) bool) {
+			for m, err := range it {
+				if !yield(m.ID, err) {
+					return
+				}
+			}
+		}
+	}
+	cases := []struct {
+		name string
+		seq  func(func(string, error) bool)
+		want string
+	}{
+		{"backwards from newest", msgIDs(c.ListMessagesIter(ctx, "1", "", PageSize(3))), "7,6,5,4,3,2,1"},
+		{"backwards from a cursor", msgIDs(c.ListMessagesIter(ctx, "1", "5", PageSize(3), AcceptFiles())), "4,3,2,1"},
+		{"forwards", msgIDs(c.ListMessagesAfterIter(ctx, "1", "2", PageSize(2))), "3,4,5,6,7"},
+		{"forwards, nothing new", msgIDs(c.ListMessagesAfterIter(ctx, "1", "7")), ""},
+		{"DM backwards", dmIDs(c.ListDirectMessagesIter(ctx, "555", "", PageSize(4))), "7,6,5,4,3,2,1"},
+		{"DM forwards", dmIDs(c.ListDirectMessagesAfterIter(ctx, "555", "4", PageSize(2))), "5,6,7"},
+	}
+	for _, tc := range cases {
+		if got := collect(tc.seq); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestMessageIterStopsWhenCursorDoesNotMove(t *testing.T) {
+	t.Parallel()
+	// A server that ignores after_id and always answers the same message,
+	// whose id equals the cursor.
+	srv, rec := newServer(t, reply(200, envelopeOf("200", `{"count":1,"messages":[`+messageJSON("5", "g")+`]}`)))
+	c := newTestClient(t, srv)
+	n := 0
+	for _, err := range c.ListMessagesAfterIter(t.Context(), "1", "5") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 || len(rec.all()) != 1 {
+		t.Errorf("yielded %d after %d requests", n, len(rec.all()))
+	}
+}
+
+func TestIterYieldsErrorOnceAndStops(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request, s seen) {
+		if calls.Add(1) == 1 {
+			reply(200, envelopeOf("200", `{"count":9,"messages":[`+messageJSON("9", "g")+`]}`))(w, r, s)
+			return
+		}
+		reply(403, `{"meta":{"code":403,"errors":["not a member"]}}`)(w, r, s)
+	})
+	c := newTestClient(t, srv)
+	var ids []string
+	var errs []error
+	for m, err := range c.ListMessagesIter(t.Context(), "1", "") {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		ids = append(ids, m.ID)
+	}
+	if len(ids) != 1 || len(errs) != 1 || !errors.Is(errs[0], ErrForbidden) {
+		t.Errorf("ids %v, errs %v", ids, errs)
+	}
+}
+
+func TestIterEarlyBreakAndMissingCursor(t *testing.T) {
+	t.Parallel()
+	srv, rec := newServer(t, historyHandler(50))
+	c := newTestClient(t, srv)
+	for range c.ListMessagesIter(t.Context(), "1", "", PageSize(10)) {
+		break
+	}
+	if len(rec.all()) != 1 {
+		t.Errorf("%d requests after an early break", len(rec.all()))
+	}
+	for _, err := range c.ListMessagesAfterIter(t.Context(), "1", "") {
+		if !errors.Is(err, errNoCursor) {
+			t.Errorf("err = %v", err)
+		}
+	}
+	for _, err := range c.ListDirectMessagesAfterIter(t.Context(), "1", "") {
+		if !errors.Is(err, errNoCursor) {
+			t.Errorf("err = %v", err)
+		}
+	}
+}

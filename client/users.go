@@ -1,0 +1,20 @@
+package client
+
+import (
+	"context"
+
+	"github.com/groupme-go/groupme/gen"
+)
+
+// GetMe calls GET /users/me: the user the token belongs to.
+func (c *Client) GetMe(ctx context.Context) (*gen.User, error) {
+	req, err := gen.NewGetMeRequest(c.base)
+	return doJSON[gen.User](ctx, c, call{op: "GetMe"}, req, err)
+}
+
+// UpdateMe calls POST /users/update. Fields left nil in body are not
+// changed. It returns the user after the change.
+func (c *Client) UpdateMe(ctx context.Context, body gen.UserUpdateRequest) (*gen.User, error) {
+	req, err := gen.NewUpdateMeRequest(c.base, body)
+	return doJSON[gen.User](ctx, c, call{op: "UpdateMe"}, req, err)
+}

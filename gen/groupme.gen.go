@@ -595,12 +595,7 @@ type ChangeOwnersEnvelope struct {
 
 // ChangeOwnersRequest defines model for ChangeOwnersRequest.
 type ChangeOwnersRequest struct {
-	Requests []struct {
-		GroupID string `json:"group_id"`
-
-		// OwnerID The new owner's user id; must be an active member.
-		OwnerID string `json:"owner_id"`
-	} `json:"requests"`
+	Requests []OwnerChange `json:"requests"`
 }
 
 // ChangeOwnersResult defines model for ChangeOwnersResult.
@@ -1107,11 +1102,14 @@ type MembersResultsEnvelope struct {
 	Response *MembersResults `json:"response,omitempty"`
 }
 
+// MembershipUpdate defines model for MembershipUpdate.
+type MembershipUpdate struct {
+	Nickname string `json:"nickname"`
+}
+
 // MembershipUpdateRequest defines model for MembershipUpdateRequest.
 type MembershipUpdateRequest struct {
-	Membership struct {
-		Nickname string `json:"nickname"`
-	} `json:"membership"`
+	Membership MembershipUpdate `json:"membership"`
 }
 
 // MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that mentions `user_ids[i]`; the id `-1` stands for everyone.
@@ -1300,6 +1298,14 @@ type NewMessage struct {
 	// SourceGUID Chosen by the client; a repeat within about a minute answers 409 and posts nothing.
 	SourceGUID string  `json:"source_guid"`
 	Text       *string `json:"text,omitempty"`
+}
+
+// OwnerChange One transfer of ownership.
+type OwnerChange struct {
+	GroupID string `json:"group_id"`
+
+	// OwnerID The new owner's user id; must be an active member.
+	OwnerID string `json:"owner_id"`
 }
 
 // PartialImageAttachment An image still being edited (read-only).

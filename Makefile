@@ -12,7 +12,7 @@ all: check
 
 ## demo: the tour of the command-line program against the embedded fake GroupMe.
 demo:
-	@echo "make demo arrives with the command-line program (cmd/groupme); nothing to run yet."
+	$(GO) run ./cmd/groupme demo
 
 ## test: every Go test, with the race detector.
 test:

@@ -768,6 +768,23 @@ func TestE2ETour(t *testing.T) {
 		cov.mark("ListMessagesIter")
 		fwd := messageIDs(collect(t, c0.ListMessagesAfterIter(ctx, g1, "0", client.PageSize(7), client.AcceptFiles())))
 		cov.mark("ListMessagesAfterIter")
+		var raw []string
+		for m, err := range c0.ListMessagesAfterRawIter(ctx, g1, "0", client.PageSize(7)) {
+			if err != nil {
+				t.Fatalf("ListMessagesAfterRawIter: %v", err)
+			}
+			var head struct {
+				ID string `json:"id"`
+			}
+			if err := json.Unmarshal(m.JSON, &head); err != nil || head.ID != m.ID {
+				t.Fatalf("ListMessagesAfterRawIter: raw JSON %q does not hold message %s", m.JSON, m.ID)
+			}
+			raw = append(raw, m.ID)
+		}
+		cov.mark("ListMessagesAfterRawIter")
+		if !slices.Equal(raw, want) {
+			t.Errorf("ListMessagesAfterRawIter over %s: %d messages, fake has %d", g1, len(raw), len(want))
+		}
 		if !slices.Equal(fwd, want) || !slices.Equal(back, reversedCopy(want)) {
 			t.Errorf("iterating %s: forwards %d, backwards %d messages, fake has %d", g1, len(fwd), len(back), len(want))
 		}

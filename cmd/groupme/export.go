@@ -58,7 +58,8 @@ type exportResult struct {
 }
 
 // export streams the group's history after the last exported message into
-// path. Memory stays flat: one page is held at a time.
+// path, each message exactly as GroupMe sent it (fields this program does not
+// know included). Memory stays flat: one page is held at a time.
 func (a *app) export(ctx context.Context, groupID, path string, resume bool) (exportResult, error) {
 	start := a.now()
 	res := exportResult{File: path, Group: groupID}
@@ -85,7 +86,7 @@ func (a *app) export(ctx context.Context, groupID, path string, resume bool) (ex
 	for {
 		inPage := 0
 		var iterErr error
-		for m, err := range a.api.ListMessagesAfterIter(ctx, groupID, after, client.PageSize(page), client.AcceptFiles()) {
+		for m, err := range a.api.ListMessagesAfterRawIter(ctx, groupID, after, client.PageSize(page), client.AcceptFiles()) {
 			if err != nil {
 				iterErr = err
 				break

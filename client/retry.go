@@ -131,21 +131,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			closeBody(resp.Body)
 		}
 		if log != nil {
-			status := 0
-			if resp != nil {
-				status = resp.StatusCode
-			}
-			attrs := []slog.Attr{
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.EscapedPath()),
-				slog.Int("status", status),
-				slog.Int("attempt", attempt),
-				slog.Duration("wait", wait),
-			}
-			if err != nil {
-				attrs = append(attrs, slog.String("error", redactText(err.Error(), t.secret)))
-			}
-			log.LogAttrs(ctx, slog.LevelWarn, "groupme: retrying request", attrs...)
+			t.logRequest(ctx, log, slog.LevelWarn, "groupme: retrying request", r, resp, err, attempt, slog.Duration("wait", wait))
 		}
 		if err := sleep(ctx, wait); err != nil {
 			if next != r && next.Body != nil {
@@ -158,7 +144,14 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func (t *RetryTransport) logAttempt(ctx context.Context, log *slog.Logger, r *http.Request, resp *http.Response, err error, attempt int, d time.Duration) {
-	if !log.Enabled(ctx, slog.LevelDebug) {
+	t.logRequest(ctx, log, slog.LevelDebug, "groupme: request", r, resp, err, attempt, slog.Duration("duration", d))
+}
+
+// logRequest writes one line about an attempt: method, path (never the
+// query, which may hold the token), status, attempt, extra, and the
+// redacted error if there was one.
+func (t *RetryTransport) logRequest(ctx context.Context, log *slog.Logger, level slog.Level, msg string, r *http.Request, resp *http.Response, err error, attempt int, extra slog.Attr) {
+	if !log.Enabled(ctx, level) {
 		return
 	}
 	status := 0
@@ -169,13 +162,13 @@ func (t *RetryTransport) logAttempt(ctx context.Context, log *slog.Logger, r *ht
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.EscapedPath()),
 		slog.Int("status", status),
-		slog.Duration("duration", d),
 		slog.Int("attempt", attempt),
+		extra,
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", redactText(err.Error(), t.secret)))
 	}
-	log.LogAttrs(ctx, slog.LevelDebug, "groupme: request", attrs...)
+	log.LogAttrs(ctx, level, msg, attrs...)
 }
 
 func retryableStatus(code int) bool {

@@ -122,10 +122,7 @@ func TestCommandsGolden(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	id := seeded(t, srv)
-	png := filepath.Join(t.TempDir(), "pic.png")
-	if err := os.WriteFile(png, demoPNG(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	png := writePNG(t)
 	cases := []struct {
 		name string
 		args []string
@@ -162,10 +159,7 @@ func TestWritesGolden(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	id := seeded(t, srv)
-	png := filepath.Join(t.TempDir(), "pic.png")
-	if err := os.WriteFile(png, demoPNG(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	png := writePNG(t)
 	steps := []struct {
 		name string
 		args []string
@@ -326,3 +320,13 @@ func allCommands(cmd *cobra.Command, path []string) [][]string {
 }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// writePNG writes the demo picture to a temporary file and returns its path.
+func writePNG(t *testing.T) string {
+	t.Helper()
+	png := filepath.Join(t.TempDir(), "pic.png")
+	if err := os.WriteFile(png, demoPNG(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return png
+}

@@ -52,6 +52,32 @@ func (p pageConfig) perPage() *int {
 	return nil
 }
 
+// messageParams are the query parameters of one message page: the page
+// size, acceptFiles, and the cursor (before or after; empty means none).
+func (p pageConfig) messageParams(before, after string) gen.ListMessagesParams {
+	params := gen.ListMessagesParams{Limit: p.limit(), BeforeID: optionalID(before), AfterID: optionalID(after)}
+	if p.acceptFiles {
+		params.AcceptFiles = Ptr(gen.ListMessagesParamsAcceptFiles(1))
+	}
+	return params
+}
+
+// directMessageParams is messageParams for a conversation with otherUserID.
+func (p pageConfig) directMessageParams(otherUserID, before, after string) gen.ListDirectMessagesParams {
+	params := gen.ListDirectMessagesParams{OtherUserID: otherUserID, Limit: p.limit(), BeforeID: optionalID(before), AfterID: optionalID(after)}
+	if p.acceptFiles {
+		params.AcceptFiles = Ptr(gen.ListDirectMessagesParamsAcceptFiles(1))
+	}
+	return params
+}
+
+func optionalID(id string) *string {
+	if id == "" {
+		return nil
+	}
+	return &id
+}
+
 // walk is the loop every iterator shares: fetch the page for cursor, yield
 // its items, move the cursor with next. It stops on an empty page (a 304
 // is one), on a cursor that does not move and on a page whose first item
@@ -149,13 +175,7 @@ func directMessageKey(m *gen.DirectMessage) string { return m.ID }
 func (c *Client) ListMessagesIter(ctx context.Context, groupID, beforeID string, opts ...PageOption) iter.Seq2[gen.Message, error] {
 	p := pageOptions(opts)
 	return walk(beforeID, func(cursor string) ([]gen.Message, error) {
-		params := gen.ListMessagesParams{Limit: p.limit()}
-		if cursor != "" {
-			params.BeforeID = &cursor
-		}
-		if p.acceptFiles {
-			params.AcceptFiles = Ptr(gen.ListMessagesParamsAcceptFiles(1))
-		}
+		params := p.messageParams(cursor, "")
 		res, err := c.ListMessages(ctx, groupID, &params)
 		if err != nil {
 			return nil, err
@@ -176,10 +196,7 @@ func (c *Client) ListMessagesAfterIter(ctx context.Context, groupID, afterID str
 		return func(yield func(gen.Message, error) bool) { yield(gen.Message{}, errNoCursor) }
 	}
 	return walk(afterID, func(cursor string) ([]gen.Message, error) {
-		params := gen.ListMessagesParams{Limit: p.limit(), AfterID: &cursor}
-		if p.acceptFiles {
-			params.AcceptFiles = Ptr(gen.ListMessagesParamsAcceptFiles(1))
-		}
+		params := p.messageParams("", cursor)
 		res, err := c.ListMessages(ctx, groupID, &params)
 		if err != nil {
 			return nil, err
@@ -194,13 +211,7 @@ func (c *Client) ListMessagesAfterIter(ctx context.Context, groupID, afterID str
 func (c *Client) ListDirectMessagesIter(ctx context.Context, otherUserID, beforeID string, opts ...PageOption) iter.Seq2[gen.DirectMessage, error] {
 	p := pageOptions(opts)
 	return walk(beforeID, func(cursor string) ([]gen.DirectMessage, error) {
-		params := gen.ListDirectMessagesParams{OtherUserID: otherUserID, Limit: p.limit()}
-		if cursor != "" {
-			params.BeforeID = &cursor
-		}
-		if p.acceptFiles {
-			params.AcceptFiles = Ptr(gen.ListDirectMessagesParamsAcceptFiles(1))
-		}
+		params := p.directMessageParams(otherUserID, cursor, "")
 		res, err := c.ListDirectMessages(ctx, params)
 		if err != nil {
 			return nil, err
@@ -219,10 +230,7 @@ func (c *Client) ListDirectMessagesAfterIter(ctx context.Context, otherUserID, a
 		return func(yield func(gen.DirectMessage, error) bool) { yield(gen.DirectMessage{}, errNoCursor) }
 	}
 	return walk(afterID, func(cursor string) ([]gen.DirectMessage, error) {
-		params := gen.ListDirectMessagesParams{OtherUserID: otherUserID, Limit: p.limit(), AfterID: &cursor}
-		if p.acceptFiles {
-			params.AcceptFiles = Ptr(gen.ListDirectMessagesParamsAcceptFiles(1))
-		}
+		params := p.directMessageParams(otherUserID, "", cursor)
 		res, err := c.ListDirectMessages(ctx, params)
 		if err != nil {
 			return nil, err

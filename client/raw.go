@@ -48,10 +48,7 @@ func (c *Client) ListMessagesAfterRawIter(ctx context.Context, groupID, afterID 
 		return func(yield func(RawMessage, error) bool) { yield(RawMessage{}, errNoCursor) }
 	}
 	return walk(afterID, func(cursor string) ([]RawMessage, error) {
-		params := gen.ListMessagesParams{Limit: p.limit(), AfterID: &cursor}
-		if p.acceptFiles {
-			params.AcceptFiles = Ptr(gen.ListMessagesParamsAcceptFiles(1))
-		}
+		params := p.messageParams("", cursor)
 		req, err := gen.NewListMessagesRequest(c.base, groupID, &params)
 		res, err := doJSON[rawMessageList](ctx, c, call{op: "ListMessages", notModifiedOK: true}, req, err)
 		if err != nil {

@@ -50,6 +50,8 @@ type Client struct {
 	callerHC      *http.Client
 	retries       int
 	maxRetryAfter time.Duration
+	minDelay      time.Duration
+	maxDelay      time.Duration
 }
 
 // Option configures a Client in New.
@@ -138,6 +140,20 @@ func WithMaxRetryAfter(d time.Duration) Option {
 	}
 }
 
+// WithBackoff sets the shortest and longest wait between retries when the
+// server gives no Retry-After (500ms and 30s by default). The wait starts at
+// min, doubles per attempt up to max, and is jittered. Tests against a local
+// fake can make it tiny; services rarely need to change it.
+func WithBackoff(min, max time.Duration) Option {
+	return func(c *Client) error {
+		if min <= 0 || max < min {
+			return fmt.Errorf("groupme: WithBackoff(%v, %v): need 0 < min <= max", min, max)
+		}
+		c.minDelay, c.maxDelay = min, max
+		return nil
+	}
+}
+
 // WithQueryToken sends the token as the "token" query parameter instead of
 // the X-Access-Token header. The header is the default because URLs end up
 // in logs; the Client redacts query strings from its own errors and logs
@@ -189,6 +205,8 @@ func newClient(token string, opts []Option) (*Client, error) {
 		Base:          base,
 		MaxRetries:    c.retries,
 		MaxRetryAfter: c.maxRetryAfter,
+		MinDelay:      c.minDelay,
+		MaxDelay:      c.maxDelay,
 		Logger:        c.logger,
 		secret:        c.token,
 	}

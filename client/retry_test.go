@@ -355,3 +355,24 @@ func TestCreateDirectMessageRetryThen409IsSuccess(t *testing.T) {
 		}
 	})
 }
+
+func TestWithBackoffSetsTheWaits(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		s := &script{steps: []step{{status: 503}, {status: 503}, {status: 503}, okGroup}}
+		c := scriptedClient(t, s, WithBackoff(10*time.Second, 15*time.Second))
+		start := time.Now()
+		if _, err := c.GetGroup(t.Context(), "1", nil); err != nil {
+			t.Fatal(err)
+		}
+		// Waits of d = 10s, 15s (capped from 20s), 15s, each jittered to [d/2, d].
+		if d := time.Since(start); d < 20*time.Second || d > 40*time.Second {
+			t.Errorf("waited %v, want 20s..40s", d)
+		}
+	})
+	for _, bad := range [][2]time.Duration{{0, time.Second}, {2 * time.Second, time.Second}, {-time.Second, time.Second}} {
+		if _, err := New(testToken, WithBackoff(bad[0], bad[1])); err == nil {
+			t.Errorf("WithBackoff(%v, %v) was accepted", bad[0], bad[1])
+		}
+	}
+}

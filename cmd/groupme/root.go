@@ -67,17 +67,11 @@ func run(ctx context.Context, args []string, e env) int {
 
 func isUsage(err error) bool {
 	var u usageError
-	if errors.As(err, &u) {
-		return true
-	}
-	// cobra reports unknown commands and flags with plain errors.
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument", "invalid argument", "accepts ", "requires at least", "requires at most", "required flag"} {
-		if strings.HasPrefix(msg, p) || strings.Contains(msg, " "+p) {
-			return true
-		}
-	}
-	return false
+	// Flag and argument errors arrive as usageError (SetFlagErrorFunc,
+	// exactArgs); cobra reports an unknown command with a plain error.
+	// Matching only the start keeps API errors that happen to contain
+	// similar words from turning into exit code 2.
+	return errors.As(err, &u) || strings.HasPrefix(err.Error(), "unknown command")
 }
 
 // exactArgs is cobra.ExactArgs with a usage error and the argument names.

@@ -22,11 +22,11 @@ test:
 generate:
 	$(GO) generate ./...
 
-## check-generated: fail when gen/ differs from what openapi.yaml produces (untracked files too).
+## check-generated: fail when gen/ or client/models.gen.go differs from what openapi.yaml produces (untracked files too).
 check-generated: generate
-	@if [ -n "$$(git status --porcelain -- gen/)" ]; then \
-		echo "gen/ is stale: run 'make generate' and commit gen/" >&2; \
-		git status --porcelain -- gen/ >&2; \
+	@if [ -n "$$(git status --porcelain -- gen/ client/models.gen.go)" ]; then \
+		echo "generated code is stale: run 'make generate' and commit gen/ and client/models.gen.go" >&2; \
+		git status --porcelain -- gen/ client/models.gen.go >&2; \
 		exit 1; \
 	fi
 

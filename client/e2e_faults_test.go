@@ -472,18 +472,16 @@ func TestE2EFaultsOnWrites(t *testing.T) {
 		srv := faultServer(t, contracttest.WithFaults(contracttest.FaultRule{Fault: contracttest.TruncatedBody(), Operations: []string{"enableSmsMode", "disableSmsMode", "deleteBlock"}}))
 		cl := e2eClient(t, srv, srv.Token)
 		ctx := t.Context()
-		var d gen.SmsModeRequest_Duration
-		_ = d.FromSmsModeRequestDuration0(1)
-		if err := cl.EnableSmsMode(ctx, gen.SmsModeRequest{Duration: d}); err != nil {
+		if err := cl.EnableSMSMode(ctx, client.SMSModeRequest{Duration: client.SMSHours(1)}); err != nil {
 			t.Errorf("EnableSmsMode with a truncated 201 body: %v", err)
 		}
-		if me, err := cl.GetMe(ctx); err != nil || !deref(me.Sms) {
+		if me, err := cl.GetMe(ctx); err != nil || !deref(me.SMS) {
 			t.Errorf("SMS mode is not on (err %v)", err)
 		}
-		if err := cl.DisableSmsMode(ctx); err != nil {
+		if err := cl.DisableSMSMode(ctx); err != nil {
 			t.Errorf("DisableSmsMode with a truncated body: %v", err)
 		}
-		if me, err := cl.GetMe(ctx); err != nil || deref(me.Sms) {
+		if me, err := cl.GetMe(ctx); err != nil || deref(me.SMS) {
 			t.Errorf("SMS mode is still on (err %v)", err)
 		}
 		me, other := srv.Dataset.Users[0].ID, srv.Dataset.Users[1].ID

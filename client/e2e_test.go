@@ -330,38 +330,30 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("after UpdateMe, GetMe = %q %q", me.Name, deref(me.ImageURL))
 		}
 
-		var hours gen.SmsModeRequest_Duration
-		if err := hours.FromSmsModeRequestDuration0(2); err != nil {
-			t.Fatal(err)
-		}
-		if err := c0.EnableSmsMode(ctx, gen.SmsModeRequest{Duration: hours, RegistrationID: client.Ptr("device-1")}); err != nil {
+		if err := c0.EnableSMSMode(ctx, client.SMSModeRequest{Duration: client.SMSHours(2), RegistrationID: client.Ptr("device-1")}); err != nil {
 			t.Fatalf("EnableSmsMode: %v", err)
 		}
-		cov.mark("EnableSmsMode")
-		if me, err = c0.GetMe(ctx); err != nil || !deref(me.Sms) {
-			t.Errorf("after EnableSmsMode, GetMe sms = %v (err %v), want true", me != nil && deref(me.Sms), err)
+		cov.mark("EnableSMSMode")
+		if me, err = c0.GetMe(ctx); err != nil || !deref(me.SMS) {
+			t.Errorf("after EnableSmsMode, GetMe sms = %v (err %v), want true", me != nil && deref(me.SMS), err)
 		}
-		if other, err = c1.GetMe(ctx); err != nil || deref(other.Sms) {
-			t.Errorf("Users[1] sees sms = %v (err %v): SMS mode leaked to another user", other != nil && deref(other.Sms), err)
+		if other, err = c1.GetMe(ctx); err != nil || deref(other.SMS) {
+			t.Errorf("Users[1] sees sms = %v (err %v): SMS mode leaked to another user", other != nil && deref(other.SMS), err)
 		}
-		if err := c0.DisableSmsMode(ctx); err != nil {
+		if err := c0.DisableSMSMode(ctx); err != nil {
 			t.Fatalf("DisableSmsMode: %v", err)
 		}
-		cov.mark("DisableSmsMode")
-		if me, err = c0.GetMe(ctx); err != nil || deref(me.Sms) {
-			t.Errorf("after DisableSmsMode, GetMe sms = %v (err %v), want false", me != nil && deref(me.Sms), err)
+		cov.mark("DisableSMSMode")
+		if me, err = c0.GetMe(ctx); err != nil || deref(me.SMS) {
+			t.Errorf("after DisableSmsMode, GetMe sms = %v (err %v), want false", me != nil && deref(me.SMS), err)
 		}
-		var always gen.SmsModeRequest_Duration
-		if err := always.FromSmsModeRequestDuration1("always"); err != nil {
-			t.Fatal(err)
-		}
-		if err := c0.EnableSmsMode(ctx, gen.SmsModeRequest{Duration: always}); err != nil {
+		if err := c0.EnableSMSMode(ctx, client.SMSModeRequest{Duration: client.SMSAlways()}); err != nil {
 			t.Fatalf("EnableSmsMode(always): %v", err)
 		}
-		if me, err = c0.GetMe(ctx); err != nil || !deref(me.Sms) {
+		if me, err = c0.GetMe(ctx); err != nil || !deref(me.SMS) {
 			t.Errorf("after EnableSmsMode(always), sms = false (err %v)", err)
 		}
-		if err := c0.DisableSmsMode(ctx); err != nil {
+		if err := c0.DisableSMSMode(ctx); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -818,11 +810,7 @@ func TestE2ETour(t *testing.T) {
 		others := func(cs []gen.Chat) []string {
 			var out []string
 			for _, ch := range cs {
-				id, err := ch.OtherUser.ID.AsStringOrInteger0()
-				if err != nil {
-					t.Fatalf("chat other_user.id: %v", err)
-				}
-				out = append(out, id)
+				out = append(out, string(ch.OtherUser.ID))
 			}
 			return out
 		}

@@ -125,22 +125,11 @@ func directMessagesTable(msgs []gen.DirectMessage) func(*tabwriter.Writer) {
 	}
 }
 
-// flexID renders an id GroupMe sends as a string or a number.
-func flexID(f gen.FlexID) string {
-	if s, err := f.AsStringOrInteger0(); err == nil {
-		return s
-	}
-	if n, err := f.AsStringOrInteger1(); err == nil {
-		return strconv.FormatInt(n, 10)
-	}
-	return ""
-}
-
 func chatsTable(chats []gen.Chat) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "USER ID", "NAME", "MESSAGES", "UPDATED", "LAST MESSAGE")
 		for _, c := range chats {
-			row(w, flexID(c.OtherUser.ID), clip(c.OtherUser.Name, 30), strconv.Itoa(c.MessagesCount), when(c.UpdatedAt), clip(str(c.LastMessage.Text), 50))
+			row(w, string(c.OtherUser.ID), clip(c.OtherUser.Name, 30), strconv.Itoa(c.MessagesCount), when(c.UpdatedAt), clip(str(c.LastMessage.Text), 50))
 		}
 	}
 }
@@ -165,7 +154,7 @@ func userTable(u gen.User) func(*tabwriter.Writer) {
 		row(w, "EMAIL", str(u.Email))
 		row(w, "PHONE", str(u.PhoneNumber))
 		sms := "off"
-		if u.Sms != nil && *u.Sms {
+		if u.SMS != nil && *u.SMS {
 			sms = "on"
 		}
 		row(w, "SMS MODE", sms)

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/groupme-go/groupme/gen"
 )
 
 func dmJSON(id, guid string) string {
@@ -22,12 +21,12 @@ func TestChats(t *testing.T) {
 		{
 			name: "ListChats",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.ListChats(ctx, &gen.ListChatsParams{Page: Ptr(1), PerPage: Ptr(20)})
+				return c.ListChats(ctx, &ListChatsParams{Page: 1, PerPage: 20})
 			},
 			method: "GET", path: "/v3/chats", query: url.Values{"page": {"1"}, "per_page": {"20"}},
 			status: 200, resp: envelopeOf("200", "["+chatJSON+"]"),
 			check: func(t *testing.T, got any) {
-				cs := got.([]gen.Chat)
+				cs := got.([]Chat)
 				if len(cs) != 1 || cs[0].MessagesCount != 7 || cs[0].LastMessage.ID != "9" {
 					t.Fatalf("chats = %+v", cs)
 				}

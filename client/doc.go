@@ -10,7 +10,7 @@
 //	c, err := client.New(os.Getenv("GROUPME_TOKEN"))
 //	...
 //	group, err := c.GetGroup(ctx, "1234567", nil)
-//	msg, err := c.CreateMessage(ctx, "1234567", gen.NewMessage{Text: client.Ptr("hello")})
+//	msg, err := c.CreateMessage(ctx, "1234567", NewMessage{Text: client.Ptr("hello")})
 //
 // A Client is safe for concurrent use.
 //

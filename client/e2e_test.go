@@ -31,7 +31,6 @@ import (
 
 	"github.com/groupme-go/groupme/client"
 	"github.com/groupme-go/groupme/contracttest"
-	"github.com/groupme-go/groupme/gen"
 )
 
 // e2eClient returns a Client for srv that authenticates with token.
@@ -62,7 +61,7 @@ func collect[T any](t testing.TB, seq iter.Seq2[T, error]) []T {
 	return out
 }
 
-func messageIDs(ms []gen.Message) []string {
+func messageIDs(ms []client.Message) []string {
 	out := make([]string, len(ms))
 	for i := range ms {
 		out[i] = ms[i].ID
@@ -70,7 +69,7 @@ func messageIDs(ms []gen.Message) []string {
 	return out
 }
 
-func directMessageIDs(ms []gen.DirectMessage) []string {
+func directMessageIDs(ms []client.DirectMessage) []string {
 	out := make([]string, len(ms))
 	for i := range ms {
 		out[i] = ms[i].ID
@@ -78,7 +77,7 @@ func directMessageIDs(ms []gen.DirectMessage) []string {
 	return out
 }
 
-func groupIDs(gs []gen.Group) []string {
+func groupIDs(gs []client.Group) []string {
 	out := make([]string, len(gs))
 	for i := range gs {
 		out[i] = gs[i].ID
@@ -112,7 +111,7 @@ func sortedSet(ids []string) []string {
 	return out
 }
 
-func findMember(g *gen.Group, userID string) *gen.Member {
+func findMember(g *client.Group, userID string) *client.Member {
 	if g == nil || g.Members == nil {
 		return nil
 	}
@@ -124,7 +123,7 @@ func findMember(g *gen.Group, userID string) *gen.Member {
 	return nil
 }
 
-func findMessage(ms []gen.Message, id string) *gen.Message {
+func findMessage(ms []client.Message, id string) *client.Message {
 	for i := range ms {
 		if ms[i].ID == id {
 			return &ms[i]
@@ -157,10 +156,10 @@ func testPNG(t testing.TB, w, h int) []byte {
 	return buf.Bytes()
 }
 
-func imageAttachment(t testing.TB, url string) gen.Attachment {
+func imageAttachment(t testing.TB, url string) client.Attachment {
 	t.Helper()
-	var a gen.Attachment
-	if err := a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: url}); err != nil {
+	var a client.Attachment
+	if err := a.FromImageAttachment(client.ImageAttachment{Type: client.ImageAttachmentTypeImage, URL: url}); err != nil {
 		t.Fatal(err)
 	}
 	return a
@@ -314,7 +313,7 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("Users[1]'s token sees user %s, want %s", other.ID, u1.ID)
 		}
 
-		updated, err := c0.UpdateMe(ctx, gen.UserUpdateRequest{Name: client.Ptr("Mara E2E"), ZipCode: client.Ptr("10001"), AvatarURL: &pictureURL})
+		updated, err := c0.UpdateMe(ctx, client.UserUpdateRequest{Name: client.Ptr("Mara E2E"), ZipCode: client.Ptr("10001"), AvatarURL: &pictureURL})
 		cov.mark("UpdateMe")
 		if err != nil {
 			t.Fatalf("UpdateMe: %v", err)
@@ -368,13 +367,13 @@ func TestE2ETour(t *testing.T) {
 		if got, want := sortedSet(groupIDs(page)), sortedSet(ds.Groups); !slices.Equal(got, want) {
 			t.Errorf("ListGroups = %v, want the seeded %v", got, want)
 		}
-		all := collect(t, c0.ListGroupsIter(ctx, client.PageSize(1)))
+		all := collect(t, c0.ListGroupsIter(ctx, &client.ListGroupsParams{PerPage: 1}))
 		cov.mark("ListGroupsIter")
 		distinct(t, "ListGroupsIter", groupIDs(all))
 		if got, want := sortedSet(groupIDs(all)), sortedSet(ds.Groups); !slices.Equal(got, want) {
 			t.Errorf("ListGroupsIter(PageSize(1)) = %v, want %v", got, want)
 		}
-		for _, g := range collect(t, c0.ListGroupsIter(ctx, client.OmitMemberships())) {
+		for _, g := range collect(t, c0.ListGroupsIter(ctx, &client.ListGroupsParams{OmitMemberships: true})) {
 			if g.Members != nil || deref(g.MembersCount) != 0 {
 				t.Errorf("group %s listed with OmitMemberships has members", g.ID)
 			}
@@ -395,7 +394,7 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("GetGroup(unknown) error = %v, want ErrNotFound", err)
 		}
 
-		created, err := c0.CreateGroup(ctx, gen.GroupCreateRequest{Name: "E2E A", Description: client.Ptr("tour"), ImageURL: &pictureURL, Share: client.Ptr(true)})
+		created, err := c0.CreateGroup(ctx, client.GroupCreateRequest{Name: "E2E A", Description: client.Ptr("tour"), ImageURL: &pictureURL, Share: client.Ptr(true)})
 		cov.mark("CreateGroup")
 		if err != nil {
 			t.Fatalf("CreateGroup: %v", err)
@@ -404,11 +403,11 @@ func TestE2ETour(t *testing.T) {
 		if created.Name != "E2E A" || created.CreatorUserID != u0.ID || deref(created.ImageURL) != pictureURL || created.ShareURL == nil {
 			t.Errorf("CreateGroup returned %+v", created)
 		}
-		if ids := groupIDs(collect(t, c0.ListGroupsIter(ctx))); !slices.Contains(ids, groupA) {
+		if ids := groupIDs(collect(t, c0.ListGroupsIter(ctx, nil))); !slices.Contains(ids, groupA) {
 			t.Errorf("the new group %s is not listed: %v", groupA, ids)
 		}
 
-		upd, err := c0.UpdateGroup(ctx, groupA, gen.GroupUpdateRequest{Name: client.Ptr("E2E A renamed"), Description: client.Ptr("changed"), OfficeMode: client.Ptr(true)})
+		upd, err := c0.UpdateGroup(ctx, groupA, client.GroupUpdateRequest{Name: client.Ptr("E2E A renamed"), Description: client.Ptr("changed"), OfficeMode: client.Ptr(true)})
 		cov.mark("UpdateGroup")
 		if err != nil {
 			t.Fatalf("UpdateGroup: %v", err)
@@ -459,7 +458,7 @@ func TestE2ETour(t *testing.T) {
 		}
 
 		// Add two members (by user id and by email), wait for the results.
-		resultsID, err := c0.AddMembers(ctx, groupA, []gen.MemberToAdd{
+		resultsID, err := c0.AddMembers(ctx, groupA, []client.MemberToAdd{
 			{UserID: &u3.ID, Nickname: "Tomas E2E", GUID: client.Ptr("guid-u3")},
 			{Email: &u4.Email, Nickname: "Hana E2E", GUID: client.Ptr("guid-u4")},
 		})
@@ -493,7 +492,7 @@ func TestE2ETour(t *testing.T) {
 
 		// Not ready on the first poll: a single GetMembersResults without
 		// retries reports it, the next one has the member.
-		results5, err := c0.AddMembers(ctx, groupA, []gen.MemberToAdd{{UserID: &u5.ID, Nickname: "Lena E2E"}})
+		results5, err := c0.AddMembers(ctx, groupA, []client.MemberToAdd{{UserID: &u5.ID, Nickname: "Lena E2E"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -542,7 +541,7 @@ func TestE2ETour(t *testing.T) {
 		}
 
 		// Ownership: one transfer succeeds, the others fail each its own way.
-		results, err := c0.ChangeGroupOwners(ctx, gen.ChangeOwnersRequest{Requests: []gen.OwnerChange{
+		results, err := c0.ChangeGroupOwners(ctx, client.ChangeOwnersRequest{Requests: []client.OwnerChange{
 			{GroupID: groupA, OwnerID: u2.ID},        // 200
 			{GroupID: groupA, OwnerID: u3.ID},        // 403: Users[0] no longer owns it
 			{GroupID: g0, OwnerID: u0.ID},            // 400: naming oneself
@@ -554,8 +553,8 @@ func TestE2ETour(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ChangeGroupOwners: %v", err)
 		}
-		want := []gen.ChangeOwnersResultStatus{"200", "403", "400", "404", "405", "404"}
-		var gotStatus []gen.ChangeOwnersResultStatus
+		want := []client.ChangeOwnersResultStatus{"200", "403", "400", "404", "405", "404"}
+		var gotStatus []client.ChangeOwnersResultStatus
 		for _, r := range results {
 			gotStatus = append(gotStatus, r.Status)
 		}
@@ -571,7 +570,7 @@ func TestE2ETour(t *testing.T) {
 		}
 
 		// A throwaway group is destroyed by its creator.
-		b, err := c0.CreateGroup(ctx, gen.GroupCreateRequest{Name: "E2E B"})
+		b, err := c0.CreateGroup(ctx, client.GroupCreateRequest{Name: "E2E B"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -582,7 +581,7 @@ func TestE2ETour(t *testing.T) {
 		if _, err := c0.GetGroup(ctx, b.ID, nil); !errors.Is(err, client.ErrNotFound) {
 			t.Errorf("GetGroup of a destroyed group: error %v, want ErrNotFound", err)
 		}
-		if ids := groupIDs(collect(t, c0.ListGroupsIter(ctx))); slices.Contains(ids, b.ID) {
+		if ids := groupIDs(collect(t, c0.ListGroupsIter(ctx, nil))); slices.Contains(ids, b.ID) {
 			t.Errorf("the destroyed group %s is still listed", b.ID)
 		}
 
@@ -629,23 +628,23 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("ListMessages(nil) = %v, want the newest 20 newest first %v", got, want)
 		}
 		// 304s are empty pages.
-		for name, p := range map[string]*gen.ListMessagesParams{
-			"before the oldest": {BeforeID: &stored[0].ID},
-			"after the newest":  {AfterID: &stored[n-1].ID},
-			"since the newest":  {SinceID: &stored[n-1].ID},
+		for name, p := range map[string]*client.MessageParams{
+			"before the oldest": {BeforeID: stored[0].ID},
+			"after the newest":  {AfterID: stored[n-1].ID},
+			"since the newest":  {SinceID: stored[n-1].ID},
 		} {
 			empty, err := c0.ListMessages(ctx, g0, p)
 			if err != nil || empty == nil || len(empty.Messages) != 0 {
 				t.Errorf("ListMessages %s (304): %v, %v; want an empty page and no error", name, empty, err)
 			}
 		}
-		since, err := c0.ListMessages(ctx, g0, &gen.ListMessagesParams{SinceID: &stored[n-3].ID})
+		since, err := c0.ListMessages(ctx, g0, &client.MessageParams{SinceID: stored[n-3].ID})
 		if err != nil || !slices.Equal(messageIDs(since.Messages), []string{stored[n-1].ID, stored[n-2].ID}) {
 			t.Errorf("ListMessages since_id = %v, %v", messageIDs(since.Messages), err)
 		}
 
-		atts := []gen.Attachment{imageAttachment(t, pictureURL)}
-		m, err := c0.CreateMessage(ctx, g0, gen.NewMessage{Text: client.Ptr("hello from the tour"), Attachments: &atts})
+		atts := []client.Attachment{imageAttachment(t, pictureURL)}
+		m, err := c0.CreateMessage(ctx, g0, client.NewMessage{Text: client.Ptr("hello from the tour"), Attachments: &atts})
 		cov.mark("CreateMessage")
 		if err != nil {
 			t.Fatalf("CreateMessage: %v", err)
@@ -657,7 +656,7 @@ func TestE2ETour(t *testing.T) {
 		if last := stored[len(stored)-1]; last.ID != m.ID || last.SourceGUID != m.SourceGUID {
 			t.Errorf("the fake's newest message is %s (%s), want %s", last.ID, last.SourceGUID, m.ID)
 		}
-		newest, err := c0.ListMessages(ctx, g0, &gen.ListMessagesParams{Limit: client.Ptr(1)})
+		newest, err := c0.ListMessages(ctx, g0, &client.MessageParams{Limit: 1})
 		if err != nil || len(newest.Messages) != 1 || newest.Messages[0].ID != m.ID {
 			t.Fatalf("the created message is not the newest listed: %v", err)
 		}
@@ -669,10 +668,10 @@ func TestE2ETour(t *testing.T) {
 
 		// A caller-chosen source_guid reused at once: the first attempt's 409 is an error.
 		guid := "tour-guid-1"
-		if _, err := c0.CreateMessage(ctx, g0, gen.NewMessage{Text: client.Ptr("once"), SourceGUID: guid}); err != nil {
+		if _, err := c0.CreateMessage(ctx, g0, client.NewMessage{Text: client.Ptr("once"), SourceGUID: guid}); err != nil {
 			t.Fatalf("CreateMessage with a source_guid: %v", err)
 		}
-		if _, err := c0.CreateMessage(ctx, g0, gen.NewMessage{Text: client.Ptr("twice"), SourceGUID: guid}); !errors.Is(err, client.ErrConflict) {
+		if _, err := c0.CreateMessage(ctx, g0, client.NewMessage{Text: client.Ptr("twice"), SourceGUID: guid}); !errors.Is(err, client.ErrConflict) {
 			t.Errorf("CreateMessage reusing a source_guid: error %v, want ErrConflict", err)
 		}
 		count := 0
@@ -694,7 +693,7 @@ func TestE2ETour(t *testing.T) {
 		if len(reactions) != 1 || !slices.Contains(reactions[0].UserIds, u1.ID) {
 			t.Errorf("LikeMessage reactions = %+v, want Users[1]'s heart", reactions)
 		}
-		fire := gen.LikeIcon{Type: gen.LikeIconTypeUnicode, Code: client.Ptr("\U0001F525")}
+		fire := client.LikeIcon{Type: client.LikeIconTypeUnicode, Code: client.Ptr("\U0001F525")}
 		if reactions, err = c0.LikeMessage(ctx, g0, m.ID, &fire); err != nil || len(reactions) != 2 {
 			t.Fatalf("LikeMessage with an icon: %+v, %v", reactions, err)
 		}
@@ -702,12 +701,12 @@ func TestE2ETour(t *testing.T) {
 		if liked == nil || !slices.Contains(liked.FavoritedBy, u0.ID) || !slices.Contains(liked.FavoritedBy, u1.ID) {
 			t.Errorf("after two likes, favorited_by = %v", liked.FavoritedBy)
 		}
-		listed, _ := c0.ListMessages(ctx, g0, &gen.ListMessagesParams{Limit: client.Ptr(5)})
+		listed, _ := c0.ListMessages(ctx, g0, &client.MessageParams{Limit: 5})
 		if lm := findMessage(listed.Messages, m.ID); lm == nil || len(lm.FavoritedBy) != 2 || lm.Reactions == nil || len(*lm.Reactions) != 2 {
 			t.Errorf("ListMessages does not show the two likes: %+v", lm)
 		}
 
-		board, err := c0.GetLeaderboard(ctx, g0, gen.GetLeaderboardParamsPeriodDay)
+		board, err := c0.GetLeaderboard(ctx, g0, client.PeriodDay)
 		cov.mark("GetLeaderboard")
 		if err != nil || findMessage(board, m.ID) == nil {
 			t.Errorf("GetLeaderboard(day) lacks the liked message (err %v)", err)
@@ -717,7 +716,7 @@ func TestE2ETour(t *testing.T) {
 				t.Errorf("GetLeaderboard is not most-liked first at %d", i)
 			}
 		}
-		for _, p := range []gen.GetLeaderboardParamsPeriod{gen.GetLeaderboardParamsPeriodWeek, gen.GetLeaderboardParamsPeriodMonth} {
+		for _, p := range []client.LeaderboardPeriod{client.PeriodWeek, client.PeriodMonth} {
 			if b, err := c0.GetLeaderboard(ctx, g0, p); err != nil || findMessage(b, m.ID) == nil || len(b) < len(board) {
 				t.Errorf("GetLeaderboard(%s): %d messages, err %v", p, len(b), err)
 			}
@@ -756,12 +755,12 @@ func TestE2ETour(t *testing.T) {
 		// Both message iterators over a smaller group, in odd page sizes.
 		g1 := ds.Groups[1]
 		want := messageIDs(srv.Fake.GroupMessages(g1))
-		back := messageIDs(collect(t, c0.ListMessagesIter(ctx, g1, "", client.PageSize(7))))
+		back := messageIDs(collect(t, c0.ListMessagesIter(ctx, g1, &client.MessageParams{Limit: 7})))
 		cov.mark("ListMessagesIter")
-		fwd := messageIDs(collect(t, c0.ListMessagesAfterIter(ctx, g1, "0", client.PageSize(7), client.AcceptFiles())))
+		fwd := messageIDs(collect(t, c0.ListMessagesAfterIter(ctx, g1, &client.MessageParams{AfterID: "0", Limit: 7, AcceptFiles: true})))
 		cov.mark("ListMessagesAfterIter")
 		var raw []string
-		for m, err := range c0.ListMessagesAfterRawIter(ctx, g1, "0", client.PageSize(7)) {
+		for m, err := range c0.ListMessagesAfterRawIter(ctx, g1, &client.MessageParams{AfterID: "0", Limit: 7}) {
 			if err != nil {
 				t.Fatalf("ListMessagesAfterRawIter: %v", err)
 			}
@@ -782,18 +781,15 @@ func TestE2ETour(t *testing.T) {
 		}
 		if len(want) > 10 {
 			mid := want[10]
-			if got := messageIDs(collect(t, c0.ListMessagesIter(ctx, g1, mid))); !slices.Equal(got, reversedCopy(want[:10])) {
+			if got := messageIDs(collect(t, c0.ListMessagesIter(ctx, g1, &client.MessageParams{BeforeID: mid}))); !slices.Equal(got, reversedCopy(want[:10])) {
 				t.Errorf("ListMessagesIter before %s = %v, want %v", mid, got, reversedCopy(want[:10]))
 			}
-			if got := messageIDs(collect(t, c0.ListMessagesAfterIter(ctx, g1, mid))); !slices.Equal(got, want[11:]) {
+			if got := messageIDs(collect(t, c0.ListMessagesAfterIter(ctx, g1, &client.MessageParams{AfterID: mid}))); !slices.Equal(got, want[11:]) {
 				t.Errorf("ListMessagesAfterIter after %s = %d messages, want %d", mid, len(got), len(want[11:]))
 			}
 		}
-		for _, err := range c0.ListMessagesAfterIter(ctx, g1, "") {
-			if err == nil {
-				t.Errorf("ListMessagesAfterIter with no cursor yielded a message")
-			}
-			break
+		if got := messageIDs(collect(t, c0.ListMessagesAfterIter(ctx, g1, nil))); !slices.Equal(got, want) {
+			t.Errorf("ListMessagesAfterIter with no cursor = %d messages, want all %d from the first", len(got), len(want))
 		}
 		// A non-member cannot list.
 		if _, err := c5.ListMessages(ctx, groupA, nil); !errors.Is(err, client.ErrNotFound) {
@@ -807,7 +803,7 @@ func TestE2ETour(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ListChats: %v", err)
 		}
-		others := func(cs []gen.Chat) []string {
+		others := func(cs []client.Chat) []string {
 			var out []string
 			for _, ch := range cs {
 				out = append(out, string(ch.OtherUser.ID))
@@ -818,18 +814,18 @@ func TestE2ETour(t *testing.T) {
 		if got := sortedSet(others(chats)); !slices.Equal(got, wantOthers) {
 			t.Errorf("ListChats other users = %v, want %v", got, wantOthers)
 		}
-		all := collect(t, c0.ListChatsIter(ctx, client.PageSize(1)))
+		all := collect(t, c0.ListChatsIter(ctx, &client.ListChatsParams{PerPage: 1}))
 		cov.mark("ListChatsIter")
 		if got := others(all); !slices.Equal(sortedSet(got), wantOthers) || len(got) != 3 {
 			t.Errorf("ListChatsIter(PageSize(1)) other users = %v, want %v once each", got, wantOthers)
 		}
 
-		before, err := c0.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: u1.ID})
+		before, err := c0.ListDirectMessages(ctx, u1.ID, nil)
 		cov.mark("ListDirectMessages")
 		if err != nil {
 			t.Fatalf("ListDirectMessages: %v", err)
 		}
-		dm, err := c0.CreateDirectMessage(ctx, gen.NewDirectMessage{RecipientID: u1.ID, Text: client.Ptr("psst")})
+		dm, err := c0.CreateDirectMessage(ctx, client.NewDirectMessage{RecipientID: u1.ID, Text: client.Ptr("psst")})
 		cov.mark("CreateDirectMessage")
 		if err != nil {
 			t.Fatalf("CreateDirectMessage: %v", err)
@@ -837,19 +833,19 @@ func TestE2ETour(t *testing.T) {
 		if dm.ID == "" || dm.RecipientID != u1.ID || deref(dm.Text) != "psst" || dm.SourceGUID == "" {
 			t.Errorf("CreateDirectMessage returned %+v", dm)
 		}
-		after, err := c0.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: u1.ID, Limit: client.Ptr(1)})
+		after, err := c0.ListDirectMessages(ctx, u1.ID, &client.MessageParams{Limit: 1})
 		if err != nil || after.Count != before.Count+1 || after.DirectMessages[0].ID != dm.ID {
 			t.Errorf("after CreateDirectMessage: count %d (was %d), newest %v, err %v", after.Count, before.Count, directMessageIDs(after.DirectMessages), err)
 		}
 		// The recipient sees it; a third user's conversation with the recipient does not.
-		theirs, err := c1.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: u0.ID, Limit: client.Ptr(1)})
+		theirs, err := c1.ListDirectMessages(ctx, u0.ID, &client.MessageParams{Limit: 1})
 		if err != nil || len(theirs.DirectMessages) != 1 || theirs.DirectMessages[0].ID != dm.ID {
 			t.Errorf("the recipient's newest message with Users[0] is %v (err %v), want %s", directMessageIDs(theirs.DirectMessages), err, dm.ID)
 		}
-		if third, err := c2.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: u1.ID, Limit: client.Ptr(100)}); err != nil || slices.Contains(directMessageIDs(third.DirectMessages), dm.ID) {
+		if third, err := c2.ListDirectMessages(ctx, u1.ID, &client.MessageParams{Limit: 100}); err != nil || slices.Contains(directMessageIDs(third.DirectMessages), dm.ID) {
 			t.Errorf("Users[2] sees Users[0]'s DM to Users[1] (err %v)", err)
 		}
-		if chats, _ := c0.ListChats(ctx, &gen.ListChatsParams{Page: client.Ptr(1), PerPage: client.Ptr(1)}); len(chats) != 1 || chats[0].LastMessage.ID != dm.ID {
+		if chats, _ := c0.ListChats(ctx, &client.ListChatsParams{Page: 1, PerPage: 1}); len(chats) != 1 || chats[0].LastMessage.ID != dm.ID {
 			t.Errorf("the most recent chat's last message is not the new DM: %+v", chats)
 		}
 
@@ -865,21 +861,21 @@ func TestE2ETour(t *testing.T) {
 		if _, err := c1.LikeMessage(ctx, conv, dm.ID, nil); err != nil {
 			t.Fatalf("LikeMessage on a DM: %v", err)
 		}
-		liked, _ := c0.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: u1.ID, Limit: client.Ptr(1)})
+		liked, _ := c0.ListDirectMessages(ctx, u1.ID, &client.MessageParams{Limit: 1})
 		if len(liked.DirectMessages) != 1 || !slices.Equal(liked.DirectMessages[0].FavoritedBy, []string{u1.ID}) {
 			t.Errorf("the liked DM's favorited_by = %v, want [%s]", liked.DirectMessages[0].FavoritedBy, u1.ID)
 		}
 		if _, err := c1.UnlikeMessage(ctx, conv, dm.ID); err != nil {
 			t.Fatalf("UnlikeMessage on a DM: %v", err)
 		}
-		liked, _ = c0.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: u1.ID, Limit: client.Ptr(1)})
+		liked, _ = c0.ListDirectMessages(ctx, u1.ID, &client.MessageParams{Limit: 1})
 		if len(liked.DirectMessages[0].FavoritedBy) != 0 {
 			t.Errorf("after the unlike, favorited_by = %v", liked.DirectMessages[0].FavoritedBy)
 		}
 
-		back := directMessageIDs(collect(t, c0.ListDirectMessagesIter(ctx, u1.ID, "", client.PageSize(6))))
+		back := directMessageIDs(collect(t, c0.ListDirectMessagesIter(ctx, u1.ID, &client.MessageParams{Limit: 6})))
 		cov.mark("ListDirectMessagesIter")
-		fwd := directMessageIDs(collect(t, c0.ListDirectMessagesAfterIter(ctx, u1.ID, "0", client.PageSize(6))))
+		fwd := directMessageIDs(collect(t, c0.ListDirectMessagesAfterIter(ctx, u1.ID, &client.MessageParams{AfterID: "0", Limit: 6})))
 		cov.mark("ListDirectMessagesAfterIter")
 		distinct(t, "ListDirectMessagesIter", back)
 		distinct(t, "ListDirectMessagesAfterIter", fwd)
@@ -887,11 +883,11 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("DM iterators: backwards %d, forwards %d, count %d; newest %v", len(back), len(fwd), after.Count, back[:1])
 		}
 		if len(back) > 3 {
-			if got := directMessageIDs(collect(t, c0.ListDirectMessagesIter(ctx, u1.ID, back[2]))); !slices.Equal(got, back[3:]) {
+			if got := directMessageIDs(collect(t, c0.ListDirectMessagesIter(ctx, u1.ID, &client.MessageParams{BeforeID: back[2]}))); !slices.Equal(got, back[3:]) {
 				t.Errorf("ListDirectMessagesIter before %s = %d messages, want %d", back[2], len(got), len(back[3:]))
 			}
 		}
-		if empty, err := c0.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: u1.ID, AfterID: &dm.ID}); err != nil || len(empty.DirectMessages) != 0 {
+		if empty, err := c0.ListDirectMessages(ctx, u1.ID, &client.MessageParams{AfterID: dm.ID}); err != nil || len(empty.DirectMessages) != 0 {
 			t.Errorf("ListDirectMessages after the newest (304): %v, %v; want an empty page", empty, err)
 		}
 	})
@@ -902,7 +898,7 @@ func TestE2ETour(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ListBots: %v", err)
 		}
-		botIDs := func(bs []gen.Bot) []string {
+		botIDs := func(bs []client.Bot) []string {
 			var out []string
 			for _, b := range bs {
 				out = append(out, b.BotID)
@@ -917,7 +913,7 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("Users[1]'s ListBots = %v (err %v), want [%s]", botIDs(theirs), err, last)
 		}
 
-		bot, err := c0.CreateBot(ctx, gen.NewBot{GroupID: g0, Name: "Tour bot", CallbackURL: client.Ptr("https://example.com/cb"), AvatarURL: &pictureURL})
+		bot, err := c0.CreateBot(ctx, client.NewBot{GroupID: g0, Name: "Tour bot", CallbackURL: client.Ptr("https://example.com/cb"), AvatarURL: &pictureURL})
 		cov.mark("CreateBot")
 		if err != nil {
 			t.Fatalf("CreateBot: %v", err)
@@ -929,7 +925,7 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("the new bot is not listed")
 		}
 
-		if err := c0.PostBotMessage(ctx, gen.BotPostRequest{BotID: bot.BotID, Text: "beep from the client"}); err != nil {
+		if err := c0.PostBotMessage(ctx, client.BotPostRequest{BotID: bot.BotID, Text: "beep from the client"}); err != nil {
 			t.Fatalf("PostBotMessage: %v", err)
 		}
 		cov.mark("PostBotMessage")
@@ -942,7 +938,7 @@ func TestE2ETour(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := poster.Post(ctx, gen.BotPostRequest{BotID: bot.BotID, Text: "beep from the poster", PictureURL: &pictureURL}); err != nil {
+		if err := poster.Post(ctx, client.BotPostRequest{BotID: bot.BotID, Text: "beep from the poster", PictureURL: &pictureURL}); err != nil {
 			t.Fatalf("BotPoster.Post: %v", err)
 		}
 		stored = srv.Fake.GroupMessages(g0)
@@ -953,7 +949,7 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("the poster's picture is %+v (%v)", img, err)
 		}
 		// What the client lists is what the fake stored.
-		if page, err := c2.ListMessages(ctx, g0, &gen.ListMessagesParams{Limit: client.Ptr(1)}); err != nil || page.Messages[0].ID != m.ID {
+		if page, err := c2.ListMessages(ctx, g0, &client.MessageParams{Limit: 1}); err != nil || page.Messages[0].ID != m.ID {
 			t.Errorf("another member's newest message is not the bot post (err %v)", err)
 		}
 
@@ -964,7 +960,7 @@ func TestE2ETour(t *testing.T) {
 		if bots, _ := c0.ListBots(ctx); slices.Contains(botIDs(bots), bot.BotID) {
 			t.Errorf("the destroyed bot is still listed")
 		}
-		if err := c0.PostBotMessage(ctx, gen.BotPostRequest{BotID: bot.BotID, Text: "ghost"}); !errors.Is(err, client.ErrNotFound) {
+		if err := c0.PostBotMessage(ctx, client.BotPostRequest{BotID: bot.BotID, Text: "ghost"}); !errors.Is(err, client.ErrNotFound) {
 			t.Errorf("posting as a destroyed bot: error %v, want ErrNotFound", err)
 		}
 		if err := c0.DestroyBot(ctx, last); !errors.Is(err, client.ErrNotFound) {
@@ -979,7 +975,7 @@ func TestE2ETour(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ListBlocks: %v", err)
 		}
-		blockedIDs := func(bs []gen.Block) []string {
+		blockedIDs := func(bs []client.Block) []string {
 			var out []string
 			for _, b := range bs {
 				out = append(out, b.BlockedUserID)
@@ -1011,7 +1007,7 @@ func TestE2ETour(t *testing.T) {
 		if blocks, _ := c0.ListBlocks(ctx, u0.ID); !slices.Contains(blockedIDs(blocks), u1.ID) {
 			t.Errorf("ListBlocks after CreateBlock = %v", blockedIDs(blocks))
 		}
-		if _, err := c1.CreateDirectMessage(ctx, gen.NewDirectMessage{RecipientID: u0.ID, Text: client.Ptr("let me in")}); !errors.Is(err, client.ErrForbidden) {
+		if _, err := c1.CreateDirectMessage(ctx, client.NewDirectMessage{RecipientID: u0.ID, Text: client.Ptr("let me in")}); !errors.Is(err, client.ErrForbidden) {
 			t.Errorf("a DM from a blocked user: error %v, want ErrForbidden", err)
 		}
 		if _, err := c0.ListBlocks(ctx, u1.ID); !errors.Is(err, client.ErrForbidden) {
@@ -1077,9 +1073,9 @@ func TestE2EPaging10000(t *testing.T) {
 	distinct(t, "the fake's messages", want)
 
 	before := srv.Fake.Calls("listMessages")
-	back := messageIDs(collect(t, c.ListMessagesIter(ctx, g, "", client.PageSize(100))))
+	back := messageIDs(collect(t, c.ListMessagesIter(ctx, g, &client.MessageParams{Limit: 100})))
 	backCalls := srv.Fake.Calls("listMessages") - before
-	fwd := messageIDs(collect(t, c.ListMessagesAfterIter(ctx, g, "0", client.PageSize(100))))
+	fwd := messageIDs(collect(t, c.ListMessagesAfterIter(ctx, g, &client.MessageParams{AfterID: "0", Limit: 100})))
 	fwdCalls := srv.Fake.Calls("listMessages") - before - backCalls
 
 	if len(back) != 10000 || len(fwd) != 10000 {
@@ -1104,14 +1100,14 @@ func TestE2EPaging10000(t *testing.T) {
 	}
 
 	// Resuming: the forward walk from the middle yields exactly the rest.
-	rest := messageIDs(collect(t, c.ListMessagesAfterIter(ctx, g, want[4999])))
+	rest := messageIDs(collect(t, c.ListMessagesAfterIter(ctx, g, &client.MessageParams{AfterID: want[4999]})))
 	if !slices.Equal(rest, want[5000:]) {
 		t.Errorf("resuming after the 5000th message yielded %d messages, want 5000", len(rest))
 	}
 	// Stopping early stops fetching.
 	calls := srv.Fake.Calls("listMessages")
 	n := 0
-	for _, err := range c.ListMessagesIter(ctx, g, "", client.PageSize(100)) {
+	for _, err := range c.ListMessagesIter(ctx, g, &client.MessageParams{Limit: 100}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1147,7 +1143,7 @@ func TestE2EConcurrent(t *testing.T) {
 			fail := func(format string, args ...any) { t.Errorf("worker %d: "+format, append([]any{w}, args...)...) }
 			for i := range perWorker {
 				text := fmt.Sprintf("worker %d message %d", w, i)
-				m, err := c.CreateMessage(ctx, g, gen.NewMessage{Text: &text})
+				m, err := c.CreateMessage(ctx, g, client.NewMessage{Text: &text})
 				if err != nil {
 					fail("CreateMessage: %v", err)
 					return
@@ -1158,7 +1154,7 @@ func TestE2EConcurrent(t *testing.T) {
 				results[w] = append(results[w], created{m.ID, m.SourceGUID, text})
 				switch (w + i) % 5 {
 				case 0:
-					if page, err := c.ListMessages(ctx, g, &gen.ListMessagesParams{Limit: client.Ptr(100)}); err != nil || len(page.Messages) == 0 {
+					if page, err := c.ListMessages(ctx, g, &client.MessageParams{Limit: 100}); err != nil || len(page.Messages) == 0 {
 						fail("ListMessages: %v", err)
 					}
 				case 1:
@@ -1174,7 +1170,7 @@ func TestE2EConcurrent(t *testing.T) {
 						fail("ListGroups: %v", err)
 					}
 				case 4:
-					if _, err := c.CreateDirectMessage(ctx, gen.NewDirectMessage{RecipientID: ds.Users[1].ID, Text: &text}); err != nil {
+					if _, err := c.CreateDirectMessage(ctx, client.NewDirectMessage{RecipientID: ds.Users[1].ID, Text: &text}); err != nil {
 						fail("CreateDirectMessage: %v", err)
 					}
 				}
@@ -1184,7 +1180,7 @@ func TestE2EConcurrent(t *testing.T) {
 				fail("LikeMessage: %v", err)
 			}
 			n := 0
-			for _, err := range c.ListMessagesIter(ctx, g, "", client.PageSize(50)) {
+			for _, err := range c.ListMessagesIter(ctx, g, &client.MessageParams{Limit: 50}) {
 				if err != nil {
 					fail("ListMessagesIter: %v", err)
 					break
@@ -1204,7 +1200,7 @@ func TestE2EConcurrent(t *testing.T) {
 	if got, want := len(stored), len(start)+workers*perWorker; got != want {
 		t.Errorf("the group has %d messages, want %d", got, want)
 	}
-	byText := map[string][]gen.Message{}
+	byText := map[string][]client.Message{}
 	for _, m := range stored {
 		byText[deref(m.Text)] = append(byText[deref(m.Text)], m)
 	}
@@ -1225,7 +1221,7 @@ func TestE2EConcurrent(t *testing.T) {
 		}
 	}
 	// Forwards from where the test began: exactly the new messages, each once.
-	fresh := messageIDs(collect(t, c.ListMessagesAfterIter(ctx, g, lastBefore)))
+	fresh := messageIDs(collect(t, c.ListMessagesAfterIter(ctx, g, &client.MessageParams{AfterID: lastBefore})))
 	distinct(t, "new messages", fresh)
 	if len(fresh) != workers*perWorker {
 		t.Errorf("forwards from the last seeded message: %d messages, want %d", len(fresh), workers*perWorker)
@@ -1241,7 +1237,7 @@ func TestE2EConcurrent(t *testing.T) {
 			}
 		}
 	}
-	page, err := c.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: ds.Users[1].ID})
+	page, err := c.ListDirectMessages(ctx, ds.Users[1].ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1259,7 +1255,7 @@ func TestE2ECallbackWithFakeMessages(t *testing.T) {
 	srv := contracttest.NewServer(t)
 	c := e2eClient(t, srv, srv.Token)
 	g := srv.Dataset.Groups[0]
-	msgs := collect(t, c.ListMessagesIter(t.Context(), g, "", client.AcceptFiles()))
+	msgs := collect(t, c.ListMessagesIter(t.Context(), g, &client.MessageParams{AcceptFiles: true}))
 	var mu sync.Mutex
 	var got []string
 	h := client.CallbackHandler(func(_ context.Context, cb client.Callback) error {
@@ -1313,7 +1309,7 @@ func TestE2ELogging(t *testing.T) {
 	var buf safeBuffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := e2eClient(t, srv, srv.Token, client.WithQueryToken(), client.WithLogger(logger))
-	if _, err := c.ListMessages(t.Context(), srv.Dataset.Groups[0], &gen.ListMessagesParams{Limit: client.Ptr(5)}); err != nil {
+	if _, err := c.ListMessages(t.Context(), srv.Dataset.Groups[0], &client.MessageParams{Limit: 5}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -142,7 +142,7 @@ func TestSilentByDefault(t *testing.T) {
 	t.Parallel()
 	srv, _ := newServer(t, reply(200, envelopeOf("200", groupJSON)))
 	c := newTestClient(t, srv)
-	if c.logger != nil || c.hc.Transport.(*RetryTransport).Logger != nil {
+	if c.logger != nil || c.retry.logger != nil {
 		t.Error("a default client has a logger")
 	}
 }

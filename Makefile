@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet spec-validate redocly check bench clean
+.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly check bench clean
 
 all: check
 
@@ -30,11 +30,14 @@ check-generated: generate
 		exit 1; \
 	fi
 
-## lint: go vet, kin-openapi validation of the spec, Redocly lint (recommended rules).
-lint: vet spec-validate redocly
+## lint: go vet, staticcheck (pinned in go.mod), kin-openapi validation of the spec, Redocly lint (recommended rules).
+lint: vet staticcheck spec-validate redocly
 
 vet:
 	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
 
 spec-validate:
 	$(GO) test -count=1 -run '^TestSpecIsValid$$' ./contracttest/

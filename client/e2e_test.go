@@ -187,12 +187,6 @@ func fetch(t testing.TB, ctx context.Context, url string) []byte {
 	return body
 }
 
-// isStatus reports whether err is an *APIError with the given status.
-func isStatus(err error, status int) bool {
-	var apiErr *client.APIError
-	return errors.As(err, &apiErr) && apiErr.Status == status
-}
-
 // specOperations lists the operationIds of openapi.yaml's paths (callbacks
 // such as receiveBotCallback are not operations a client calls).
 func specOperations(t testing.TB) []string {

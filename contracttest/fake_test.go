@@ -234,7 +234,7 @@ func TestFakeAuthAndBadRequests(t *testing.T) {
 	// Unknown paths and groups.
 	api.do("GET", "/nowhere", nil, nil).expect(t, 404)
 	api.do("GET", "/groups/999", nil, nil).expect(t, 404)
-	r = api.do("POST", "/groups/"+g+"/update", map[string]any{"name": strings.Repeat("x", 141)}, nil).expect(t, 400)
+	api.do("POST", "/groups/"+g+"/update", map[string]any{"name": strings.Repeat("x", 141)}, nil).expect(t, 400)
 	var after struct{ Name string }
 	api.do("GET", "/groups/"+g, nil, nil).expect(t, 200).decode(t, &after)
 	if after.Name == strings.Repeat("x", 141) {

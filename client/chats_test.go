@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
 )
 
 func dmJSON(id, guid string) string {

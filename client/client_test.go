@@ -15,7 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 const testToken = "s3cr3t-T0KEN-value"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
 )
 
 func TestDirectMessages(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
 )
 
 const groupJSON = `{"id":"1234567","group_id":"1234567","name":"Weekend hikers","type":"private",

@@ -335,8 +335,10 @@ func TestIterEarlyBreakAndCursors(t *testing.T) {
 		t.Errorf("first forward request: %v, want after_id=0", q)
 	}
 	for name, seq := range map[string]func() error{
-		"bad before":       func() error { return firstErr(c.ListMessagesIter(t.Context(), "1", &MessageParams{BeforeID: "abc"})) },
-		"bad after (DM)":   func() error { return firstErr(c.ListDirectMessagesAfterIter(t.Context(), "1", &MessageParams{AfterID: "-1"})) },
+		"bad before": func() error { return firstErr(c.ListMessagesIter(t.Context(), "1", &MessageParams{BeforeID: "abc"})) },
+		"bad after (DM)": func() error {
+			return firstErr(c.ListDirectMessagesAfterIter(t.Context(), "1", &MessageParams{AfterID: "-1"}))
+		},
 		"two cursors":      func() error { return firstErr(c.ListMessagesIter(t.Context(), "1", &MessageParams{AfterID: "3"})) },
 		"since on forward": func() error { return firstErr(c.ListMessagesAfterIter(t.Context(), "1", &MessageParams{SinceID: "3"})) },
 	} {

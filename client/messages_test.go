@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
 )
 
 func messageJSON(id, guid string) string {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -349,7 +348,7 @@ func doJSON[T any](ctx context.Context, c *Client, cl call, req *http.Request, b
 		return new(T), nil
 	}
 	var env envelope[T]
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+	if err := decodeJSON(resp.Body, &env); err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
 	if env.Response == nil {
@@ -373,7 +372,7 @@ func doOptional[T any](ctx context.Context, c *Client, cl call, req *http.Reques
 	}
 	defer closeBody(resp.Body)
 	var env envelope[T]
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+	if err := decodeJSON(resp.Body, &env); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}

@@ -22,7 +22,7 @@ type RawMessage struct {
 // UnmarshalJSON keeps a copy of b and decodes it into the Message.
 func (m *RawMessage) UnmarshalJSON(b []byte) error {
 	m.JSON = bytes.Clone(b)
-	return json.Unmarshal(b, &m.Message)
+	return unmarshalJSON(b, &m.Message)
 }
 
 // MarshalJSON returns the JSON GroupMe sent.

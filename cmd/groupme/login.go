@@ -23,8 +23,8 @@ import (
 // loginEnv is what `groupme login` takes from its surroundings; tests
 // replace it. Zero fields mean the real thing.
 type loginEnv struct {
-	stdin  io.Reader                                                   // nil: os.Stdin
-	browse func(url string) error                                      // nil: the system's browser opener
+	stdin  io.Reader                                                    // nil: os.Stdin
+	browse func(url string) error                                       // nil: the system's browser opener
 	listen func(ctx context.Context, addr string) (net.Listener, error) // nil: a TCP listener on addr
 }
 

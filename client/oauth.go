@@ -64,7 +64,8 @@ func (e *OAuthError) Unwrap() error { return e.Err }
 //     application, with the user's token in the query string:
 //     ?access_token=ACCESS_TOKEN. An [OAuthCallback] serves that URL.
 //
-// The token then goes to [New]. It has no scopes and no expiry.
+// The token then goes to [New]. It has no scopes, and GroupMe documents no
+// expiry.
 type OAuthApp struct {
 	// ClientID is the application's client id.
 	ClientID string

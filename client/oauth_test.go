@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/groupme-go/groupme/client"
 	"github.com/groupme-go/groupme/contracttest"
 )
@@ -219,5 +220,41 @@ func TestOAuthCallbackFailures(t *testing.T) {
 		httptest.NewRequest(http.MethodGet, "/cb?error=x&error_description=%3Cscript%3E", nil))
 	if rec.Code != http.StatusForbidden || strings.Contains(rec.Body.String(), "<script>") {
 		t.Errorf("error description: status %d, page %q", rec.Code, rec.Body.String())
+	}
+}
+
+// TestSpecDescribesTheOAuthFlow ties DefaultAuthorizeURL to the spec's
+// oauth scheme, and checks no operation asks for that scheme: requests
+// carry the token through the apiKey schemes only.
+func TestSpecDescribesTheOAuthFlow(t *testing.T) {
+	t.Parallel()
+	doc, err := contracttest.LoadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := doc.Components.SecuritySchemes["oauth"]
+	if ref == nil || ref.Value == nil || ref.Value.Type != "oauth2" || ref.Value.Flows == nil || ref.Value.Flows.Implicit == nil {
+		t.Fatal("openapi.yaml has no oauth2 scheme with an implicit flow named oauth")
+	}
+	if got := ref.Value.Flows.Implicit.AuthorizationURL; got != client.DefaultAuthorizeURL {
+		t.Errorf("the spec's authorizationUrl is %q, DefaultAuthorizeURL is %q", got, client.DefaultAuthorizeURL)
+	}
+	uses := func(reqs []openapi3.SecurityRequirement) bool {
+		for _, r := range reqs {
+			if _, ok := r["oauth"]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	if uses(doc.Security) {
+		t.Error("the top-level security lists oauth")
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.Security != nil && uses(*op.Security) {
+				t.Errorf("%s %s lists oauth in its security", method, path)
+			}
+		}
 	}
 }

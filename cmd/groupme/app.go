@@ -78,7 +78,7 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 		}
 		fmt.Fprintf(a.stderr, "groupme: using a fake GroupMe inside this process (%d messages of demo data); nothing leaves this machine\n", demoDataset.Messages)
 	case token == "":
-		return usagef("no GroupMe token: give one with --token, the GROUPME_TOKEN environment variable, or the config file %s ({\"token\": \"...\"}); or try the program without an account with --fake or 'groupme demo'", a.configFile())
+		return usagef("no GroupMe token: sign in with 'groupme login', or give one with --token, the GROUPME_TOKEN environment variable, or the config file %s; or try the program without an account with --fake or 'groupme demo'", a.configFile())
 	}
 	if base != "" {
 		opts = append(opts, client.WithBaseURL(base))

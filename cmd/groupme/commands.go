@@ -17,11 +17,13 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "Read, write and archive GroupMe from the command line",
 		Long: `groupme talks to GroupMe's public API.
 
-With a token (--token, the GROUPME_TOKEN variable, or {"token": "..."} in
-` + a.configFile() + `) it uses the real GroupMe; get a token from
-https://dev.groupme.com (log in, then "Access Token"). Without a token, or
-with --fake, it starts a fake GroupMe inside the process, seeded with demo
-data, so every command can be tried safely.
+Sign in once with 'groupme login' (it asks for the access token from
+https://dev.groupme.com: log in, then "Access Token", and keeps it in
+` + a.configFile() + `), or give a token with --token or the GROUPME_TOKEN
+variable. Without a token, commands that talk to GroupMe stop with exit
+code 2. With --fake (or 'groupme demo') the program starts a fake GroupMe
+inside the process, seeded with demo data, so every command can be tried
+without an account.
 
 Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 		SilenceUsage:  true,
@@ -42,6 +44,8 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 		a.dmsCmd(), a.dmCmd(), a.likeCmd(true), a.likeCmd(false), a.leaderboardCmd(),
 		a.botsCmd(), a.meCmd(), a.uploadCmd(), a.membersCmd(), a.exportCmd(), a.demoCmd(),
 	)
+	root.AddCommand(a.loginCmd(), a.logoutCmd())
+	root.PersistentPreRun = a.warnTokenFlag
 	return root
 }
 

@@ -277,7 +277,7 @@ func TestNoTokenIsAUsageError(t *testing.T) {
 	if r.code != exitUsage || r.stdout != "" {
 		t.Fatalf("exit %d, stdout %q; want %d and nothing", r.code, r.stdout, exitUsage)
 	}
-	for _, want := range []string{"--token", "GROUPME_TOKEN", "config.json", "--fake", "groupme demo"} {
+	for _, want := range []string{"groupme login", "--token", "GROUPME_TOKEN", "config.json", "--fake", "groupme demo"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr does not mention %s: %q", want, r.stderr)
 		}

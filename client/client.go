@@ -111,7 +111,8 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithRetries sets how many times a failed request is retried (3 by
-// default). Zero turns retries off. See RetryTransport for what is retried.
+// default). Zero turns retries off. The package documentation says what
+// is retried.
 func WithRetries(n int) Option {
 	return func(c *Client) error {
 		if n < 0 {
@@ -294,6 +295,9 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 	if c.userAgent != "" {
 		req.Header["User-Agent"] = []string{c.userAgent}
 	}
+	// Every answer is read as JSON (or ignored); saying so lets mock
+	// servers such as Prism pick the JSON form of a response.
+	req.Header["Accept"] = []string{"application/json"}
 	policy := cl.retry
 	if policy == 0 {
 		policy = retryNever

@@ -268,6 +268,9 @@ func TestUserAgentAndQueryToken(t *testing.T) {
 		if ua := r.Header.Get("User-Agent"); ua != "my-app/1" {
 			t.Errorf("User-Agent = %q", ua)
 		}
+		if acc := r.Header.Get("Accept"); acc != "application/json" {
+			t.Errorf("Accept = %q, want application/json", acc)
+		}
 	}
 }
 

@@ -33,7 +33,7 @@ func TestBots(t *testing.T) {
 		{
 			name: "CreateBot",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.CreateBot(ctx, gen.NewBot{Name: "Trail weather", GroupID: "1234567", CallbackURL: Ptr("https://example.com/cb")})
+				return c.CreateBot(ctx, gen.NewBot{Name: "Trail weather", GroupID: StringID("1234567"), CallbackURL: Ptr("https://example.com/cb")})
 			},
 			method: "POST", path: "/v3/bots",
 			body:   `{"bot":{"name":"Trail weather","group_id":"1234567","callback_url":"https://example.com/cb"}}`,
@@ -42,7 +42,7 @@ func TestBots(t *testing.T) {
 		{
 			name: "CreateBot/bare bot",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.CreateBot(ctx, gen.NewBot{Name: "Trail weather", GroupID: "1234567"})
+				return c.CreateBot(ctx, gen.NewBot{Name: "Trail weather", GroupID: StringID("1234567")})
 			},
 			method: "POST", path: "/v3/bots", body: `{"bot":{"name":"Trail weather","group_id":"1234567"}}`,
 			status: 201, resp: envelopeOf("201", botJSON), check: checkBot,

@@ -159,11 +159,7 @@ func testPNG(t testing.TB, w, h int) []byte {
 
 func imageAttachment(t testing.TB, url string) gen.Attachment {
 	t.Helper()
-	var a gen.Attachment
-	if err := a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: url}); err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return client.NewImageAttachment(url)
 }
 
 // fetch GETs url with plain net/http and returns the body.
@@ -671,7 +667,7 @@ func TestE2ETour(t *testing.T) {
 		}
 		if a := newest.Messages[0].Attachments; len(a) != 1 {
 			t.Errorf("the created message has %d attachments, want 1", len(a))
-		} else if img, err := a[0].AsImageAttachment(); err != nil || img.URL != pictureURL {
+		} else if img, ok := client.AsImage(a[0]); !ok || img.URL != pictureURL {
 			t.Errorf("the created message's attachment is %+v (%v), want the uploaded image", img, err)
 		}
 
@@ -699,7 +695,7 @@ func TestE2ETour(t *testing.T) {
 		if err != nil {
 			t.Fatalf("LikeMessage: %v", err)
 		}
-		if len(reactions) != 1 || !slices.Contains(reactions[0].UserIds, u1.ID) {
+		if len(reactions) != 1 || reactions[0].UserIds == nil || !slices.Contains(*reactions[0].UserIds, u1.ID) {
 			t.Errorf("LikeMessage reactions = %+v, want Users[1]'s heart", reactions)
 		}
 		fire := gen.LikeIcon{Type: gen.LikeIconTypeUnicode, Code: client.Ptr("\U0001F525")}
@@ -751,7 +747,7 @@ func TestE2ETour(t *testing.T) {
 		if err != nil {
 			t.Fatalf("UnlikeMessage: %v", err)
 		}
-		if len(reactions) != 1 || slices.Contains(reactions[0].UserIds, u0.ID) {
+		if len(reactions) != 1 || reactions[0].UserIds == nil || slices.Contains(*reactions[0].UserIds, u0.ID) {
 			t.Errorf("UnlikeMessage left reactions %+v", reactions)
 		}
 		if liked := findMessage(srv.Fake.GroupMessages(g0), m.ID); !slices.Equal(liked.FavoritedBy, []string{u1.ID}) {
@@ -929,7 +925,7 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("Users[1]'s ListBots = %v (err %v), want [%s]", botIDs(theirs), err, last)
 		}
 
-		bot, err := c0.CreateBot(ctx, gen.NewBot{GroupID: g0, Name: "Tour bot", CallbackURL: client.Ptr("https://example.com/cb"), AvatarURL: &pictureURL})
+		bot, err := c0.CreateBot(ctx, gen.NewBot{GroupID: client.StringID(g0), Name: "Tour bot", CallbackURL: client.Ptr("https://example.com/cb"), AvatarURL: &pictureURL})
 		cov.mark("CreateBot")
 		if err != nil {
 			t.Fatalf("CreateBot: %v", err)
@@ -961,7 +957,7 @@ func TestE2ETour(t *testing.T) {
 		m := stored[len(stored)-1]
 		if deref(m.SenderType) != "bot" || deref(m.Text) != "beep from the poster" || len(m.Attachments) != 1 {
 			t.Errorf("the poster's message was stored as %+v", m)
-		} else if img, err := m.Attachments[0].AsImageAttachment(); err != nil || img.URL != pictureURL {
+		} else if img, ok := client.AsImage(m.Attachments[0]); !ok || img.URL != pictureURL {
 			t.Errorf("the poster's picture is %+v (%v)", img, err)
 		}
 		// What the client lists is what the fake stored.

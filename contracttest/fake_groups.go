@@ -94,7 +94,7 @@ func (f *Fake) groupView(g *group, omitMembers bool) gen.Group {
 	out := gen.Group{
 		ID: g.id, GroupID: g.id, Name: g.name, Type: g.typ, Description: g.description,
 		ImageURL: g.imageURL, CreatorUserID: g.creator, CreatedAt: g.created, UpdatedAt: g.updated,
-		PhoneNumber: strPtr(g.phone), OfficeMode: &g.officeMode, MaxMembers: 5000,
+		PhoneNumber: strPtr(g.phone), OfficeMode: &g.officeMode, MaxMembers: intPtr(5000),
 		ThemeName: g.themeName, LikeIcon: g.likeIcon, RequiresApproval: &g.requiresApproval,
 		ShowJoinQuestion: &g.showJoinQuestion, JoinQuestion: g.joinQuestion,
 		Visibility: strPtr(g.visibility), MessageDeletionMode: &g.deletionMode,

@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -232,6 +233,10 @@ var ErrNotFound = errors.New("contracttest: not found")
 
 func strPtr(s string) *string { return &s }
 
+func intPtr(n int) *int { return &n }
+
+func boolPtr(b bool) *bool { return &b }
+
 func optStr(s string) *string {
 	if s == "" {
 		return nil
@@ -395,7 +400,7 @@ func (f *Fake) finishMessageLocked(c *conversation, msg *message, guid string) {
 		msg.attachments = []gen.Attachment{}
 	}
 	for _, a := range msg.attachments {
-		if t, _ := a.Discriminator(); t == "file" {
+		if attachmentType(a) == "file" {
 			msg.hasFile = true
 		}
 	}
@@ -586,7 +591,7 @@ func (m *message) reactions(numeric bool) []gen.Reaction {
 		}
 		i, ok := index[key]
 		if !ok {
-			r := gen.Reaction{Type: string(l.icon.Type), Code: l.icon.Code, UserIds: []string{}}
+			r := gen.Reaction{Type: string(l.icon.Type), Code: l.icon.Code, UserIds: &[]string{}}
 			pack, idx := deref(l.icon.PackID), deref(l.icon.PackIndex)
 			switch {
 			case numeric:
@@ -598,7 +603,7 @@ func (m *message) reactions(numeric bool) []gen.Reaction {
 			index[key] = i
 			out = append(out, r)
 		}
-		out[i].UserIds = append(out[i].UserIds, l.userID)
+		*out[i].UserIds = append(*out[i].UserIds, l.userID)
 	}
 	return out
 }
@@ -708,4 +713,38 @@ func reversed(in []*message) []*message {
 		out[len(in)-1-i] = m
 	}
 	return out
+}
+
+// attachment wraps one typed attachment (a gen.ImageAttachment, say) as a
+// gen.Attachment, keeping its JSON as the union's raw value.
+func attachment(v any) gen.Attachment {
+	var a gen.Attachment
+	if b, err := json.Marshal(v); err == nil {
+		_ = a.UnmarshalJSON(b)
+	}
+	return a
+}
+
+// attachmentType returns a's "type", or "" when it has none.
+func attachmentType(a gen.Attachment) string {
+	b, err := a.MarshalJSON()
+	if err != nil {
+		return ""
+	}
+	var head struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(b, &head)
+	return head.Type
+}
+
+// flexText returns an id sent as a string or a number as a string.
+func flexText(f gen.StringOrInteger) string {
+	if s, err := f.AsStringOrInteger0(); err == nil {
+		return s
+	}
+	if n, err := f.AsStringOrInteger1(); err == nil {
+		return strconv.FormatInt(n, 10)
+	}
+	return ""
 }

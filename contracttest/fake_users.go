@@ -13,7 +13,7 @@ import (
 
 func (f *Fake) botView(b *bot) gen.Bot {
 	out := gen.Bot{BotID: b.id, GroupID: b.groupID, Name: b.name, AvatarURL: b.avatarURL,
-		CallbackURL: b.callbackURL, DmNotification: b.dmNotification}
+		CallbackURL: b.callbackURL, DmNotification: boolPtr(b.dmNotification)}
 	if g := f.st.groups[b.groupID]; g != nil {
 		out.GroupName = strPtr(g.name)
 	}
@@ -36,7 +36,7 @@ func (f *Fake) createBot(c *call) {
 		return
 	}
 	nb := req.Bot
-	g := f.st.groups[nb.GroupID]
+	g := f.st.groups[flexText(nb.GroupID)]
 	if g == nil || g.member(c.userID) == nil {
 		c.fail(http.StatusNotFound, notFound)
 		return
@@ -87,7 +87,7 @@ func (f *Fake) postBotMessage(c *call) {
 	}
 	if req.PictureURL != nil && *req.PictureURL != "" {
 		var a gen.Attachment
-		_ = a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: *req.PictureURL})
+		a = attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: *req.PictureURL})
 		atts = append(atts, a)
 	}
 	f.botMessageLocked(b, g, req.Text, atts, c.now)

@@ -311,46 +311,46 @@ func (s *seeder) richContent(g *group, text string, roll int) (string, []gen.Att
 	var a gen.Attachment
 	switch {
 	case roll < 125:
-		_ = a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
+		a = attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
 		if s.rng.IntN(2) == 0 {
 			text = ""
 		}
 	case roll < 155:
-		_ = a.FromLocationAttachment(gen.LocationAttachment{Type: gen.LocationAttachmentTypeLocation,
+		a = attachment(gen.LocationAttachment{Type: gen.LocationAttachmentTypeLocation,
 			Name: "Trailhead parking", Lat: fmt.Sprintf("%.6f", 37+s.rng.Float64()), Lng: fmt.Sprintf("%.6f", -119-s.rng.Float64())})
 	case roll < 200:
 		text += " \u2603"
-		_ = a.FromEmojiAttachment(gen.EmojiAttachment{Type: gen.EmojiAttachmentTypeEmoji, Placeholder: "\u2603",
-			Charmap: [][]int{{1 + s.rng.IntN(20), s.rng.IntN(60)}}})
+		a = attachment(gen.EmojiAttachment{Type: gen.EmojiAttachmentTypeEmoji, Placeholder: "\u2603",
+			Charmap: [][]gen.StringOrInteger{{*flexInt(1 + s.rng.IntN(20)), *flexInt(s.rng.IntN(60))}}})
 	case roll < 250:
 		m := g.members[s.rng.IntN(len(g.members))]
 		mention := "@" + m.nickname
 		text = mention + " " + text
-		_ = a.FromMentionsAttachment(gen.MentionsAttachment{Type: gen.MentionsAttachmentTypeMentions,
-			UserIds: []string{m.userID}, Loci: [][]int{{0, len([]rune(mention))}}})
+		a = attachment(gen.MentionsAttachment{Type: gen.MentionsAttachmentTypeMentions,
+			UserIds: []gen.StringOrInteger{*flexString(m.userID)}, Loci: &[][]int{{0, len([]rune(mention))}}})
 	case roll < 310 && len(g.conv.msgs) > 0:
 		to := g.conv.msgs[s.rng.IntN(len(g.conv.msgs))]
-		_ = a.FromReplyAttachment(gen.ReplyAttachment{Type: gen.ReplyAttachmentTypeReply, ReplyID: strPtr(to.id),
+		a = attachment(gen.ReplyAttachment{Type: gen.ReplyAttachmentTypeReply, ReplyID: strPtr(to.id),
 			BaseReplyID: to.id, UserID: strPtr(to.userID)})
 	case roll < 325:
 		id := s.hex(32)
-		_ = a.FromVideoAttachment(gen.VideoAttachment{Type: gen.VideoAttachmentTypeVideo,
+		a = attachment(gen.VideoAttachment{Type: gen.VideoAttachmentTypeVideo,
 			URL: "https://v.groupme.com/" + id + "/video.mp4", PreviewURL: strPtr("https://v.groupme.com/" + id + "/thumb.jpg")})
 	case roll < 340:
-		_ = a.FromFileAttachment(gen.FileAttachment{Type: gen.FileAttachmentTypeFile, FileID: s.hex(24)})
+		a = attachment(gen.FileAttachment{Type: gen.FileAttachmentTypeFile, FileID: s.hex(24)})
 		text = "trip-plan.pdf"
 	case roll < 360:
 		url := "https://example.com/trails/" + s.hex(6)
 		text += " " + url
-		_ = a.FromLinkedImageAttachment(gen.LinkedImageAttachment{Type: gen.LinkedImageAttachmentTypeLinkedImage, URL: url})
+		a = attachment(gen.LinkedImageAttachment{Type: gen.LinkedImageAttachmentTypeLinkedImage, URL: url})
 	case roll < 370:
-		_ = a.FromPollAttachment(gen.PollAttachment{Type: gen.PollAttachmentTypePoll, PollID: fmt.Sprint(1700000000 + s.rng.IntN(1e8))})
+		a = attachment(gen.PollAttachment{Type: gen.PollAttachmentTypePoll, PollID: fmt.Sprint(1700000000 + s.rng.IntN(1e8))})
 		text = "Poll: " + text
 	case roll < 380:
-		_ = a.FromEventAttachment(gen.EventAttachment{Type: gen.EventAttachmentTypeEvent, EventID: s.hex(32), View: strPtr("full")})
+		a = attachment(gen.EventAttachment{Type: gen.EventAttachmentTypeEvent, EventID: s.hex(32), View: strPtr("full")})
 		text = "Event: " + text
 	case roll < 383:
-		_ = a.FromSplitAttachment(gen.SplitAttachment{Type: gen.SplitAttachmentTypeSplit, Token: s.hex(16)})
+		a = attachment(gen.SplitAttachment{Type: gen.SplitAttachmentTypeSplit, Token: s.hex(16)})
 	default:
 		return text, nil
 	}
@@ -359,7 +359,7 @@ func (s *seeder) richContent(g *group, text string, roll int) (string, []gen.Att
 
 func (s *seeder) imageAttachment() gen.Attachment {
 	var a gen.Attachment
-	_ = a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
+	a = attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
 	return a
 }
 

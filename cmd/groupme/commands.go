@@ -142,8 +142,7 @@ func (a *app) imageAttachment(cmd *cobra.Command, path string) (gen.Attachment, 
 	if err != nil {
 		return att, "", err
 	}
-	err = att.FromImageAttachment(gen.ImageAttachment{URL: url})
-	return att, url, err
+	return client.NewImageAttachment(url), url, nil
 }
 
 // upload sends a local image file to the image service.
@@ -256,7 +255,11 @@ func reactionsTable(rs []gen.Reaction) func(w *tabwriter.Writer) {
 			if r.Code != nil {
 				what = *r.Code
 			}
-			row(w, what, strings.Join(r.UserIds, ","))
+			var users []string
+			if r.UserIds != nil {
+				users = *r.UserIds
+			}
+			row(w, what, strings.Join(users, ","))
 		}
 	}
 }
@@ -366,7 +369,7 @@ func (a *app) botsCmd() *cobra.Command {
 	create.Flags().StringVar(&callback, "callback-url", "", "URL GroupMe posts the group's messages to")
 	create.Flags().StringVar(&avatar, "avatar-url", "", "image-service URL of the bot's avatar")
 	create.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		b, err := a.api.CreateBot(cmd.Context(), gen.NewBot{GroupID: args[0], Name: args[1], CallbackURL: optional(callback), AvatarURL: optional(avatar)})
+		b, err := a.api.CreateBot(cmd.Context(), gen.NewBot{GroupID: client.StringID(args[0]), Name: args[1], CallbackURL: optional(callback), AvatarURL: optional(avatar)})
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/groupme-go/groupme/client"
 	"github.com/groupme-go/groupme/gen"
 )
 
@@ -98,8 +99,8 @@ func groupTable(g gen.Group) func(*tabwriter.Writer) {
 func attachmentSummary(as []gen.Attachment) string {
 	types := make([]string, 0, len(as))
 	for _, a := range as {
-		t, err := a.Discriminator()
-		if err != nil || t == "" {
+		t := client.AttachmentKind(a)
+		if t == "" {
 			t = "?"
 		}
 		types = append(types, t)

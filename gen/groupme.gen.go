@@ -945,11 +945,18 @@ type GroupUpdateRequestVisibility string
 
 // ImageAttachment A picture. When sending, `url` must come from the image service.
 type ImageAttachment struct {
-	BlurHash  *string             `json:"blur_hash,omitempty"`
-	FileID    *string             `json:"file_id,omitempty"`
-	SourceURL *string             `json:"source_url,omitempty"`
-	Type      ImageAttachmentType `json:"type"`
-	URL       string              `json:"url"`
+	// AspectRatio Set by some clients around 2015, a CSS percentage such as `56.25%`.
+	//
+	// Example: 56.25%
+	AspectRatio *string             `json:"aspectRatio,omitempty"`
+	BlurHash    *string             `json:"blur_hash,omitempty"`
+	FileID      *string             `json:"file_id,omitempty"`
+	SourceURL   *string             `json:"source_url,omitempty"`
+	Type        ImageAttachmentType `json:"type"`
+	URL         string              `json:"url"`
+
+	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string.
+	Width interface{} `json:"width,omitempty"`
 }
 
 // ImageAttachmentType defines model for ImageAttachment.Type.

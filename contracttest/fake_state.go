@@ -1,6 +1,7 @@
 package contracttest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -104,6 +105,7 @@ type group struct {
 	joinQuestion           *gen.JoinQuestion
 	visibility             string
 	deletionMode           []string
+	oldEra                 bool // made before 2016: no max_members, no share_qr_code_url
 	members                []*member
 	former                 map[string]*member // left on their own: may rejoin
 	removed                map[string]bool    // removed by someone else
@@ -151,6 +153,10 @@ type message struct {
 	recipientID, conversationID  string // direct messages
 	likes                        []like // in the order given
 	hasFile                      bool
+	// raw, when set, is the group message exactly as GroupMe sent it
+	// (an archived, old-era message). Pages serve these bytes verbatim
+	// until someone likes the message.
+	raw json.RawMessage
 }
 
 type like struct {
@@ -533,6 +539,27 @@ func (f *Fake) GroupMessages(groupID string) []gen.Message {
 	return out
 }
 
+// GroupMessagesJSON returns a group's messages, oldest first, each as the
+// exact JSON its message pages carry (to a client sending acceptFiles=1),
+// or nil for an unknown group.
+func (f *Fake) GroupMessagesJSON(groupID string) []json.RawMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g := f.st.groups[groupID]
+	if g == nil {
+		return nil
+	}
+	out := make([]json.RawMessage, 0, len(g.conv.msgs))
+	for _, m := range g.conv.msgs {
+		if m.raw != nil && len(m.likes) == 0 {
+			out = append(out, bytes.Clone(m.raw))
+		} else {
+			out = append(out, encodeRaw(m.groupView(true)))
+		}
+	}
+	return out
+}
+
 // conversationLocked finds a group or direct conversation that userID may
 // see; the group is returned too when it is one.
 func (f *Fake) conversationLocked(id, userID string) (*conversation, *group) {
@@ -641,6 +668,17 @@ func (m *message) favoritedBy() []string {
 
 // groupView renders a group message.
 func (m *message) groupView(acceptFiles bool) gen.Message {
+	if m.raw != nil {
+		var out gen.Message
+		if json.Unmarshal(m.raw, &out) == nil {
+			if len(m.likes) > 0 {
+				out.FavoritedBy = m.favoritedBy()
+				r := m.reactions(false)
+				out.Reactions = &r
+			}
+			return out
+		}
+	}
 	out := gen.Message{
 		ID: m.id, SourceGUID: m.sourceGUID, CreatedAt: m.created,
 		UserID: m.userID, SenderID: strPtr(m.senderID), SenderType: strPtr(m.senderType),

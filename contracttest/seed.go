@@ -41,12 +41,20 @@ type Dataset struct {
 	// "me": a member of every group, with direct conversations and bots.
 	Users []Account
 	// Groups are group ids, newest activity first is not implied: Groups[0]
-	// is the group with SeedConfig.Messages messages and every user in it.
+	// is the group with SeedConfig.Messages messages and every user in it;
+	// after the SeedConfig.Groups groups comes OldEraGroup.
 	Groups []string
 	// FormerGroup is a group Users[1] left (and may rejoin), or "".
 	FormerGroup string
 	// Bots are bot ids; Bots[0] lives in Groups[0] and belongs to Users[0].
 	Bots []string
+	// OldEraGroup, also the last of Groups, is a group of Users[0] and
+	// Users[1] made in 2014: it has
+	// no max_members and no share_qr_code_url, and its messages have the
+	// shape GroupMe gave them then (mention ids as numbers, emoji charmap
+	// entries that are not integer pairs, an attachment type the spec does
+	// not list). Its message pages carry them exactly as stored.
+	OldEraGroup string
 }
 
 var (
@@ -204,6 +212,8 @@ func (s *seeder) run(cfg SeedConfig) *Dataset {
 		g.former[m.userID] = m
 		s.ds.FormerGroup = g.id
 	}
+	s.ds.OldEraGroup = s.oldEraGroup().id
+	s.ds.Groups = append(s.ds.Groups, s.ds.OldEraGroup)
 	return &s.ds
 }
 
@@ -358,9 +368,7 @@ func (s *seeder) richContent(g *group, text string, roll int) (string, []gen.Att
 }
 
 func (s *seeder) imageAttachment() gen.Attachment {
-	var a gen.Attachment
-	a = attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
-	return a
+	return attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
 }
 
 func (s *seeder) imageURL() string {

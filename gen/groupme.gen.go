@@ -795,7 +795,7 @@ type FileAttachment struct {
 type FileAttachmentType string
 
 // Group A group. Fields beyond the required ones come and go between
-// deployments: groups created before about 2016 carry neither
+// deployments: older groups (recorded in 2014 and 2015) carry neither
 // `share_qr_code_url` nor `max_members`.
 type Group struct {
 	ActiveCallParticipants *[]interface{} `json:"active_call_participants,omitempty"`
@@ -886,7 +886,7 @@ type GroupEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response A group. Fields beyond the required ones come and go between
-	// deployments: groups created before about 2016 carry neither
+	// deployments: older groups (recorded in 2014 and 2015) carry neither
 	// `share_qr_code_url` nor `max_members`.
 	Response *Group `json:"response,omitempty"`
 }
@@ -894,7 +894,7 @@ type GroupEnvelope struct {
 // GroupJoin defines model for GroupJoin.
 type GroupJoin struct {
 	// Group A group. Fields beyond the required ones come and go between
-	// deployments: groups created before about 2016 carry neither
+	// deployments: older groups (recorded in 2014 and 2015) carry neither
 	// `share_qr_code_url` nor `max_members`.
 	Group Group `json:"group"`
 }

@@ -313,13 +313,18 @@ func errorEnvelope(status int, msgs ...string) []byte {
 }
 
 // ok writes payload in an envelope with the given status.
+//
+// Like GroupMe, it does not escape &, < and > as \u0026, \u003c and
+// \u003e, so the bytes of archived messages go out as stored.
 func (c *call) ok(status int, payload any) {
-	b, err := json.Marshal(envelope{Response: payload, Meta: meta{Code: status}})
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(envelope{Response: payload, Meta: meta{Code: status}}); err != nil {
 		c.fail(http.StatusInternalServerError, "encoding the response: "+err.Error())
 		return
 	}
-	c.res.set(status, "application/json; charset=utf-8", b)
+	c.res.set(status, "application/json; charset=utf-8", bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 // fail writes an error envelope.

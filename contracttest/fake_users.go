@@ -13,7 +13,7 @@ import (
 
 func (f *Fake) botView(b *bot) gen.Bot {
 	out := gen.Bot{BotID: b.id, GroupID: b.groupID, Name: b.name, AvatarURL: b.avatarURL,
-		CallbackURL: b.callbackURL, DMNotification: b.dmNotification}
+		CallbackURL: b.callbackURL, DMNotification: boolPtr(b.dmNotification)}
 	if g := f.st.groups[b.groupID]; g != nil {
 		out.GroupName = strPtr(g.name)
 	}
@@ -36,7 +36,7 @@ func (f *Fake) createBot(c *call) {
 		return
 	}
 	nb := req.Bot
-	g := f.st.groups[nb.GroupID]
+	g := f.st.groups[flexText(nb.GroupID)]
 	if g == nil || g.member(c.userID) == nil {
 		c.fail(http.StatusNotFound, notFound)
 		return
@@ -86,9 +86,7 @@ func (f *Fake) postBotMessage(c *call) {
 		atts = append(atts, *req.Attachments...)
 	}
 	if req.PictureURL != nil && *req.PictureURL != "" {
-		var a gen.Attachment
-		_ = a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: *req.PictureURL})
-		atts = append(atts, a)
+		atts = append(atts, attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: *req.PictureURL}))
 	}
 	f.botMessageLocked(b, g, req.Text, atts, c.now)
 	// What GroupMe sends: 202 and a body of one space, not JSON.

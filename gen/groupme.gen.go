@@ -430,9 +430,11 @@ func (e ListMessagesParamsAcceptFiles) Valid() bool {
 	}
 }
 
-// Attachment Something attached to a message, told apart by `type`. GroupMe keeps
-// adding read-only types; clients should keep an attachment of an
-// unknown type rather than fail.
+// Attachment Something attached to a message, told apart by `type`. The union is
+// open: GroupMe keeps adding read-only types, so an attachment is
+// either one of the known types below (`KnownAttachment`, whose
+// discriminator picks the schema) or an attachment of any other type
+// (`OtherAttachment`), which clients must keep rather than reject.
 type Attachment struct {
 	union json.RawMessage
 }
@@ -491,13 +493,13 @@ type BlockListEnvelope struct {
 	Response *BlockList `json:"response,omitempty"`
 }
 
-// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot.
+// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
 type Bot struct {
 	Active         *bool   `json:"active,omitempty"`
 	AvatarURL      *string `json:"avatar_url"`
 	BotID          string  `json:"bot_id"`
 	CallbackURL    *string `json:"callback_url"`
-	DMNotification bool    `json:"dm_notification"`
+	DMNotification *bool   `json:"dm_notification,omitempty"`
 	GroupID        string  `json:"group_id"`
 	GroupName      *string `json:"group_name,omitempty"`
 	Name           string  `json:"name"`
@@ -537,7 +539,7 @@ type BotCreateRequest struct {
 
 // BotCreated defines model for BotCreated.
 type BotCreated struct {
-	// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot.
+	// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
 	Bot Bot `json:"bot"`
 }
 
@@ -722,10 +724,12 @@ type DirectMessageListEnvelope struct {
 }
 
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
-// `charmap` holds one `[pack_id, offset]` pair per placeholder, in
-// order.
+// `charmap` holds one `[pack_id, offset]` entry per placeholder, in
+// order. Older messages carry entries that are not pairs of integers
+// (a pack id as a string, or a third number), so an entry is a list of
+// strings or integers.
 type EmojiAttachment struct {
-	Charmap [][]int `json:"charmap"`
+	Charmap [][]Number `json:"charmap"`
 
 	// Placeholder Example: ☃
 	Placeholder string              `json:"placeholder"`
@@ -774,7 +778,9 @@ type FileAttachment struct {
 // FileAttachmentType defines model for FileAttachment.Type.
 type FileAttachmentType string
 
-// Group A group. Fields beyond the required ones come and go between deployments.
+// Group A group. Fields beyond the required ones come and go between
+// deployments: older groups (recorded in 2014 and 2015) carry neither
+// `share_qr_code_url` nor `max_members`.
 type Group struct {
 	ActiveCallParticipants *[]interface{} `json:"active_call_participants,omitempty"`
 	AudioMessageDisabled   *bool          `json:"audio_message_disabled,omitempty"`
@@ -798,7 +804,7 @@ type Group struct {
 	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
 	LikeIcon       *LikeIcon      `json:"like_icon,omitempty"`
 	Locations      *[]interface{} `json:"locations,omitempty"`
-	MaxMembers     int            `json:"max_members"`
+	MaxMembers     *int           `json:"max_members,omitempty"`
 	MaxMemberships *int           `json:"max_memberships,omitempty"`
 
 	// Members Null when the group was listed with `omit=memberships`.
@@ -823,7 +829,7 @@ type Group struct {
 	// PhoneNumber The number that relays SMS to the group, `+<country code> <number>`.
 	PhoneNumber      *string `json:"phone_number,omitempty"`
 	RequiresApproval *bool   `json:"requires_approval,omitempty"`
-	ShareQRCodeURL   *string `json:"share_qr_code_url"`
+	ShareQRCodeURL   *string `json:"share_qr_code_url,omitempty"`
 
 	// ShareURL `https://groupme.com/join_group/{group_id}/{share_token}`, or null when sharing is off.
 	ShareURL              *string `json:"share_url"`
@@ -863,13 +869,17 @@ type GroupEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta Meta `json:"meta"`
 
-	// Response A group. Fields beyond the required ones come and go between deployments.
+	// Response A group. Fields beyond the required ones come and go between
+	// deployments: older groups (recorded in 2014 and 2015) carry neither
+	// `share_qr_code_url` nor `max_members`.
 	Response *Group `json:"response,omitempty"`
 }
 
 // GroupJoin defines model for GroupJoin.
 type GroupJoin struct {
-	// Group A group. Fields beyond the required ones come and go between deployments.
+	// Group A group. Fields beyond the required ones come and go between
+	// deployments: older groups (recorded in 2014 and 2015) carry neither
+	// `share_qr_code_url` nor `max_members`.
 	Group Group `json:"group"`
 }
 
@@ -919,11 +929,18 @@ type GroupUpdateRequestVisibility string
 
 // ImageAttachment A picture. When sending, `url` must come from the image service.
 type ImageAttachment struct {
-	BlurHash  *string             `json:"blur_hash,omitempty"`
-	FileID    *string             `json:"file_id,omitempty"`
-	SourceURL *string             `json:"source_url,omitempty"`
-	Type      ImageAttachmentType `json:"type"`
-	URL       string              `json:"url"`
+	// AspectRatio Set by some clients around 2015, a CSS percentage such as `56.25%`.
+	//
+	// Example: 56.25%
+	AspectRatio *string             `json:"aspectRatio,omitempty"`
+	BlurHash    *string             `json:"blur_hash,omitempty"`
+	FileID      *string             `json:"file_id,omitempty"`
+	SourceURL   *string             `json:"source_url,omitempty"`
+	Type        ImageAttachmentType `json:"type"`
+	URL         string              `json:"url"`
+
+	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string.
+	Width interface{} `json:"width,omitempty"`
 }
 
 // ImageAttachmentType defines model for ImageAttachment.Type.
@@ -956,6 +973,11 @@ type JoinQuestion struct {
 
 	// Type Example: join_reason/questions/text
 	Type *string `json:"type,omitempty"`
+}
+
+// KnownAttachment An attachment of a type this document describes, told apart by `type`.
+type KnownAttachment struct {
+	union json.RawMessage
 }
 
 // Leaderboard defines model for Leaderboard.
@@ -1096,11 +1118,14 @@ type MembershipUpdateRequest struct {
 	Membership MembershipUpdate `json:"membership"`
 }
 
-// MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that mentions `user_ids[i]`; the id `-1` stands for everyone.
+// MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that
+// mentions `user_ids[i]`; the id `-1` stands for everyone. Older
+// messages carry the user ids as numbers, and group previews may
+// carry no `loci`.
 type MentionsAttachment struct {
-	Loci    [][]int                `json:"loci"`
+	Loci    *[][]int               `json:"loci,omitempty"`
 	Type    MentionsAttachmentType `json:"type"`
-	UserIds []string               `json:"user_ids"`
+	UserIds []StringOrInteger      `json:"user_ids"`
 }
 
 // MentionsAttachmentType defines model for MentionsAttachment.Type.
@@ -1252,8 +1277,10 @@ type NewBot struct {
 	AvatarURL      *string `json:"avatar_url,omitempty"`
 	CallbackURL    *string `json:"callback_url,omitempty"`
 	DMNotification *bool   `json:"dm_notification,omitempty"`
-	GroupID        string  `json:"group_id"`
-	Name           string  `json:"name"`
+
+	// GroupID A value GroupMe sends as a string in some places and as a number in others.
+	GroupID StringOrInteger `json:"group_id"`
+	Name    string          `json:"name"`
 }
 
 // NewDirectMessage defines model for NewDirectMessage.
@@ -1271,6 +1298,14 @@ type NewMessage struct {
 	// SourceGUID Chosen by the client; a repeat within about a minute answers 409 and posts nothing.
 	SourceGUID string  `json:"source_guid"`
 	Text       *string `json:"text,omitempty"`
+}
+
+// OtherAttachment An attachment of a type this document does not describe: its `type`
+// and whatever else GroupMe sent. A known `type` never takes this
+// branch, so a malformed image, say, is still an error.
+type OtherAttachment struct {
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OwnerChange One transfer of ownership.
@@ -1300,20 +1335,16 @@ type PollAttachment struct {
 // PollAttachmentType defines model for PollAttachment.Type.
 type PollAttachmentType string
 
-// Reaction One emoji reaction and who gave it.
+// Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction struct {
 	// Code The emoji character, on `unicode` reactions.
-	Code *string `json:"code,omitempty"`
-
-	// PackID A value GroupMe sends as a string in some places and as a number in others.
-	PackID *StringOrInteger `json:"pack_id,omitempty"`
-
-	// PackIndex A value GroupMe sends as a string in some places and as a number in others.
-	PackIndex *StringOrInteger `json:"pack_index,omitempty"`
+	Code      *string `json:"code,omitempty"`
+	PackID    *Number `json:"pack_id,omitempty"`
+	PackIndex *Number `json:"pack_index,omitempty"`
 
 	// Type `unicode` or `emoji` (a GroupMe PowerUp emoji).
-	Type    string   `json:"type"`
-	UserIds []string `json:"user_ids"`
+	Type    string    `json:"type"`
+	UserIds *[]string `json:"user_ids,omitempty"`
 }
 
 // ReactionList defines model for ReactionList.
@@ -1706,15 +1737,143 @@ type UpdateMeJSONRequestBody = UserUpdateRequest
 // ReceiveBotCallbackJSONRequestBody defines body for ReceiveBotCallback for application/json ContentType.
 type ReceiveBotCallbackJSONRequestBody = BotCallback
 
-// AsImageAttachment returns the union data inside the Attachment as a ImageAttachment
-func (t Attachment) AsImageAttachment() (ImageAttachment, error) {
+// Getter for additional properties for OtherAttachment. Returns the specified
+// element and whether it was found
+func (a OtherAttachment) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for OtherAttachment
+func (a *OtherAttachment) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for OtherAttachment to handle AdditionalProperties
+func (a *OtherAttachment) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for OtherAttachment to handle AdditionalProperties
+func (a OtherAttachment) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// AsKnownAttachment returns the union data inside the Attachment as a KnownAttachment
+func (t Attachment) AsKnownAttachment() (KnownAttachment, error) {
+	var body KnownAttachment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromKnownAttachment overwrites any union data inside the Attachment as the provided KnownAttachment
+func (t *Attachment) FromKnownAttachment(v KnownAttachment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeKnownAttachment performs a merge with any union data inside the Attachment, using the provided KnownAttachment
+func (t *Attachment) MergeKnownAttachment(v KnownAttachment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOtherAttachment returns the union data inside the Attachment as a OtherAttachment
+func (t Attachment) AsOtherAttachment() (OtherAttachment, error) {
+	var body OtherAttachment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOtherAttachment overwrites any union data inside the Attachment as the provided OtherAttachment
+func (t *Attachment) FromOtherAttachment(v OtherAttachment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeOtherAttachment performs a merge with any union data inside the Attachment, using the provided OtherAttachment
+func (t *Attachment) MergeOtherAttachment(v OtherAttachment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Attachment) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Attachment) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsImageAttachment returns the union data inside the KnownAttachment as a ImageAttachment
+func (t KnownAttachment) AsImageAttachment() (ImageAttachment, error) {
 	var body ImageAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromImageAttachment overwrites any union data inside the Attachment as the provided ImageAttachment
-func (t *Attachment) FromImageAttachment(v ImageAttachment) error {
+// FromImageAttachment overwrites any union data inside the KnownAttachment as the provided ImageAttachment
+func (t *KnownAttachment) FromImageAttachment(v ImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1724,8 +1883,8 @@ func (t *Attachment) FromImageAttachment(v ImageAttachment) error {
 	return err
 }
 
-// MergeImageAttachment performs a merge with any union data inside the Attachment, using the provided ImageAttachment
-func (t *Attachment) MergeImageAttachment(v ImageAttachment) error {
+// MergeImageAttachment performs a merge with any union data inside the KnownAttachment, using the provided ImageAttachment
+func (t *KnownAttachment) MergeImageAttachment(v ImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1740,15 +1899,15 @@ func (t *Attachment) MergeImageAttachment(v ImageAttachment) error {
 	return err
 }
 
-// AsLocationAttachment returns the union data inside the Attachment as a LocationAttachment
-func (t Attachment) AsLocationAttachment() (LocationAttachment, error) {
+// AsLocationAttachment returns the union data inside the KnownAttachment as a LocationAttachment
+func (t KnownAttachment) AsLocationAttachment() (LocationAttachment, error) {
 	var body LocationAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromLocationAttachment overwrites any union data inside the Attachment as the provided LocationAttachment
-func (t *Attachment) FromLocationAttachment(v LocationAttachment) error {
+// FromLocationAttachment overwrites any union data inside the KnownAttachment as the provided LocationAttachment
+func (t *KnownAttachment) FromLocationAttachment(v LocationAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1758,8 +1917,8 @@ func (t *Attachment) FromLocationAttachment(v LocationAttachment) error {
 	return err
 }
 
-// MergeLocationAttachment performs a merge with any union data inside the Attachment, using the provided LocationAttachment
-func (t *Attachment) MergeLocationAttachment(v LocationAttachment) error {
+// MergeLocationAttachment performs a merge with any union data inside the KnownAttachment, using the provided LocationAttachment
+func (t *KnownAttachment) MergeLocationAttachment(v LocationAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1774,15 +1933,15 @@ func (t *Attachment) MergeLocationAttachment(v LocationAttachment) error {
 	return err
 }
 
-// AsSplitAttachment returns the union data inside the Attachment as a SplitAttachment
-func (t Attachment) AsSplitAttachment() (SplitAttachment, error) {
+// AsSplitAttachment returns the union data inside the KnownAttachment as a SplitAttachment
+func (t KnownAttachment) AsSplitAttachment() (SplitAttachment, error) {
 	var body SplitAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSplitAttachment overwrites any union data inside the Attachment as the provided SplitAttachment
-func (t *Attachment) FromSplitAttachment(v SplitAttachment) error {
+// FromSplitAttachment overwrites any union data inside the KnownAttachment as the provided SplitAttachment
+func (t *KnownAttachment) FromSplitAttachment(v SplitAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1792,8 +1951,8 @@ func (t *Attachment) FromSplitAttachment(v SplitAttachment) error {
 	return err
 }
 
-// MergeSplitAttachment performs a merge with any union data inside the Attachment, using the provided SplitAttachment
-func (t *Attachment) MergeSplitAttachment(v SplitAttachment) error {
+// MergeSplitAttachment performs a merge with any union data inside the KnownAttachment, using the provided SplitAttachment
+func (t *KnownAttachment) MergeSplitAttachment(v SplitAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1808,15 +1967,15 @@ func (t *Attachment) MergeSplitAttachment(v SplitAttachment) error {
 	return err
 }
 
-// AsEmojiAttachment returns the union data inside the Attachment as a EmojiAttachment
-func (t Attachment) AsEmojiAttachment() (EmojiAttachment, error) {
+// AsEmojiAttachment returns the union data inside the KnownAttachment as a EmojiAttachment
+func (t KnownAttachment) AsEmojiAttachment() (EmojiAttachment, error) {
 	var body EmojiAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromEmojiAttachment overwrites any union data inside the Attachment as the provided EmojiAttachment
-func (t *Attachment) FromEmojiAttachment(v EmojiAttachment) error {
+// FromEmojiAttachment overwrites any union data inside the KnownAttachment as the provided EmojiAttachment
+func (t *KnownAttachment) FromEmojiAttachment(v EmojiAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1826,8 +1985,8 @@ func (t *Attachment) FromEmojiAttachment(v EmojiAttachment) error {
 	return err
 }
 
-// MergeEmojiAttachment performs a merge with any union data inside the Attachment, using the provided EmojiAttachment
-func (t *Attachment) MergeEmojiAttachment(v EmojiAttachment) error {
+// MergeEmojiAttachment performs a merge with any union data inside the KnownAttachment, using the provided EmojiAttachment
+func (t *KnownAttachment) MergeEmojiAttachment(v EmojiAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1842,15 +2001,15 @@ func (t *Attachment) MergeEmojiAttachment(v EmojiAttachment) error {
 	return err
 }
 
-// AsMentionsAttachment returns the union data inside the Attachment as a MentionsAttachment
-func (t Attachment) AsMentionsAttachment() (MentionsAttachment, error) {
+// AsMentionsAttachment returns the union data inside the KnownAttachment as a MentionsAttachment
+func (t KnownAttachment) AsMentionsAttachment() (MentionsAttachment, error) {
 	var body MentionsAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromMentionsAttachment overwrites any union data inside the Attachment as the provided MentionsAttachment
-func (t *Attachment) FromMentionsAttachment(v MentionsAttachment) error {
+// FromMentionsAttachment overwrites any union data inside the KnownAttachment as the provided MentionsAttachment
+func (t *KnownAttachment) FromMentionsAttachment(v MentionsAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1860,8 +2019,8 @@ func (t *Attachment) FromMentionsAttachment(v MentionsAttachment) error {
 	return err
 }
 
-// MergeMentionsAttachment performs a merge with any union data inside the Attachment, using the provided MentionsAttachment
-func (t *Attachment) MergeMentionsAttachment(v MentionsAttachment) error {
+// MergeMentionsAttachment performs a merge with any union data inside the KnownAttachment, using the provided MentionsAttachment
+func (t *KnownAttachment) MergeMentionsAttachment(v MentionsAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1876,15 +2035,15 @@ func (t *Attachment) MergeMentionsAttachment(v MentionsAttachment) error {
 	return err
 }
 
-// AsReplyAttachment returns the union data inside the Attachment as a ReplyAttachment
-func (t Attachment) AsReplyAttachment() (ReplyAttachment, error) {
+// AsReplyAttachment returns the union data inside the KnownAttachment as a ReplyAttachment
+func (t KnownAttachment) AsReplyAttachment() (ReplyAttachment, error) {
 	var body ReplyAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromReplyAttachment overwrites any union data inside the Attachment as the provided ReplyAttachment
-func (t *Attachment) FromReplyAttachment(v ReplyAttachment) error {
+// FromReplyAttachment overwrites any union data inside the KnownAttachment as the provided ReplyAttachment
+func (t *KnownAttachment) FromReplyAttachment(v ReplyAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1894,8 +2053,8 @@ func (t *Attachment) FromReplyAttachment(v ReplyAttachment) error {
 	return err
 }
 
-// MergeReplyAttachment performs a merge with any union data inside the Attachment, using the provided ReplyAttachment
-func (t *Attachment) MergeReplyAttachment(v ReplyAttachment) error {
+// MergeReplyAttachment performs a merge with any union data inside the KnownAttachment, using the provided ReplyAttachment
+func (t *KnownAttachment) MergeReplyAttachment(v ReplyAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1910,15 +2069,15 @@ func (t *Attachment) MergeReplyAttachment(v ReplyAttachment) error {
 	return err
 }
 
-// AsVideoAttachment returns the union data inside the Attachment as a VideoAttachment
-func (t Attachment) AsVideoAttachment() (VideoAttachment, error) {
+// AsVideoAttachment returns the union data inside the KnownAttachment as a VideoAttachment
+func (t KnownAttachment) AsVideoAttachment() (VideoAttachment, error) {
 	var body VideoAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromVideoAttachment overwrites any union data inside the Attachment as the provided VideoAttachment
-func (t *Attachment) FromVideoAttachment(v VideoAttachment) error {
+// FromVideoAttachment overwrites any union data inside the KnownAttachment as the provided VideoAttachment
+func (t *KnownAttachment) FromVideoAttachment(v VideoAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1928,8 +2087,8 @@ func (t *Attachment) FromVideoAttachment(v VideoAttachment) error {
 	return err
 }
 
-// MergeVideoAttachment performs a merge with any union data inside the Attachment, using the provided VideoAttachment
-func (t *Attachment) MergeVideoAttachment(v VideoAttachment) error {
+// MergeVideoAttachment performs a merge with any union data inside the KnownAttachment, using the provided VideoAttachment
+func (t *KnownAttachment) MergeVideoAttachment(v VideoAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1944,15 +2103,15 @@ func (t *Attachment) MergeVideoAttachment(v VideoAttachment) error {
 	return err
 }
 
-// AsFileAttachment returns the union data inside the Attachment as a FileAttachment
-func (t Attachment) AsFileAttachment() (FileAttachment, error) {
+// AsFileAttachment returns the union data inside the KnownAttachment as a FileAttachment
+func (t KnownAttachment) AsFileAttachment() (FileAttachment, error) {
 	var body FileAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromFileAttachment overwrites any union data inside the Attachment as the provided FileAttachment
-func (t *Attachment) FromFileAttachment(v FileAttachment) error {
+// FromFileAttachment overwrites any union data inside the KnownAttachment as the provided FileAttachment
+func (t *KnownAttachment) FromFileAttachment(v FileAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1962,8 +2121,8 @@ func (t *Attachment) FromFileAttachment(v FileAttachment) error {
 	return err
 }
 
-// MergeFileAttachment performs a merge with any union data inside the Attachment, using the provided FileAttachment
-func (t *Attachment) MergeFileAttachment(v FileAttachment) error {
+// MergeFileAttachment performs a merge with any union data inside the KnownAttachment, using the provided FileAttachment
+func (t *KnownAttachment) MergeFileAttachment(v FileAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1978,15 +2137,15 @@ func (t *Attachment) MergeFileAttachment(v FileAttachment) error {
 	return err
 }
 
-// AsLinkedImageAttachment returns the union data inside the Attachment as a LinkedImageAttachment
-func (t Attachment) AsLinkedImageAttachment() (LinkedImageAttachment, error) {
+// AsLinkedImageAttachment returns the union data inside the KnownAttachment as a LinkedImageAttachment
+func (t KnownAttachment) AsLinkedImageAttachment() (LinkedImageAttachment, error) {
 	var body LinkedImageAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromLinkedImageAttachment overwrites any union data inside the Attachment as the provided LinkedImageAttachment
-func (t *Attachment) FromLinkedImageAttachment(v LinkedImageAttachment) error {
+// FromLinkedImageAttachment overwrites any union data inside the KnownAttachment as the provided LinkedImageAttachment
+func (t *KnownAttachment) FromLinkedImageAttachment(v LinkedImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1996,8 +2155,8 @@ func (t *Attachment) FromLinkedImageAttachment(v LinkedImageAttachment) error {
 	return err
 }
 
-// MergeLinkedImageAttachment performs a merge with any union data inside the Attachment, using the provided LinkedImageAttachment
-func (t *Attachment) MergeLinkedImageAttachment(v LinkedImageAttachment) error {
+// MergeLinkedImageAttachment performs a merge with any union data inside the KnownAttachment, using the provided LinkedImageAttachment
+func (t *KnownAttachment) MergeLinkedImageAttachment(v LinkedImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2012,15 +2171,15 @@ func (t *Attachment) MergeLinkedImageAttachment(v LinkedImageAttachment) error {
 	return err
 }
 
-// AsPollAttachment returns the union data inside the Attachment as a PollAttachment
-func (t Attachment) AsPollAttachment() (PollAttachment, error) {
+// AsPollAttachment returns the union data inside the KnownAttachment as a PollAttachment
+func (t KnownAttachment) AsPollAttachment() (PollAttachment, error) {
 	var body PollAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPollAttachment overwrites any union data inside the Attachment as the provided PollAttachment
-func (t *Attachment) FromPollAttachment(v PollAttachment) error {
+// FromPollAttachment overwrites any union data inside the KnownAttachment as the provided PollAttachment
+func (t *KnownAttachment) FromPollAttachment(v PollAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2030,8 +2189,8 @@ func (t *Attachment) FromPollAttachment(v PollAttachment) error {
 	return err
 }
 
-// MergePollAttachment performs a merge with any union data inside the Attachment, using the provided PollAttachment
-func (t *Attachment) MergePollAttachment(v PollAttachment) error {
+// MergePollAttachment performs a merge with any union data inside the KnownAttachment, using the provided PollAttachment
+func (t *KnownAttachment) MergePollAttachment(v PollAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2046,15 +2205,15 @@ func (t *Attachment) MergePollAttachment(v PollAttachment) error {
 	return err
 }
 
-// AsEventAttachment returns the union data inside the Attachment as a EventAttachment
-func (t Attachment) AsEventAttachment() (EventAttachment, error) {
+// AsEventAttachment returns the union data inside the KnownAttachment as a EventAttachment
+func (t KnownAttachment) AsEventAttachment() (EventAttachment, error) {
 	var body EventAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromEventAttachment overwrites any union data inside the Attachment as the provided EventAttachment
-func (t *Attachment) FromEventAttachment(v EventAttachment) error {
+// FromEventAttachment overwrites any union data inside the KnownAttachment as the provided EventAttachment
+func (t *KnownAttachment) FromEventAttachment(v EventAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2064,8 +2223,8 @@ func (t *Attachment) FromEventAttachment(v EventAttachment) error {
 	return err
 }
 
-// MergeEventAttachment performs a merge with any union data inside the Attachment, using the provided EventAttachment
-func (t *Attachment) MergeEventAttachment(v EventAttachment) error {
+// MergeEventAttachment performs a merge with any union data inside the KnownAttachment, using the provided EventAttachment
+func (t *KnownAttachment) MergeEventAttachment(v EventAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2080,15 +2239,15 @@ func (t *Attachment) MergeEventAttachment(v EventAttachment) error {
 	return err
 }
 
-// AsCopilotAttachment returns the union data inside the Attachment as a CopilotAttachment
-func (t Attachment) AsCopilotAttachment() (CopilotAttachment, error) {
+// AsCopilotAttachment returns the union data inside the KnownAttachment as a CopilotAttachment
+func (t KnownAttachment) AsCopilotAttachment() (CopilotAttachment, error) {
 	var body CopilotAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCopilotAttachment overwrites any union data inside the Attachment as the provided CopilotAttachment
-func (t *Attachment) FromCopilotAttachment(v CopilotAttachment) error {
+// FromCopilotAttachment overwrites any union data inside the KnownAttachment as the provided CopilotAttachment
+func (t *KnownAttachment) FromCopilotAttachment(v CopilotAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2098,8 +2257,8 @@ func (t *Attachment) FromCopilotAttachment(v CopilotAttachment) error {
 	return err
 }
 
-// MergeCopilotAttachment performs a merge with any union data inside the Attachment, using the provided CopilotAttachment
-func (t *Attachment) MergeCopilotAttachment(v CopilotAttachment) error {
+// MergeCopilotAttachment performs a merge with any union data inside the KnownAttachment, using the provided CopilotAttachment
+func (t *KnownAttachment) MergeCopilotAttachment(v CopilotAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2114,15 +2273,15 @@ func (t *Attachment) MergeCopilotAttachment(v CopilotAttachment) error {
 	return err
 }
 
-// AsPartialImageAttachment returns the union data inside the Attachment as a PartialImageAttachment
-func (t Attachment) AsPartialImageAttachment() (PartialImageAttachment, error) {
+// AsPartialImageAttachment returns the union data inside the KnownAttachment as a PartialImageAttachment
+func (t KnownAttachment) AsPartialImageAttachment() (PartialImageAttachment, error) {
 	var body PartialImageAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPartialImageAttachment overwrites any union data inside the Attachment as the provided PartialImageAttachment
-func (t *Attachment) FromPartialImageAttachment(v PartialImageAttachment) error {
+// FromPartialImageAttachment overwrites any union data inside the KnownAttachment as the provided PartialImageAttachment
+func (t *KnownAttachment) FromPartialImageAttachment(v PartialImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2132,8 +2291,8 @@ func (t *Attachment) FromPartialImageAttachment(v PartialImageAttachment) error 
 	return err
 }
 
-// MergePartialImageAttachment performs a merge with any union data inside the Attachment, using the provided PartialImageAttachment
-func (t *Attachment) MergePartialImageAttachment(v PartialImageAttachment) error {
+// MergePartialImageAttachment performs a merge with any union data inside the KnownAttachment, using the provided PartialImageAttachment
+func (t *KnownAttachment) MergePartialImageAttachment(v PartialImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2148,15 +2307,15 @@ func (t *Attachment) MergePartialImageAttachment(v PartialImageAttachment) error
 	return err
 }
 
-// AsImageEditedAttachment returns the union data inside the Attachment as a ImageEditedAttachment
-func (t Attachment) AsImageEditedAttachment() (ImageEditedAttachment, error) {
+// AsImageEditedAttachment returns the union data inside the KnownAttachment as a ImageEditedAttachment
+func (t KnownAttachment) AsImageEditedAttachment() (ImageEditedAttachment, error) {
 	var body ImageEditedAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromImageEditedAttachment overwrites any union data inside the Attachment as the provided ImageEditedAttachment
-func (t *Attachment) FromImageEditedAttachment(v ImageEditedAttachment) error {
+// FromImageEditedAttachment overwrites any union data inside the KnownAttachment as the provided ImageEditedAttachment
+func (t *KnownAttachment) FromImageEditedAttachment(v ImageEditedAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2166,8 +2325,8 @@ func (t *Attachment) FromImageEditedAttachment(v ImageEditedAttachment) error {
 	return err
 }
 
-// MergeImageEditedAttachment performs a merge with any union data inside the Attachment, using the provided ImageEditedAttachment
-func (t *Attachment) MergeImageEditedAttachment(v ImageEditedAttachment) error {
+// MergeImageEditedAttachment performs a merge with any union data inside the KnownAttachment, using the provided ImageEditedAttachment
+func (t *KnownAttachment) MergeImageEditedAttachment(v ImageEditedAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2182,15 +2341,15 @@ func (t *Attachment) MergeImageEditedAttachment(v ImageEditedAttachment) error {
 	return err
 }
 
-// AsAutokickedMemberAttachment returns the union data inside the Attachment as a AutokickedMemberAttachment
-func (t Attachment) AsAutokickedMemberAttachment() (AutokickedMemberAttachment, error) {
+// AsAutokickedMemberAttachment returns the union data inside the KnownAttachment as a AutokickedMemberAttachment
+func (t KnownAttachment) AsAutokickedMemberAttachment() (AutokickedMemberAttachment, error) {
 	var body AutokickedMemberAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAutokickedMemberAttachment overwrites any union data inside the Attachment as the provided AutokickedMemberAttachment
-func (t *Attachment) FromAutokickedMemberAttachment(v AutokickedMemberAttachment) error {
+// FromAutokickedMemberAttachment overwrites any union data inside the KnownAttachment as the provided AutokickedMemberAttachment
+func (t *KnownAttachment) FromAutokickedMemberAttachment(v AutokickedMemberAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2200,8 +2359,8 @@ func (t *Attachment) FromAutokickedMemberAttachment(v AutokickedMemberAttachment
 	return err
 }
 
-// MergeAutokickedMemberAttachment performs a merge with any union data inside the Attachment, using the provided AutokickedMemberAttachment
-func (t *Attachment) MergeAutokickedMemberAttachment(v AutokickedMemberAttachment) error {
+// MergeAutokickedMemberAttachment performs a merge with any union data inside the KnownAttachment, using the provided AutokickedMemberAttachment
+func (t *KnownAttachment) MergeAutokickedMemberAttachment(v AutokickedMemberAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2216,7 +2375,7 @@ func (t *Attachment) MergeAutokickedMemberAttachment(v AutokickedMemberAttachmen
 	return err
 }
 
-func (t Attachment) Discriminator() (string, error) {
+func (t KnownAttachment) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
 	}
@@ -2224,7 +2383,7 @@ func (t Attachment) Discriminator() (string, error) {
 	return discriminator.Discriminator, err
 }
 
-func (t Attachment) ValueByDiscriminator() (interface{}, error) {
+func (t KnownAttachment) ValueByDiscriminator() (interface{}, error) {
 	discriminator, err := t.Discriminator()
 	if err != nil {
 		return nil, err
@@ -2265,12 +2424,12 @@ func (t Attachment) ValueByDiscriminator() (interface{}, error) {
 	}
 }
 
-func (t Attachment) MarshalJSON() ([]byte, error) {
+func (t KnownAttachment) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Attachment) UnmarshalJSON(b []byte) error {
+func (t *KnownAttachment) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

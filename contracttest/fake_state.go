@@ -642,7 +642,6 @@ func deref(p *int) int {
 	return *p
 }
 
-
 // fileUpgradeText replaces the text of messages with file attachments for
 // clients that do not send acceptFiles=1, as GroupMe does.
 const fileUpgradeText = "Please upgrade to the latest version of GroupMe to see this file."

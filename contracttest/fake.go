@@ -195,7 +195,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f:      f,
 		r:      r,
 		op:     op,
-		params: input.PathParams,
+		params: decodePathParams(input.PathParams),
 		query:  r.URL.Query(),
 		body:   body,
 		res:    &bufferedResponse{header: http.Header{}},
@@ -345,12 +345,33 @@ func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
 		w.Header()[k] = v
 	}
 	if b.status == http.StatusNotModified {
+		// GroupMe's 304s say "Content-Length: 0", and some clients
+		// (node-groupme) treat an answer as empty only when they do.
+		// net/http deletes a Content-Length set under its canonical name
+		// on a 304, so it goes in under a name net/http does not look for
+		// (header names are case-insensitive on the wire).
+		w.Header().Del("Content-Length")
+		w.Header()["content-length"] = []string{"0"}
 		w.WriteHeader(b.status)
 		return
 	}
 	w.Header().Set("Content-Length", fmt.Sprint(b.body.Len()))
 	w.WriteHeader(b.status)
 	_, _ = w.Write(b.body.Bytes())
+}
+
+// decodePathParams percent-decodes the path parameters the router matched:
+// a client that follows the spec escapes the "+" of a direct conversation
+// id as "%2B".
+func decodePathParams(params map[string]string) map[string]string {
+	out := make(map[string]string, len(params))
+	for k, v := range params {
+		if d, err := url.PathUnescape(v); err == nil {
+			v = d
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func writeDirect(w http.ResponseWriter, status int, body []byte) {

@@ -479,8 +479,8 @@ type BlockBetween struct {
 // BlockBetweenEnvelope defines model for BlockBetweenEnvelope.
 type BlockBetweenEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta          `json:"meta"`
-	Response *BlockBetween `json:"response,omitempty"`
+	Meta     Meta         `json:"meta"`
+	Response BlockBetween `json:"response"`
 }
 
 // BlockCreated defines model for BlockCreated.
@@ -491,8 +491,8 @@ type BlockCreated struct {
 // BlockEnvelope defines model for BlockEnvelope.
 type BlockEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta          `json:"meta"`
-	Response *BlockCreated `json:"response,omitempty"`
+	Meta     Meta         `json:"meta"`
+	Response BlockCreated `json:"response"`
 }
 
 // BlockList defines model for BlockList.
@@ -503,8 +503,8 @@ type BlockList struct {
 // BlockListEnvelope defines model for BlockListEnvelope.
 type BlockListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta       `json:"meta"`
-	Response *BlockList `json:"response,omitempty"`
+	Meta     Meta      `json:"meta"`
+	Response BlockList `json:"response"`
 }
 
 // Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot.
@@ -565,15 +565,31 @@ type BotDestroyRequest struct {
 // BotEnvelope defines model for BotEnvelope.
 type BotEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta        `json:"meta"`
-	Response *BotCreated `json:"response,omitempty"`
+	Meta     Meta       `json:"meta"`
+	Response BotCreated `json:"response"`
 }
 
 // BotListEnvelope defines model for BotListEnvelope.
 type BotListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta   `json:"meta"`
-	Response *[]Bot `json:"response,omitempty"`
+	Meta     Meta  `json:"meta"`
+	Response []Bot `json:"response"`
+}
+
+// BotPostAnswer The body of a successful bot post: a single space in practice. Its
+// real `Content-Type` has not been recorded; it is not JSON.
+type BotPostAnswer = string
+
+// BotPostForm What `POST /bots/post` reads from a form body: the fields of
+// BotPostRequest as form fields (`attachments` cannot be sent this
+// way), or, when the form holds no `bot_id`, a JSON document that was
+// merely labelled as a form.
+type BotPostForm struct {
+	BotID *string `json:"bot_id,omitempty"`
+
+	// PictureURL An image-service URL to attach.
+	PictureURL *string `json:"picture_url,omitempty"`
+	Text       *string `json:"text,omitempty"`
 }
 
 // BotPostRequest defines model for BotPostRequest.
@@ -589,8 +605,8 @@ type BotPostRequest struct {
 // ChangeOwnersEnvelope defines model for ChangeOwnersEnvelope.
 type ChangeOwnersEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta                 `json:"meta"`
-	Response *ChangeOwnersResults `json:"response,omitempty"`
+	Meta     Meta                `json:"meta"`
+	Response ChangeOwnersResults `json:"response"`
 }
 
 // ChangeOwnersRequest defines model for ChangeOwnersRequest.
@@ -642,8 +658,8 @@ type Chat struct {
 // ChatListEnvelope defines model for ChatListEnvelope.
 type ChatListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta    `json:"meta"`
-	Response *[]Chat `json:"response,omitempty"`
+	Meta     Meta   `json:"meta"`
+	Response []Chat `json:"response"`
 }
 
 // ChatUser defines model for ChatUser.
@@ -717,7 +733,7 @@ type DirectMessageCreatedEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response Sources disagree on the key; exactly one of the two is sent.
-	Response *DirectMessageCreated `json:"response,omitempty"`
+	Response DirectMessageCreated `json:"response"`
 }
 
 // DirectMessageList defines model for DirectMessageList.
@@ -733,8 +749,8 @@ type DirectMessageList struct {
 // DirectMessageListEnvelope defines model for DirectMessageListEnvelope.
 type DirectMessageListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta               `json:"meta"`
-	Response *DirectMessageList `json:"response,omitempty"`
+	Meta     Meta              `json:"meta"`
+	Response DirectMessageList `json:"response"`
 }
 
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
@@ -880,7 +896,7 @@ type GroupEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response A group. Fields beyond the required ones come and go between deployments.
-	Response *Group `json:"response,omitempty"`
+	Response Group `json:"response"`
 }
 
 // GroupJoin defines model for GroupJoin.
@@ -892,15 +908,15 @@ type GroupJoin struct {
 // GroupJoinEnvelope defines model for GroupJoinEnvelope.
 type GroupJoinEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta       `json:"meta"`
-	Response *GroupJoin `json:"response,omitempty"`
+	Meta     Meta      `json:"meta"`
+	Response GroupJoin `json:"response"`
 }
 
 // GroupListEnvelope defines model for GroupListEnvelope.
 type GroupListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta     `json:"meta"`
-	Response *[]Group `json:"response,omitempty"`
+	Meta     Meta    `json:"meta"`
+	Response []Group `json:"response"`
 }
 
 // GroupRejoinRequest defines model for GroupRejoinRequest.
@@ -982,8 +998,8 @@ type Leaderboard struct {
 // LeaderboardEnvelope defines model for LeaderboardEnvelope.
 type LeaderboardEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta         `json:"meta"`
-	Response *Leaderboard `json:"response,omitempty"`
+	Meta     Meta        `json:"meta"`
+	Response Leaderboard `json:"response"`
 }
 
 // LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
@@ -1056,7 +1072,7 @@ type MemberEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response A membership of a group. `id` is the membership id, which removal needs; `user_id` is the person.
-	Response *Member `json:"response,omitempty"`
+	Response Member `json:"response"`
 }
 
 // MemberToAdd One person to add, identified by exactly one of `user_id`, `phone_number` or `email`.
@@ -1075,8 +1091,8 @@ type MemberToAdd struct {
 // MembersAddEnvelope defines model for MembersAddEnvelope.
 type MembersAddEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta              `json:"meta"`
-	Response *MembersAddResult `json:"response,omitempty"`
+	Meta     Meta             `json:"meta"`
+	Response MembersAddResult `json:"response"`
 }
 
 // MembersAddRequest defines model for MembersAddRequest.
@@ -1098,8 +1114,8 @@ type MembersResults struct {
 // MembersResultsEnvelope defines model for MembersResultsEnvelope.
 type MembersResultsEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta            `json:"meta"`
-	Response *MembersResults `json:"response,omitempty"`
+	Meta     Meta           `json:"meta"`
+	Response MembersResults `json:"response"`
 }
 
 // MembershipUpdate defines model for MembershipUpdate.
@@ -1202,8 +1218,8 @@ type MessageCreated struct {
 // MessageCreatedEnvelope defines model for MessageCreatedEnvelope.
 type MessageCreatedEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta            `json:"meta"`
-	Response *MessageCreated `json:"response,omitempty"`
+	Meta     Meta           `json:"meta"`
+	Response MessageCreated `json:"response"`
 }
 
 // MessageEvent What a system notice is about, for example `membership.announce.joined`. The shape of `data` depends on `type`; user ids inside it may be numbers.
@@ -1224,8 +1240,8 @@ type MessageList struct {
 // MessageListEnvelope defines model for MessageListEnvelope.
 type MessageListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta         `json:"meta"`
-	Response *MessageList `json:"response,omitempty"`
+	Meta     Meta        `json:"meta"`
+	Response MessageList `json:"response"`
 }
 
 // MessagePreview defines model for MessagePreview.
@@ -1467,7 +1483,7 @@ type UserEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response The user the token belongs to.
-	Response *User `json:"response,omitempty"`
+	Response User `json:"response"`
 }
 
 // UserUpdateRequest defines model for UserUpdateRequest.
@@ -1718,6 +1734,9 @@ type DestroyBotJSONRequestBody = BotDestroyRequest
 
 // PostBotMessageJSONRequestBody defines body for PostBotMessage for application/json ContentType.
 type PostBotMessageJSONRequestBody = BotPostRequest
+
+// PostBotMessageFormdataRequestBody defines body for PostBotMessage for application/x-www-form-urlencoded ContentType.
+type PostBotMessageFormdataRequestBody = BotPostForm
 
 // CreateDirectMessageJSONRequestBody defines body for CreateDirectMessage for application/json ContentType.
 type CreateDirectMessageJSONRequestBody = DirectMessageCreateRequest
@@ -2756,6 +2775,19 @@ type ClientInterface interface {
 	// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
 	PostBotMessage(ctx context.Context, params *PostBotMessageParams, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostBotMessageWithFormdataBody Post as a bot
+	//
+	// Posts a message into the bot's group. The `bot_id` is the credential;
+	// no user token is needed. Documented to answer 201, the service
+	// answers 202 in practice, with a body that is a single space rather
+	// than JSON. The fields may also be sent as query parameters instead
+	// of a body, as GroupMe's bot tutorial shows.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
+	PostBotMessageWithFormdataBody(ctx context.Context, params *PostBotMessageParams, body PostBotMessageFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListChats List direct-message conversations
 	//
 	// Returns one page of the user's one-to-one conversations, most recently updated first; an empty list past the end.
@@ -3348,6 +3380,29 @@ func (c *Client) PostBotMessageWithBody(ctx context.Context, params *PostBotMess
 // Corresponds with POST /bots/post (the `PostBotMessage` operationId).
 func (c *Client) PostBotMessage(ctx context.Context, params *PostBotMessageParams, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostBotMessageRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostBotMessageWithFormdataBody Post as a bot
+//
+// Posts a message into the bot's group. The `bot_id` is the credential;
+// no user token is needed. Documented to answer 201, the service
+// answers 202 in practice, with a body that is a single space rather
+// than JSON. The fields may also be sent as query parameters instead
+// of a body, as GroupMe's bot tutorial shows.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
+func (c *Client) PostBotMessageWithFormdataBody(ctx context.Context, params *PostBotMessageParams, body PostBotMessageFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostBotMessageRequestWithFormdataBody(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4517,6 +4572,17 @@ func NewPostBotMessageRequest(server string, params *PostBotMessageParams, body 
 	}
 	bodyReader = bytes.NewReader(buf)
 	return NewPostBotMessageRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewPostBotMessageRequestWithFormdataBody calls the generic PostBotMessage builder with application/x-www-form-urlencoded body
+func NewPostBotMessageRequestWithFormdataBody(server string, params *PostBotMessageParams, body PostBotMessageFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewPostBotMessageRequestWithBody(server, params, "application/x-www-form-urlencoded", bodyReader)
 }
 
 // NewPostBotMessageRequestWithBody constructs an http.Request for the PostBotMessage method, with any body, and a specified content type
@@ -6130,6 +6196,19 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
 	PostBotMessageWithResponse(ctx context.Context, params *PostBotMessageParams, body PostBotMessageJSONRequestBody, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error)
+
+	// PostBotMessageWithFormdataBodyWithResponse Post as a bot
+	//
+	// Posts a message into the bot's group. The `bot_id` is the credential;
+	// no user token is needed. Documented to answer 201, the service
+	// answers 202 in practice, with a body that is a single space rather
+	// than JSON. The fields may also be sent as query parameters instead
+	// of a body, as GroupMe's bot tutorial shows.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
+	PostBotMessageWithFormdataBodyWithResponse(ctx context.Context, params *PostBotMessageParams, body PostBotMessageFormdataRequestBody, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error)
 
 	// ListChatsWithResponse List direct-message conversations
 	//
@@ -11340,6 +11419,25 @@ func (c *ClientWithResponses) PostBotMessageWithResponse(ctx context.Context, pa
 	return ParsePostBotMessageResponse(rsp)
 }
 
+// PostBotMessageWithFormdataBodyWithResponse Post as a bot
+//
+// Posts a message into the bot's group. The `bot_id` is the credential;
+// no user token is needed. Documented to answer 201, the service
+// answers 202 in practice, with a body that is a single space rather
+// than JSON. The fields may also be sent as query parameters instead
+// of a body, as GroupMe's bot tutorial shows.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /bots/post (the `PostBotMessage` operationId).
+func (c *ClientWithResponses) PostBotMessageWithFormdataBodyWithResponse(ctx context.Context, params *PostBotMessageParams, body PostBotMessageFormdataRequestBody, reqEditors ...RequestEditorFn) (*PostBotMessageResponse, error) {
+	rsp, err := c.PostBotMessageWithFormdataBody(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostBotMessageResponse(rsp)
+}
+
 // ListChatsWithResponse List direct-message conversations
 //
 // Returns one page of the user's one-to-one conversations, most recently updated first; an empty list past the end.
@@ -13048,12 +13146,6 @@ func ParsePostBotMessageResponse(rsp *http.Response) (*PostBotMessageResponse, e
 	}
 
 	switch {
-	case rsp.StatusCode == 201:
-		break // No content-type
-
-	case rsp.StatusCode == 202:
-		break // No content-type
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {

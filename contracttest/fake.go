@@ -50,6 +50,7 @@ type config struct {
 	resultsWait int
 	resultsTime time.Duration
 	noDataset   bool
+	replaceBad  bool
 }
 
 // WithClock makes the fake read the time from now instead of [time.Now]. It
@@ -80,6 +81,14 @@ func WithPublicURL(base string) Option {
 // that fails the test.
 func WithViolationHandler(h func(error)) Option {
 	return func(c *config) { c.onViolation = append(c.onViolation, h) }
+}
+
+// WithViolationsAs500 makes the fake send a 500 error envelope instead of
+// any answer of its own that violates the spec (after the violation
+// handlers have seen it), so a client never receives a shape GroupMe would
+// not send. `groupme fake` uses it.
+func WithViolationsAs500() Option {
+	return func(c *config) { c.replaceBad = true }
 }
 
 // WithDataset seeds the fake with the deterministic dataset [Fake.Seed]
@@ -223,6 +232,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := f.val.ValidateResponse(r, c.res.status, c.res.header, c.res.body.Bytes()); err != nil {
 		f.violation(fmt.Errorf("%s %s: response %d does not match openapi.yaml: %s", op, r.URL.Path, c.res.status, describeError(err)))
+		if f.cfg.replaceBad {
+			c.res.header = http.Header{}
+			c.fail(http.StatusInternalServerError, "the fake GroupMe's answer would have broken openapi.yaml (see its log)")
+		}
 	}
 	c.res.writeTo(w)
 }

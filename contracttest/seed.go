@@ -47,6 +47,9 @@ type Dataset struct {
 	FormerGroup string
 	// Bots are bot ids; Bots[0] lives in Groups[0] and belongs to Users[0].
 	Bots []string
+	// Chats are the ids ("<lower user id>+<higher user id>") of the direct
+	// conversations seeded with messages.
+	Chats []string
 }
 
 var (
@@ -170,6 +173,9 @@ func (s *seeder) run(cfg SeedConfig) *Dataset {
 	}
 	for _, p := range pairs {
 		a, b := f.st.users[s.ds.Users[p[0]].ID], f.st.users[s.ds.Users[p[1]].ID]
+		if cfg.DirectMessages > 0 {
+			s.ds.Chats = append(s.ds.Chats, conversationID(a.id, b.id))
+		}
 		step := span / time.Duration(max(1, cfg.DirectMessages))
 		for j := range cfg.DirectMessages {
 			from, to := a, b

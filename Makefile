@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet spec-validate redocly check bench clean
+.PHONY: all demo test generate check-generated lint vet spec-validate redocly check bench clean ts-check ts-build compat
 
 all: check
 
@@ -46,12 +46,29 @@ tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.jso
 redocly: tools/node_modules/.package-lock.json
 	cd tools && ./node_modules/.bin/redocly lint ../openapi.yaml --config ../redocly.yaml
 
+## ts-check: openapi-typescript types of openapi.yaml compile under tsc --strict, and an
+## openapi-fetch smoke test drives `groupme fake` (tools/ts, pinned npm packages).
+ts-check: ts-build
+	cd tools/ts && node --test --test-timeout=180000 build/smoke.test.js
+
+ts-build: tools/ts/node_modules/.package-lock.json
+	cd tools/ts && ./node_modules/.bin/openapi-typescript ../../openapi.yaml -o generated/groupme.d.ts
+	cd tools/ts && ./node_modules/.bin/tsc -p tsconfig.json
+
+tools/ts/node_modules/.package-lock.json: tools/ts/package.json tools/ts/package-lock.json
+	cd tools/ts && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+## compat: a third-party client (node-groupme from npm) against `groupme fake`.
+compat: ts-build
+	cd tools/ts && node --test --test-timeout=180000 compat/node-groupme.test.mjs
+
 ## check: everything CI runs.
-check: check-generated lint test
+check: check-generated lint test ts-check compat
 
 ## bench: the client's benchmarks against a local server.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./client/
 
 clean:
-	rm -rf tools/node_modules
+	rm -rf tools/node_modules tools/ts/node_modules tools/ts/build tools/ts/generated

@@ -162,3 +162,92 @@ func TestFakeLikesDirectMessageWithEscapedPlus(t *testing.T) {
 	// A wrong id stays wrong when escaped.
 	rawReply(t, srv, "POST", srv.URL+"/messages/1%2B2/"+dm.ID+"/like", "", "", srv.Token).expect(t, 404)
 }
+
+// The requests of the most-used Go client for GroupMe
+// (github.com/densestvoid/groupme): the token in the query string, and
+// "Content-Type: application/json" on every POST, with or without a body.
+// GroupMe accepts them; so must the fake.
+func TestFakeAcceptsGoPeerRequestShapes(t *testing.T) {
+	t.Parallel()
+	srv := NewServer(t)
+	ds := srv.Dataset
+	me, other := ds.Users[0], ds.Users[1]
+	group := ds.Groups[0]
+	withToken := func(path string, kv ...string) string {
+		v := q(kv...)
+		v.Set("token", me.Token)
+		return srv.URL + path + "?" + v.Encode()
+	}
+	const js = "application/json"
+	step := func(name, method, target, ctype, body string, status int) fakeReply {
+		t.Helper()
+		r := rawReply(t, srv, method, target, ctype, body, "")
+		if r.status != status {
+			t.Fatalf("%s: status %d, want %d; body %.300s", name, r.status, status, r.body)
+		}
+		return r
+	}
+
+	step("index groups", "GET", withToken("/groups", "page", "1", "per_page", "10", "omit", "memberships"), "", "", 200)
+	var created struct {
+		ID       string `json:"id"`
+		ShareURL string `json:"share_url"`
+	}
+	step("create group with empty optional strings", "POST", withToken("/groups"), js,
+		`{"name":"Peer group","description":"","image_url":"","office_mode":false,"share":true}`, 201).decode(t, &created)
+	step("update group", "POST", withToken("/groups/"+created.ID+"/update"), js,
+		`{"name":"Peer group 2","description":"","image_url":"","office_mode":false,"share":true}`, 200)
+	var added struct {
+		ResultsID string `json:"results_id"`
+	}
+	step("add members", "POST", withToken("/groups/"+created.ID+"/members/add"), js,
+		`{"members":[{"user_id":"`+other.ID+`","nickname":"Ben","guid":"peer-1"}]}`, 202).decode(t, &added)
+	step("update nickname", "POST", withToken("/groups/"+created.ID+"/memberships/update"), js, `{"membership":{"nickname":"Boss"}}`, 200)
+
+	var sent struct {
+		Message struct {
+			ID string `json:"id"`
+		} `json:"message"`
+	}
+	step("create message", "POST", withToken("/groups/"+group+"/messages"), js,
+		`{"message":{"source_guid":"peer-guid-1","text":"from the Go peer","attachments":[{"type":"location","name":"Here","lat":"40.1","lng":"-75.2"}]}}`, 201).decode(t, &sent)
+	step("index messages", "GET", withToken("/groups/"+group+"/messages", "before_id", sent.Message.ID, "limit", "20"), "", "", 200)
+	step("like with an empty JSON-typed body", "POST", withToken("/messages/"+group+"/"+sent.Message.ID+"/like"), js, "", 200)
+	step("unlike with an empty JSON-typed body", "POST", withToken("/messages/"+group+"/"+sent.Message.ID+"/unlike"), js, "", 200)
+	step("leaderboard", "GET", withToken("/groups/"+group+"/likes", "period", "week"), "", "", 200)
+
+	step("create direct message", "POST", withToken("/direct_messages"), js,
+		`{"direct_message":{"source_guid":"peer-guid-2","recipient_id":"`+other.ID+`","text":"hi"}}`, 201)
+	step("index direct messages", "GET", withToken("/direct_messages", "other_user_id", other.ID), "", "", 200)
+	step("index chats", "GET", withToken("/chats", "page", "1", "per_page", "10"), "", "", 200)
+
+	var bot struct {
+		Bot struct {
+			BotID string `json:"bot_id"`
+		} `json:"bot"`
+	}
+	step("create bot", "POST", withToken("/bots"), js, `{"bot":{"group_id":"`+group+`","name":"Peer bot"}}`, 201).decode(t, &bot)
+	// Its bot client sends JSON without a token, labelled JSON; the
+	// picture goes under a key GroupMe ignores.
+	step("post as the bot", "POST", srv.URL+"/bots/post", js,
+		`{"bot_id":"`+bot.Bot.BotID+`","text":"beep","PictureURL":"https://i.groupme.com/1x1.png.abc"}`, 202)
+	step("index bots", "GET", withToken("/bots"), "", "", 200)
+	step("destroy bot", "POST", withToken("/bots/destroy"), js, `{"bot_id":"`+bot.Bot.BotID+`"}`, 200)
+
+	step("me", "GET", withToken("/users/me"), "", "", 200)
+	step("update me with empty strings", "POST", withToken("/users/update"), js,
+		`{"avatar_url":"","name":"Mara L.","email":"","zip_code":""}`, 200)
+	step("sms mode", "POST", withToken("/users/sms_mode"), js, `{"duration":4}`, 201)
+	step("sms mode off, empty JSON-typed body", "POST", withToken("/users/sms_mode/delete"), js, "", 200)
+	step("block", "POST", withToken("/blocks", "user", me.ID, "otherUser", ds.Users[2].ID), js, "", 201)
+	step("between", "GET", withToken("/blocks/between", "user", me.ID, "otherUser", ds.Users[2].ID), "", "", 200)
+	step("unblock", "DELETE", withToken("/blocks", "user", me.ID, "otherUser", ds.Users[2].ID), "", "", 200)
+
+	token := created.ShareURL[strings.LastIndex(created.ShareURL, "/")+1:]
+	joinAs := func(path string) string { return srv.URL + path + "?token=" + url.QueryEscape(ds.Users[3].Token) }
+	step("join by share token, empty JSON-typed body", "POST", joinAs("/groups/"+created.ID+"/join/"+token), js, "", 200)
+	step("destroy group, empty JSON-typed body", "POST", withToken("/groups/"+created.ID+"/destroy"), js, "", 200)
+
+	png := string(testPNG(t, 3, 2))
+	step("upload a PNG with the token in the query", "POST", srv.ImageURL+"/pictures?token="+url.QueryEscape(me.Token), "image/png", png, 200)
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -207,6 +209,25 @@ func TestParseFault(t *testing.T) {
 		"latency=1s,after", "429,bogus", "truncate=1"} {
 		if _, err := parseFault(spec); err == nil {
 			t.Errorf("%q: accepted", spec)
+		}
+	}
+}
+
+// The README lists the seeded accounts and their tokens; they must be what
+// `groupme fake` hands out, whatever the seed and sizes.
+func TestFakeCommandTokensAreInTheREADME(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--messages", "5"}, {"--messages", "7", "--seed", "99"}} {
+		info, stop, _ := startFakeCommand(t, args...)
+		stop()
+		for _, u := range info.Users {
+			row := "| " + u.ID + " | " + u.Name + " | `" + u.Token + "` |"
+			if !strings.Contains(string(readme), row) {
+				t.Errorf("%v: the README lacks the row %s", args, row)
+			}
 		}
 	}
 }

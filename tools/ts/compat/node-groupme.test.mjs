@@ -32,7 +32,7 @@ test("login reads /users/me", async () => {
   assert.equal(client.user.name, me.name);
 });
 
-test("groups: every page, one group, former groups", async () => {
+test("groups: every page, one group, one short page", async () => {
   const all = await client.groups.fetch();
   for (const id of fake.info.group_ids) assert.ok(all.has(id), `group ${id} missing`);
   const big = await client.groups.fetch(fake.info.big_group_id);
@@ -91,4 +91,42 @@ test("chats and direct messages", async () => {
   assert.equal(dm.text, "hi from node-groupme");
   const after = await chat.messages.fetch({ limit: 5 });
   assert.ok(after.has(dm.id), "the direct message is not listed");
+});
+
+test("a group's life: create, update, join by share link, hand over, leave, former groups, destroy", async () => {
+  const created = await client.groups.create({
+    name: "node-groupme club",
+    description: "made by a third-party client",
+    share: true,
+    join_question: "Why do you want to join?",
+  });
+  assert.equal(created.name, "node-groupme club");
+  const updated = await created.update({ name: "node-groupme club 2", office_mode: true });
+  assert.equal(updated.name, "node-groupme club 2");
+
+  // A second user joins with the share link, which node-groupme parses.
+  assert.match(created.inviteURL ?? "", /^https:\/\/.*groupme\.com\//);
+  const ben = new GroupMe.Client(fake.info.users[1].token, { websocket: false });
+  await ben.login();
+  const joined = await ben.groups.join(created.inviteURL);
+  assert.equal(joined.id, created.id);
+
+  // Ownership to Ben and back.
+  const group = await client.groups.fetch(created.id);
+  await group.transferOwnershipTo(fake.info.users[1].id);
+  const back = await ben.groups.fetch(created.id);
+  await back.transferOwnershipTo(me.id);
+
+  // Ben leaves (removes his own membership): the group becomes one of his
+  // former groups, which only leaving on your own does.
+  const benView = await ben.groups.fetch(created.id);
+  const members = await benView.members.fetch();
+  const benMember = [...members.values()].find((m) => m.user.id === fake.info.users[1].id);
+  assert.ok(benMember, "Ben is not a member");
+  await benView.members.remove(benMember);
+  const former = await ben.groups.former.fetch();
+  assert.ok(former.has(created.id), "the group is not among Ben's former groups");
+
+  await group.delete();
+  await assert.rejects(client.groups.fetch(created.id), /404|not found/i);
 });

@@ -7843,6 +7843,11 @@ func (r ListChatsResponse) ContentType() string {
 	return ""
 }
 
+// ListDirectMessagesResponse304Headers the declared response headers of an HTTP 304 response for ListDirectMessages
+type ListDirectMessagesResponse304Headers struct {
+	ContentLength *int
+}
+
 // ListDirectMessagesResponse420Headers the declared response headers of an HTTP 420 response for ListDirectMessages
 type ListDirectMessagesResponse420Headers struct {
 	RetryAfter *string
@@ -7881,6 +7886,8 @@ type ListDirectMessagesResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *ServiceUnavailable
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ListDirectMessagesResponse304Headers
 	// Headers420 the parsed response headers for an HTTP 420 response
 	Headers420 *ListDirectMessagesResponse420Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -9968,6 +9975,11 @@ func (r UpdateMembershipResponse) ContentType() string {
 	return ""
 }
 
+// ListMessagesResponse304Headers the declared response headers of an HTTP 304 response for ListMessages
+type ListMessagesResponse304Headers struct {
+	ContentLength *int
+}
+
 // ListMessagesResponse420Headers the declared response headers of an HTTP 420 response for ListMessages
 type ListMessagesResponse420Headers struct {
 	RetryAfter *string
@@ -10006,6 +10018,8 @@ type ListMessagesResponse struct {
 	JSON502 *BadGateway
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *ServiceUnavailable
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ListMessagesResponse304Headers
 	// Headers420 the parsed response headers for an HTTP 420 response
 	Headers420 *ListMessagesResponse420Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
@@ -13472,6 +13486,16 @@ func ParseListDirectMessagesResponse(rsp *http.Response) (*ListDirectMessagesRes
 	}
 
 	switch {
+	case rsp.StatusCode == 304:
+		var headers ListDirectMessagesResponse304Headers
+		if values := rsp.Header.Values("Content-Length"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Length", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLength = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 420:
 		var headers ListDirectMessagesResponse420Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
@@ -15702,6 +15726,16 @@ func ParseListMessagesResponse(rsp *http.Response) (*ListMessagesResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 304:
+		var headers ListMessagesResponse304Headers
+		if values := rsp.Header.Values("Content-Length"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Length", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLength = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 420:
 		var headers ListMessagesResponse420Headers
 		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {

@@ -5,9 +5,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/groupme-go/groupme/gen"
 )
 
 // Requests other clients send that GroupMe accepts, and answers other
@@ -250,4 +254,49 @@ func TestFakeAcceptsGoPeerRequestShapes(t *testing.T) {
 
 	png := string(testPNG(t, 3, 2))
 	step("upload a PNG with the token in the query", "POST", srv.ImageURL+"/pictures?token="+url.QueryEscape(me.Token), "image/png", png, 200)
+}
+
+// With WithViolationsAs500 an answer that breaks the spec never leaves the
+// fake: the handlers hear of it and the client gets a 500.
+func TestFakeReplacesViolationsWith500(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var violations []error
+	// Not NewServer: its handler fails the test on a violation, and this
+	// fake is meant to commit one.
+	f := NewFake(WithViolationsAs500(), WithViolationHandler(func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		violations = append(violations, err)
+	}))
+	u := f.AddUser(Account{Name: "Ada"})
+	g, err := f.AddGroup(Group{Name: "G", CreatorID: u.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bad gen.Attachment
+	if err := bad.UnmarshalJSON([]byte(`{"type":"image"}`)); err != nil { // an image without its url
+		t.Fatal(err)
+	}
+	if _, err := f.AddMessage(g, Message{UserID: u.ID, Text: "broken", Attachments: []gen.Attachment{bad}}); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(f)
+	defer hs.Close()
+	req, _ := http.NewRequest("GET", hs.URL+"/v3/groups/"+g+"/messages", nil)
+	req.Header.Set("X-Access-Token", u.Token)
+	resp, err := hs.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 500 || !strings.Contains(string(body), "openapi.yaml") {
+		t.Errorf("status %d, body %s; want the 500 that replaces a violation", resp.StatusCode, body)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(violations) != 1 {
+		t.Errorf("%d violations reported, want 1: %v", len(violations), violations)
+	}
 }

@@ -164,7 +164,9 @@ func (v *Validator) ValidateRequest(req *http.Request, body []byte) (*openapi3fi
 // the operation req is routed to. The status must be documented by the
 // operation; a 304 must have an empty body (kin-openapi itself never
 // validates 304s); other bodies must match the declared media type and
-// schema. A response declared without content accepts any body.
+// schema. A response declared without content accepts any body; one
+// declared with only text media types (the bot post's single space) also
+// accepts a blank body with no Content-Type.
 func (v *Validator) ValidateResponse(req *http.Request, status int, header http.Header, body []byte) error {
 	route, params, err := v.route(req)
 	if err != nil {

@@ -46,6 +46,12 @@ type BotCreated = gen.BotCreated
 // BotDestroyRequest defines model for BotDestroyRequest.
 type BotDestroyRequest = gen.BotDestroyRequest
 
+// BotPostForm What `POST /bots/post` reads from a form body: the fields of
+// BotPostRequest as form fields (`attachments` cannot be sent this
+// way), or, when the form holds no `bot_id`, a JSON document that was
+// merely labelled as a form.
+type BotPostForm = gen.BotPostForm
+
 // BotPostRequest defines model for BotPostRequest.
 type BotPostRequest = gen.BotPostRequest
 

@@ -55,6 +55,9 @@ type Dataset struct {
 	// entries that are not integer pairs, an attachment type the spec does
 	// not list). Its message pages carry them exactly as stored.
 	OldEraGroup string
+	// Chats are the ids ("<lower user id>+<higher user id>") of the direct
+	// conversations seeded with messages.
+	Chats []string
 }
 
 var (
@@ -178,6 +181,9 @@ func (s *seeder) run(cfg SeedConfig) *Dataset {
 	}
 	for _, p := range pairs {
 		a, b := f.st.users[s.ds.Users[p[0]].ID], f.st.users[s.ds.Users[p[1]].ID]
+		if cfg.DirectMessages > 0 {
+			s.ds.Chats = append(s.ds.Chats, conversationID(a.id, b.id))
+		}
 		step := span / time.Duration(max(1, cfg.DirectMessages))
 		for j := range cfg.DirectMessages {
 			from, to := a, b

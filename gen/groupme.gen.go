@@ -465,8 +465,8 @@ type BlockBetween struct {
 // BlockBetweenEnvelope defines model for BlockBetweenEnvelope.
 type BlockBetweenEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta          `json:"meta"`
-	Response *BlockBetween `json:"response,omitempty"`
+	Meta     Meta         `json:"meta"`
+	Response BlockBetween `json:"response"`
 }
 
 // BlockCreated defines model for BlockCreated.
@@ -477,8 +477,8 @@ type BlockCreated struct {
 // BlockEnvelope defines model for BlockEnvelope.
 type BlockEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta          `json:"meta"`
-	Response *BlockCreated `json:"response,omitempty"`
+	Meta     Meta         `json:"meta"`
+	Response BlockCreated `json:"response"`
 }
 
 // BlockList defines model for BlockList.
@@ -489,8 +489,8 @@ type BlockList struct {
 // BlockListEnvelope defines model for BlockListEnvelope.
 type BlockListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta       `json:"meta"`
-	Response *BlockList `json:"response,omitempty"`
+	Meta     Meta      `json:"meta"`
+	Response BlockList `json:"response"`
 }
 
 // Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
@@ -551,15 +551,31 @@ type BotDestroyRequest struct {
 // BotEnvelope defines model for BotEnvelope.
 type BotEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta        `json:"meta"`
-	Response *BotCreated `json:"response,omitempty"`
+	Meta     Meta       `json:"meta"`
+	Response BotCreated `json:"response"`
 }
 
 // BotListEnvelope defines model for BotListEnvelope.
 type BotListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta   `json:"meta"`
-	Response *[]Bot `json:"response,omitempty"`
+	Meta     Meta  `json:"meta"`
+	Response []Bot `json:"response"`
+}
+
+// BotPostAnswer The body of a successful bot post: a single space in practice. Its
+// real `Content-Type` has not been recorded; it is not JSON.
+type BotPostAnswer = string
+
+// BotPostForm What `POST /bots/post` reads from a form body: the fields of
+// BotPostRequest as form fields (`attachments` cannot be sent this
+// way), or, when the form holds no `bot_id`, a JSON document that was
+// merely labelled as a form.
+type BotPostForm struct {
+	BotID *string `json:"bot_id,omitempty"`
+
+	// PictureURL An image-service URL to attach.
+	PictureURL *string `json:"picture_url,omitempty"`
+	Text       *string `json:"text,omitempty"`
 }
 
 // BotPostRequest defines model for BotPostRequest.
@@ -575,8 +591,8 @@ type BotPostRequest struct {
 // ChangeOwnersEnvelope defines model for ChangeOwnersEnvelope.
 type ChangeOwnersEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta                 `json:"meta"`
-	Response *ChangeOwnersResults `json:"response,omitempty"`
+	Meta     Meta                `json:"meta"`
+	Response ChangeOwnersResults `json:"response"`
 }
 
 // ChangeOwnersRequest defines model for ChangeOwnersRequest.
@@ -628,8 +644,8 @@ type Chat struct {
 // ChatListEnvelope defines model for ChatListEnvelope.
 type ChatListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta    `json:"meta"`
-	Response *[]Chat `json:"response,omitempty"`
+	Meta     Meta   `json:"meta"`
+	Response []Chat `json:"response"`
 }
 
 // ChatUser defines model for ChatUser.
@@ -703,7 +719,7 @@ type DirectMessageCreatedEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response Sources disagree on the key; exactly one of the two is sent.
-	Response *DirectMessageCreated `json:"response,omitempty"`
+	Response DirectMessageCreated `json:"response"`
 }
 
 // DirectMessageList defines model for DirectMessageList.
@@ -719,8 +735,8 @@ type DirectMessageList struct {
 // DirectMessageListEnvelope defines model for DirectMessageListEnvelope.
 type DirectMessageListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta               `json:"meta"`
-	Response *DirectMessageList `json:"response,omitempty"`
+	Meta     Meta              `json:"meta"`
+	Response DirectMessageList `json:"response"`
 }
 
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
@@ -872,7 +888,7 @@ type GroupEnvelope struct {
 	// Response A group. Fields beyond the required ones come and go between
 	// deployments: older groups (recorded in 2014 and 2015) carry neither
 	// `share_qr_code_url` nor `max_members`.
-	Response *Group `json:"response,omitempty"`
+	Response Group `json:"response"`
 }
 
 // GroupJoin defines model for GroupJoin.
@@ -886,15 +902,15 @@ type GroupJoin struct {
 // GroupJoinEnvelope defines model for GroupJoinEnvelope.
 type GroupJoinEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta       `json:"meta"`
-	Response *GroupJoin `json:"response,omitempty"`
+	Meta     Meta      `json:"meta"`
+	Response GroupJoin `json:"response"`
 }
 
 // GroupListEnvelope defines model for GroupListEnvelope.
 type GroupListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta     `json:"meta"`
-	Response *[]Group `json:"response,omitempty"`
+	Meta     Meta    `json:"meta"`
+	Response []Group `json:"response"`
 }
 
 // GroupRejoinRequest defines model for GroupRejoinRequest.
@@ -988,8 +1004,8 @@ type Leaderboard struct {
 // LeaderboardEnvelope defines model for LeaderboardEnvelope.
 type LeaderboardEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta         `json:"meta"`
-	Response *Leaderboard `json:"response,omitempty"`
+	Meta     Meta        `json:"meta"`
+	Response Leaderboard `json:"response"`
 }
 
 // LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
@@ -1062,7 +1078,7 @@ type MemberEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response A membership of a group. `id` is the membership id, which removal needs; `user_id` is the person.
-	Response *Member `json:"response,omitempty"`
+	Response Member `json:"response"`
 }
 
 // MemberToAdd One person to add, identified by exactly one of `user_id`, `phone_number` or `email`.
@@ -1081,8 +1097,8 @@ type MemberToAdd struct {
 // MembersAddEnvelope defines model for MembersAddEnvelope.
 type MembersAddEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta              `json:"meta"`
-	Response *MembersAddResult `json:"response,omitempty"`
+	Meta     Meta             `json:"meta"`
+	Response MembersAddResult `json:"response"`
 }
 
 // MembersAddRequest defines model for MembersAddRequest.
@@ -1104,8 +1120,8 @@ type MembersResults struct {
 // MembersResultsEnvelope defines model for MembersResultsEnvelope.
 type MembersResultsEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta            `json:"meta"`
-	Response *MembersResults `json:"response,omitempty"`
+	Meta     Meta           `json:"meta"`
+	Response MembersResults `json:"response"`
 }
 
 // MembershipUpdate defines model for MembershipUpdate.
@@ -1200,8 +1216,8 @@ type MessageCreated struct {
 // MessageCreatedEnvelope defines model for MessageCreatedEnvelope.
 type MessageCreatedEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta            `json:"meta"`
-	Response *MessageCreated `json:"response,omitempty"`
+	Meta     Meta           `json:"meta"`
+	Response MessageCreated `json:"response"`
 }
 
 // MessageEvent What a system notice is about, for example `membership.announce.joined`. The shape of `data` depends on `type`; user ids inside it may be numbers.
@@ -1222,8 +1238,8 @@ type MessageList struct {
 // MessageListEnvelope defines model for MessageListEnvelope.
 type MessageListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta         `json:"meta"`
-	Response *MessageList `json:"response,omitempty"`
+	Meta     Meta        `json:"meta"`
+	Response MessageList `json:"response"`
 }
 
 // MessagePreview defines model for MessagePreview.
@@ -1449,7 +1465,7 @@ type UserEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response The user the token belongs to.
-	Response *User `json:"response,omitempty"`
+	Response User `json:"response"`
 }
 
 // UserUpdateRequest defines model for UserUpdateRequest.
@@ -1700,6 +1716,9 @@ type DestroyBotJSONRequestBody = BotDestroyRequest
 
 // PostBotMessageJSONRequestBody defines body for PostBotMessage for application/json ContentType.
 type PostBotMessageJSONRequestBody = BotPostRequest
+
+// PostBotMessageFormdataRequestBody defines body for PostBotMessage for application/x-www-form-urlencoded ContentType.
+type PostBotMessageFormdataRequestBody = BotPostForm
 
 // CreateDirectMessageJSONRequestBody defines body for CreateDirectMessage for application/json ContentType.
 type CreateDirectMessageJSONRequestBody = DirectMessageCreateRequest

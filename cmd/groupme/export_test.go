@@ -190,3 +190,25 @@ func TestProgressOnTerminal(t *testing.T) {
 		t.Errorf("terminal progress %q", out)
 	}
 }
+
+func TestProgressRateCountsOnlyThisRun(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	now := epoch
+	// 9,000 of 10,000 lines were on disk already; this run adds 100 a second.
+	p := newProgress(&b, false, "export 1", 10000, 9000, func() time.Time { return now })
+	now = now.Add(10 * time.Second)
+	p.add(1000)
+	p.finish()
+	if out := b.String(); !strings.Contains(out, "10000/10000") || !strings.Contains(out, ", 100/s") {
+		t.Errorf("progress %q: the rate must count only this run's 1000 lines in 10 s", out)
+	}
+	b.Reset()
+	now = epoch
+	p = newProgress(&b, false, "export 1", 10000, 9000, func() time.Time { return now })
+	now = now.Add(10 * time.Second)
+	p.add(500)
+	if out := b.String(); !strings.Contains(out, "50/s, eta 10s") {
+		t.Errorf("progress %q: 500 left at 50/s is 10 s", out)
+	}
+}

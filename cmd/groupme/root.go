@@ -29,8 +29,9 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	stderrTTY      bool
-	now            func() time.Time // nil: time.Now
-	configDir      string           // "": os.UserConfigDir()
+	now            func() time.Time                           // nil: time.Now
+	sleep          func(context.Context, time.Duration) error // nil: a timer
+	configDir      string                                     // "": os.UserConfigDir()
 	fakeOpts       []contracttest.Option
 	clientOpts     []client.Option
 }
@@ -47,6 +48,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 func run(ctx context.Context, args []string, e env) int {
 	if e.now == nil {
 		e.now = time.Now
+	}
+	if e.sleep == nil {
+		e.sleep = sleepCtx
 	}
 	a := &app{env: e}
 	root := a.rootCommand()

@@ -120,8 +120,10 @@ func checkPage(page *client.ArchivePage, groupID, after, newest string) (int, bo
 		switch c := compareIDs(m.ID, prev); {
 		case c == 0:
 			return 0, false, pageErrorf("GroupMe sent message %s twice: the page after %s repeats messages", m.ID, after)
+		case c < 0 && i == 0:
+			return 0, false, pageErrorf("GroupMe answered the page after message %s with the older message %s: the page repeats or goes backwards", after, m.ID)
 		case c < 0:
-			return 0, false, pageErrorf("GroupMe sent message %s after message %s: the page after %s goes backwards", m.ID, prev, after)
+			return 0, false, pageErrorf("GroupMe sent message %s after message %s: the page after %s is out of order", m.ID, prev, after)
 		}
 		switch c := compareIDs(m.ID, newest); {
 		case c == 0:

@@ -212,3 +212,171 @@ func TestProgressRateCountsOnlyThisRun(t *testing.T) {
 		t.Errorf("progress %q: 500 left at 50/s is 10 s", out)
 	}
 }
+
+// wantPrefix checks that the file holds the oldest messages of the group,
+// in order, each once, and returns how many.
+func wantPrefix(t *testing.T, srv *contracttest.Server, group, path string) int {
+	t.Helper()
+	got := exportedIDs(t, path)
+	want := srv.Fake.GroupMessages(group)
+	if len(got) > len(want) {
+		t.Fatalf("export has %d messages, the group %d", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i].ID {
+			t.Fatalf("line %d is message %s, want %s (gap, repeat or wrong order)", i+1, got[i], want[i].ID)
+		}
+	}
+	return len(got)
+}
+
+// TestExportRefusesBrokenPaging runs the export against a server whose
+// 20th message page misbehaves once: each must fail with exit 1 and a
+// message naming the problem, keep only checked whole pages, and resume to
+// the exact history once the server behaves.
+func TestExportRefusesBrokenPaging(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		fault contracttest.Fault
+		want  string
+	}{
+		{"repeated page", contracttest.RepeatPage(), "the page repeats or goes backwards"},
+		{"cursor repeated", contracttest.OverlapPage(), "twice"},
+		{"empty page", contracttest.EmptyPage(), "empty page after message"},
+		{"reversed page", contracttest.ReversePage(), "is out of order"},
+		{"missing id", contracttest.MissingID(), "a message without an id"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, contracttest.WithFaults(contracttest.FaultRule{
+				Fault: tc.fault, Operations: []string{"listMessages"}, Every: 20, Times: 1,
+			}))
+			group := srv.Dataset.Groups[0]
+			out := filepath.Join(t.TempDir(), "export.jsonl")
+			r := runOn(t, srv, "export", group, "--out", out)
+			if r.code != exitAPI || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "--resume") {
+				t.Fatalf("exit %d, stderr %q; want exit 1 naming %q and --resume", r.code, r.stderr, tc.want)
+			}
+			if n := wantPrefix(t, srv, group, out); n != 1900 {
+				t.Errorf("the file keeps %d messages, want the 19 whole pages before the bad one", n)
+			}
+			// The fault fired once; the server behaves again.
+			mustOK(t, runOn(t, srv, "export", group, "--out", out, "--resume"))
+			wantHistory(t, srv, group, out)
+		})
+	}
+}
+
+// TestExportNoticesSkippedMessages: a page that jumps ahead leaves no trace
+// in the ids; only GroupMe's count reveals it.
+func TestExportNoticesSkippedMessages(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, contracttest.WithFaults(contracttest.FaultRule{
+		Fault: contracttest.SkipMessages(), Operations: []string{"listMessages"}, Every: 20, Times: 1,
+	}))
+	group := srv.Dataset.Groups[0]
+	out := filepath.Join(t.TempDir(), "export.jsonl")
+	r := runOn(t, srv, "export", group, "--out", out)
+	if r.code != exitAPI || !strings.Contains(r.stderr, "9950 messages but GroupMe counts 10000: 50 are missing") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	// Resuming the same file cannot fill a gap: it fails the same way.
+	r = runOn(t, srv, "export", group, "--out", out, "--resume")
+	if r.code != exitAPI || !strings.Contains(r.stderr, "50 are missing") {
+		t.Fatalf("resume: exit %d, stderr %q", r.code, r.stderr)
+	}
+	// Accepting the shortfall is an explicit choice, and still warned about.
+	r = runOn(t, srv, "export", group, "--out", out, "--resume", "--allow-missing", "50")
+	mustOK(t, r)
+	if !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stderr, "50 missing") {
+		t.Errorf("no warning: %q", r.stderr)
+	}
+	// Exporting again, with the server well, gives the whole history.
+	mustOK(t, runOn(t, srv, "export", group, "--out", out))
+	wantHistory(t, srv, group, out)
+}
+
+// TestExportResumeRefusesWrongFile: a file that is not an export of this
+// group, as it is now, is refused before anything is written to it.
+func TestExportResumeRefusesWrongFile(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	id := seeded(t, srv)
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other.jsonl")
+	mustOK(t, runOn(t, srv, "export", id.other, "--out", other))
+	msgs := srv.Fake.GroupMessages(id.group)
+	newest := msgs[len(msgs)-1].ID
+	line := func(id, group string) string {
+		return `{"id":"` + id + `","group_id":"` + group + `","text":"x"}` + "\n"
+	}
+	first, second := msgs[0].ID, msgs[1].ID
+	cases := []struct {
+		name, content, want string
+	}{
+		{"another group's export", "", `of group "` + id.other + `", not of group ` + id.group},
+		{"past the newest message", line(first, id.group) + line(newest+"0", id.group), "newer than group " + id.group + "'s newest message"},
+		{"out of order", line(second, id.group) + line(first, id.group), "the file is not in order"},
+		{"repeated line", line(first, id.group) + line(first, id.group), "the file is not in order"},
+		{"line without id", line(first, id.group) + `{"group_id":"` + id.group + `"}` + "\n", "line 2 is a message without an id"},
+		{"id that is not a number", `{"id":"abc","group_id":"` + id.group + `"}` + "\n", `has id "abc"`},
+		{"not JSON", "shopping list\n", "line 1 is not an exported message"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := other
+			if tc.content != "" {
+				path = filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".jsonl")
+				if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, _ := os.ReadFile(path)
+			r := runOn(t, srv, "export", id.group, "--out", path, "--resume")
+			if r.code != exitAPI || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "refusing to resume") {
+				t.Fatalf("exit %d, stderr %q; want %q", r.code, r.stderr, tc.want)
+			}
+			if after, _ := os.ReadFile(path); string(after) != string(before) {
+				t.Errorf("the refused file was changed")
+			}
+		})
+	}
+}
+
+// endless is a reader of one line that never ends, like /dev/zero; it
+// counts what was read.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	e.n += int64(len(p))
+	return len(p), nil
+}
+
+func TestScanExportBoundsTheLine(t *testing.T) {
+	t.Parallel()
+	r := &endless{}
+	_, _, err := scanExport(r, "1")
+	if err == nil || !strings.Contains(err.Error(), "longer than 4 MiB") {
+		t.Fatalf("err %v", err)
+	}
+	if r.n > maxExportLine+128<<10 {
+		t.Errorf("read %d bytes of an endless line; the scan must stop near %d", r.n, maxExportLine)
+	}
+}
+
+func TestExportResumeDevZero(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	srv := newServer(t)
+	r := runOn(t, srv, "export", srv.Dataset.Groups[0], "--out", "/dev/zero", "--resume")
+	if r.code != exitAPI || !strings.Contains(r.stderr, "refusing to resume /dev/zero: line 1 is longer than 4 MiB") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -52,6 +52,8 @@ type Client struct {
 	maxRetryAfter time.Duration
 	minDelay      time.Duration
 	maxDelay      time.Duration
+	timeout       *time.Duration // nil: DefaultTimeout (limits.go)
+	maxBody       int64          // 0: DefaultMaxResponseBytes (limits.go)
 }
 
 // Option configures a Client in New.
@@ -202,7 +204,7 @@ func newClient(token string, opts []Option) (*Client, error) {
 		hc.CheckRedirect = c.callerHC.CheckRedirect
 	}
 	hc.Transport = &RetryTransport{
-		Base:          base,
+		Base:          c.bound(base),
 		MaxRetries:    c.retries,
 		MaxRetryAfter: c.maxRetryAfter,
 		MinDelay:      c.minDelay,

@@ -777,6 +777,13 @@ func TestE2ETour(t *testing.T) {
 		if !slices.Equal(raw, want) {
 			t.Errorf("ListMessagesAfterRawIter over %s: %d messages, fake has %d", g1, len(raw), len(want))
 		}
+		// The archiver's page: one request, the exact bytes of each message.
+		if page, err := c0.ListMessagesArchivePage(ctx, g1, "0", 7); err != nil || len(page.Messages) != min(7, len(want)) || page.Count != len(want) {
+			t.Errorf("ListMessagesArchivePage(%s, 0, 7) = %+v, %v", g1, page, err)
+		} else if m := page.Messages[0]; m.ID != want[0] || m.GroupID != g1 || !json.Valid(m.JSON) {
+			t.Errorf("ListMessagesArchivePage: first message %s of group %s, JSON %q", m.ID, m.GroupID, m.JSON)
+		}
+		cov.mark("ListMessagesArchivePage")
 		if !slices.Equal(fwd, want) || !slices.Equal(back, reversedCopy(want)) {
 			t.Errorf("iterating %s: forwards %d, backwards %d messages, fake has %d", g1, len(fwd), len(back), len(want))
 		}

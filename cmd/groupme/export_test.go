@@ -380,3 +380,62 @@ func TestExportResumeDevZero(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// runSleeping runs the program against srv with a fake sleep that records
+// each wait instead of waiting.
+func runSleeping(t *testing.T, srv *contracttest.Server, args ...string) (result, []time.Duration) {
+	t.Helper()
+	var out, errb strings.Builder
+	var waits []time.Duration
+	e := env{
+		stdout: &out, stderr: &errb,
+		getenv:    func(k string) string { return map[string]string{"GROUPME_TOKEN": srv.Token}[k] },
+		now:       func() time.Time { return epoch },
+		sleep:     func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil },
+		configDir: t.TempDir(),
+		// The client's own retries would wait in real time.
+		clientOpts: []client.Option{client.WithBackoff(time.Millisecond, time.Millisecond)},
+	}
+	code := run(t.Context(), append([]string{"--base-url", srv.URL, "--image-url", srv.ImageURL}, args...), e)
+	return result{out.String(), errb.String(), code}, waits
+}
+
+// TestExportGivesUpOnALongOutage: a server that stays unavailable, asking
+// each time for two minutes (more than the client waits by itself), is
+// waited out up to --max-wait in all, then the export stops with the
+// resume hint.
+func TestExportGivesUpOnALongOutage(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, contracttest.WithFaults(contracttest.FaultRule{
+		Fault: contracttest.Fault{Kind: contracttest.FaultStatus, Status: 503, RetryAfter: "120"}, Operations: []string{"listMessages"},
+	}))
+	out := filepath.Join(t.TempDir(), "export.jsonl")
+	r, waits := runSleeping(t, srv, "export", srv.Dataset.Groups[0], "--out", out, "--max-wait", "5m")
+	if r.code != exitAPI || len(waits) != 2 {
+		t.Fatalf("exit %d after %d waits (%v); stderr %q", r.code, len(waits), waits, r.stderr)
+	}
+	for _, want := range []string{"GroupMe is unavailable; waiting 2m0s", "giving up: GroupMe is unavailable and waiting 2m0s more would exceed --max-wait 5m0s", "--resume"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stderr, "rate limit") {
+		t.Errorf("a 503 was called a rate limit:\n%s", r.stderr)
+	}
+}
+
+// TestExportRefusesAnEndlessRetryAfter: Retry-After: 999999 is not obeyed.
+func TestExportRefusesAnEndlessRetryAfter(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, contracttest.WithFaults(contracttest.FaultRule{
+		Fault: contracttest.RateLimited(429, "999999"), Operations: []string{"listMessages"},
+	}))
+	out := filepath.Join(t.TempDir(), "export.jsonl")
+	r, waits := runSleeping(t, srv, "export", srv.Dataset.Groups[0], "--out", out)
+	if r.code != exitAPI || len(waits) != 0 || !strings.Contains(r.stderr, "giving up: GroupMe is rate limiting and waiting 277h46m39s more would exceed --max-wait 15m0s") {
+		t.Fatalf("exit %d after waits %v; stderr %q", r.code, waits, r.stderr)
+	}
+	if srv.Fake.Calls("listMessages") != 1 {
+		t.Errorf("listMessages was called %d times; a Retry-After over the cap is not retried", srv.Fake.Calls("listMessages"))
+	}
+}

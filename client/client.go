@@ -39,7 +39,7 @@ const (
 // Client calls GroupMe's v3 API. Create one with New; a Client is safe for
 // concurrent use by multiple goroutines.
 type Client struct {
-	token      string
+	token      secret // behind a pointer: see redact.go
 	queryToken bool
 	base       string // with a trailing slash
 	imageBase  string // with a trailing slash
@@ -52,6 +52,7 @@ type Client struct {
 	maxRetryAfter time.Duration
 	minDelay      time.Duration
 	maxDelay      time.Duration
+	imageSet      bool           // WithImageBaseURL was given (redact.go)
 	timeout       *time.Duration // nil: DefaultTimeout (limits.go)
 	maxBody       int64          // 0: DefaultMaxResponseBytes (limits.go)
 }
@@ -94,6 +95,7 @@ func WithImageBaseURL(base string) Option {
 			return fmt.Errorf("groupme: WithImageBaseURL: %w", err)
 		}
 		c.imageBase = u
+		c.imageSet = true
 		return nil
 	}
 }
@@ -179,7 +181,7 @@ func New(token string, opts ...Option) (*Client, error) {
 
 func newClient(token string, opts []Option) (*Client, error) {
 	c := &Client{
-		token:         token,
+		token:         newSecret(token),
 		base:          DefaultBaseURL + "/",
 		imageBase:     DefaultImageBaseURL + "/",
 		userAgent:     DefaultUserAgent,
@@ -191,6 +193,7 @@ func newClient(token string, opts []Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	c.followBase()
 	if c.logger != nil && !c.logger.Enabled(context.Background(), slog.LevelWarn) &&
 		!c.logger.Enabled(context.Background(), slog.LevelDebug) {
 		c.logger = nil // a discarding logger costs nothing per request
@@ -210,7 +213,7 @@ func newClient(token string, opts []Option) (*Client, error) {
 		MinDelay:      c.minDelay,
 		MaxDelay:      c.maxDelay,
 		Logger:        c.logger,
-		secret:        c.token,
+		secret:        c.token.value(),
 	}
 	hc.CheckRedirect = stripTokenOnRedirect(hc.CheckRedirect)
 	c.hc = hc
@@ -304,12 +307,12 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 	if !cl.noAuth {
 		if c.queryToken {
 			if req.URL.RawQuery == "" {
-				req.URL.RawQuery = tokenQuery + "=" + url.QueryEscape(c.token)
+				req.URL.RawQuery = tokenQuery + "=" + url.QueryEscape(c.token.value())
 			} else {
-				req.URL.RawQuery += "&" + tokenQuery + "=" + url.QueryEscape(c.token)
+				req.URL.RawQuery += "&" + tokenQuery + "=" + url.QueryEscape(c.token.value())
 			}
 		} else {
-			req.Header[tokenHeader] = []string{c.token}
+			req.Header[tokenHeader] = []string{c.token.value()}
 		}
 	}
 	if c.userAgent != "" {
@@ -322,7 +325,7 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 	if resp.StatusCode/100 == 2 || (resp.StatusCode == http.StatusNotModified && cl.notModifiedOK) {
 		return resp, nil
 	}
-	apiErr := newAPIError(cl.op, req, resp)
+	apiErr := c.scrubAPIError(newAPIError(cl.op, req, resp))
 	closeBody(resp.Body)
 	return nil, apiErr
 }

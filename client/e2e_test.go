@@ -784,6 +784,14 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("ListMessagesArchivePage: first message %s of group %s, JSON %q", m.ID, m.GroupID, m.JSON)
 		}
 		cov.mark("ListMessagesArchivePage")
+		// Printing the client never shows its token (redact_test.go has the details).
+		if s := fmt.Sprintf("%v %s", c0, c0.GoString()) + c0.String() + c0.LogValue().String(); strings.Contains(s, srv.Token) {
+			t.Errorf("printing the client shows its token: %s", s)
+		}
+		cov.mark("Format")
+		cov.mark("String")
+		cov.mark("GoString")
+		cov.mark("LogValue")
 		if !slices.Equal(fwd, want) || !slices.Equal(back, reversedCopy(want)) {
 			t.Errorf("iterating %s: forwards %d, backwards %d messages, fake has %d", g1, len(fwd), len(back), len(want))
 		}

@@ -62,7 +62,8 @@ func run(ctx context.Context, args []string, e env) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(e.stderr, "groupme:", err)
+	// Errors of the client library start with "groupme:" themselves.
+	fmt.Fprintln(e.stderr, "groupme:", strings.TrimPrefix(err.Error(), "groupme: "))
 	if isUsage(err) {
 		return exitUsage
 	}
@@ -78,13 +79,29 @@ func isUsage(err error) bool {
 	return errors.As(err, &u) || strings.HasPrefix(err.Error(), "unknown command")
 }
 
-// exactArgs is cobra.ExactArgs with a usage error and the argument names.
+// exactArgs is cobra.ExactArgs with a usage error in plain words that
+// names the arguments.
 func exactArgs(names ...string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != len(names) {
-			return usagef("%s needs %d argument(s): %s (got %d)", cmd.CommandPath(), len(names), strings.Join(names, " "), len(args))
+		path := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+		switch {
+		case len(args) == len(names):
+			return nil
+		case len(names) == 0 && cmd.HasAvailableSubCommands():
+			var subs []string
+			for _, c := range cmd.Commands() {
+				if c.IsAvailableCommand() {
+					subs = append(subs, c.Name())
+				}
+			}
+			return usagef("%s has no subcommand %q; use one of: %s", path, args[0], strings.Join(subs, ", "))
+		case len(names) == 0:
+			return usagef("%s takes no arguments, but was given %q", path, strings.Join(args, " "))
+		case len(args) < len(names):
+			return usagef("%s needs %s; %s is missing", path, strings.Join(names, " "), strings.Join(names[len(args):], " "))
+		default:
+			return usagef("%s needs only %s; %q is one argument too many", path, strings.Join(names, " "), args[len(names)])
 		}
-		return nil
 	}
 }
 

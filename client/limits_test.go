@@ -195,3 +195,34 @@ func (b *countingBody) Read(p []byte) (int, error) {
 	b.n.Add(int64(n))
 	return n, err
 }
+
+// TestWaitForMembersIsBounded: a server that is never ready, or always
+// answers 502, does not keep WaitForMembers polling for ever.
+func TestWaitForMembersIsBounded(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{503, 502} {
+		synctest.Test(t, func(t *testing.T) {
+			var calls int
+			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				calls++
+				return fakeResponse(r, status, `{"meta":{"code":`+fmt.Sprint(status)+`}}`), nil
+			})
+			c, err := New(testToken, WithHTTPClient(&http.Client{Transport: rt}), WithRetries(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, err = c.WaitForMembers(t.Context(), "1", "r")
+			took := time.Since(start)
+			if status == 502 {
+				if !errors.Is(err, ErrUnavailable) || calls != 1 {
+					t.Errorf("502: %v after %d calls; want the 502 at once", err, calls)
+				}
+				return
+			}
+			if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "results not ready after 5m") || took < pollTotal || took > pollTotal+pollMax {
+				t.Errorf("503: %v after %v and %d calls", err, took, calls)
+			}
+		})
+	}
+}

@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet spec-validate redocly check bench clean
+.PHONY: all demo test generate check-generated lint vet spec-validate redocly check bench fuzz clean
 
 all: check
 
@@ -52,6 +52,14 @@ check: check-generated lint test
 ## bench: the client's benchmarks against a local server.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./client/
+
+## fuzz: each fuzz target explores for FUZZTIME (its seed corpus already runs in `make test`).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzEnvelope$$' -fuzztime $(FUZZTIME) ./client/
+	$(GO) test -run '^$$' -fuzz '^FuzzAttachment$$' -fuzztime $(FUZZTIME) ./client/
+	$(GO) test -run '^$$' -fuzz '^FuzzCallback$$' -fuzztime $(FUZZTIME) ./client/
+	$(GO) test -run '^$$' -fuzz '^FuzzScanExport$$' -fuzztime $(FUZZTIME) ./cmd/groupme/
 
 clean:
 	rm -rf tools/node_modules

@@ -173,3 +173,77 @@ func TestCallbackRejectsNonObjects(t *testing.T) {
 		}
 	}
 }
+
+// refIDText is what an id means, decoded with encoding/json.
+func refIDText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	if len(raw) == 0 {
+		return ""
+	}
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return ""
+		}
+	}
+	return string(raw)
+}
+
+// FuzzArchivePage checks the one-pass page reader against encoding/json:
+// it rejects every body that is not valid JSON, and what it accepts, it
+// reads as encoding/json does, keeping each message's exact bytes.
+func FuzzArchivePage(f *testing.F) {
+	for _, s := range []string{
+		`{"response":{"count":2,"messages":[{"id":"1","group_id":"9","text":"a & b <c> \u00e9"},{"id":2,"group_id":"9","x":[1,{"y":null}]}]},"meta":{"code":200}}`,
+		`{"meta":{"code":200},"response":{"messages":[],"count":0}}`,
+		`{"response":{"messages":[{"text":"no id"},{"id":"\u0031","group_id":null}]}}`,
+		`{"response":null}`, `{"response":{}}`, `{"response":{"messages":[1]}}`,
+		`{"response":{"messages":[{"id":"1"}]}} x`, `{"response":{"messages":[{"id":1.5,"n":-0.1e+5}]}}`,
+		` { "response" : { "messages" : [ { "id" : "1" } ] } } `, `{"response":{"messages":[{"a":"\x"}]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		page, err := decodeArchivePage(body)
+		if err != nil {
+			return
+		}
+		if !json.Valid(body) {
+			t.Fatalf("accepted invalid JSON %q", body)
+		}
+		var ref struct {
+			Response *struct {
+				Messages []json.RawMessage `json:"messages"`
+			} `json:"response"`
+		}
+		if err := json.Unmarshal(body, &ref); err != nil || ref.Response == nil {
+			// encoding/json matches keys without regard to case; the
+			// page reader, like GroupMe, does not.
+			if bytes.Contains(bytes.ToLower(body), []byte(`"response"`)) && !bytes.Contains(body, []byte(`"response"`)) {
+				return
+			}
+			t.Fatalf("accepted %q, which encoding/json reads as %v (response %v)", body, err, ref.Response)
+		}
+		if len(ref.Response.Messages) != len(page.Messages) {
+			if bytes.Contains(bytes.ToLower(body), []byte(`"messages"`)) != bytes.Contains(body, []byte(`"messages"`)) || bytes.Count(bytes.ToLower(body), []byte(`"response"`)) > 1 {
+				return
+			}
+			t.Fatalf("%d messages, encoding/json %d, in %q", len(page.Messages), len(ref.Response.Messages), body)
+		}
+		for i, m := range page.Messages {
+			if !bytes.Equal(m.JSON, ref.Response.Messages[i]) {
+				t.Fatalf("message %d bytes %q, want %q", i, m.JSON, ref.Response.Messages[i])
+			}
+			var keys map[string]json.RawMessage
+			if json.Unmarshal(m.JSON, &keys) != nil {
+				t.Fatalf("message %d is not an object: %q", i, m.JSON)
+			}
+			caseVariant := bytes.Count(bytes.ToLower(m.JSON), []byte(`"id"`)) != bytes.Count(m.JSON, []byte(`"id"`))
+			if id := refIDText(keys["id"]); id != m.ID && !caseVariant {
+				t.Fatalf("message %d id %q, encoding/json says %q: %q", i, m.ID, id, m.JSON)
+			}
+		}
+	})
+}

@@ -139,7 +139,7 @@ func checkPage(page *client.ArchivePage, groupID, after, newest string) (int, bo
 // export streams the group's history after the last exported message into
 // path, each message exactly as GroupMe sent it (fields this program does
 // not know included), checking every page; see exportCmd. Memory stays
-// flat: one page is held at a time.
+// flat: at most two pages are held, the one being written and the next.
 func (a *app) export(ctx context.Context, groupID, path string, opts exportOptions) (exportResult, error) {
 	start := a.now()
 	res := exportResult{File: path, Group: groupID}
@@ -179,8 +179,29 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 	done := newest == "" || after == newest
 	var waited time.Duration
 	var compact bytes.Buffer
+	// The next page is requested while the current one is written, so
+	// fetching and writing overlap; at most two pages are held.
+	type fetched struct {
+		page *client.ArchivePage
+		err  error
+	}
+	fetchCtx, stopFetch := context.WithCancel(ctx)
+	defer stopFetch() // a page still in flight when the export fails
+	fetch := func(after string) <-chan fetched {
+		ch := make(chan fetched, 1)
+		go func() {
+			p, err := a.api.ListMessagesArchivePage(fetchCtx, groupID, after, exportPage)
+			ch <- fetched{p, err}
+		}()
+		return ch
+	}
+	var next <-chan fetched
+	if !done {
+		next = fetch(after)
+	}
 	for !done {
-		page, err := a.api.ListMessagesArchivePage(ctx, groupID, after, exportPage)
+		r := <-next
+		page, err := r.page, r.err
 		if err != nil {
 			if ctx.Err() != nil {
 				prog.finish()
@@ -200,9 +221,13 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 				return res, fmt.Errorf("export interrupted after %d messages; run the same command with --resume to continue", res.Messages)
 			}
 			waited += wait
+			next = fetch(after)
 			continue
 		}
 		n, reached, cerr := checkPage(page, groupID, after, newest)
+		if cerr == nil && !reached {
+			next = fetch(page.Messages[n-1].ID)
+		}
 		for _, m := range page.Messages[:n] {
 			line := m.JSON
 			if bytes.ContainsAny(line, "\r\n") {

@@ -49,9 +49,10 @@ redocly: tools/node_modules/.package-lock.json
 ## check: everything CI runs.
 check: check-generated lint test
 
-## bench: the client's benchmarks against a local server.
+## bench: the client's benchmarks against a local server, and export against a raw pager.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./client/
+	$(GO) test -run '^$$' -bench BenchmarkExport -benchtime 5x -count 5 ./cmd/groupme/
 
 ## fuzz: each fuzz target explores for FUZZTIME (its seed corpus already runs in `make test`).
 FUZZTIME ?= 30s

@@ -251,7 +251,11 @@ func (s *jsonScan) array(item func() error) error {
 
 // str reads a string and returns its text: the raw bytes between the
 // quotes when there is no escape, the decoded text otherwise.
-func (s *jsonScan) str() ([]byte, error) {
+func (s *jsonScan) str() ([]byte, error) { return s.stringValue(true) }
+
+// stringValue reads a string, returning its text only when decode is set
+// (skipping a string validates it without allocating).
+func (s *jsonScan) stringValue(decode bool) ([]byte, error) {
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
 		return nil, s.errorf("want a string")
 	}
@@ -264,7 +268,7 @@ func (s *jsonScan) str() ([]byte, error) {
 		case c == '"':
 			s.i++
 			raw := s.b[start+1 : s.i-1]
-			if !escaped && (!high || utf8.Valid(raw)) {
+			if !decode || !escaped && (!high || utf8.Valid(raw)) {
 				return raw, nil
 			}
 			// Escapes, or invalid UTF-8 (which encoding/json turns into
@@ -359,7 +363,7 @@ func (s *jsonScan) skip() error {
 	case c == '[':
 		return s.array(s.skip)
 	case c == '"':
-		_, err := s.str()
+		_, err := s.stringValue(false)
 		return err
 	case c == '-' || isDigit(c):
 		return s.number()

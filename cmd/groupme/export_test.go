@@ -439,3 +439,38 @@ func TestExportRefusesAnEndlessRetryAfter(t *testing.T) {
 		t.Errorf("listMessages was called %d times; a Retry-After over the cap is not retried", srv.Fake.Calls("listMessages"))
 	}
 }
+
+// TestCheckPage covers the page checks one by one, including those no
+// fake fault produces.
+func TestCheckPage(t *testing.T) {
+	t.Parallel()
+	msg := func(id, group string) client.ArchivedMessage {
+		return client.ArchivedMessage{ID: id, GroupID: group, JSON: []byte(`{}`)}
+	}
+	page := func(ms ...client.ArchivedMessage) *client.ArchivePage { return &client.ArchivePage{Messages: ms} }
+	cases := []struct {
+		name    string
+		page    *client.ArchivePage
+		n       int
+		reached bool
+		err     string
+	}{
+		{"good", page(msg("11", "7"), msg("12", "7")), 2, false, ""},
+		{"reaches the newest", page(msg("19", "7"), msg("20", "7"), msg("21", "7")), 2, true, ""},
+		{"numbers of other lengths", page(msg("99", "7"), msg("100", "7")), 0, false, "skipped the group's newest message 20"},
+		{"empty", page(), 0, false, "empty page after message 10"},
+		{"foreign group", page(msg("11", "7"), msg("12", "8")), 0, false, `message 12 of group "8"`},
+		{"no id", page(msg("11", "7"), msg("", "7")), 0, false, "without an id"},
+		{"id not a number", page(msg("1e3", "7")), 0, false, `id "1e3"`},
+		{"the cursor again", page(msg("10", "7")), 0, false, "message 10 twice"},
+		{"older than the cursor", page(msg("9", "7")), 0, false, "the page repeats or goes backwards"},
+		{"out of order", page(msg("12", "7"), msg("11", "7")), 0, false, "out of order"},
+		{"past the newest", page(msg("19", "7"), msg("21", "7")), 0, false, "skipped the group's newest message 20"},
+	}
+	for _, tc := range cases {
+		n, reached, err := checkPage(tc.page, "7", "10", "20")
+		if n != tc.n || reached != tc.reached || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%s: %d, %v, %v; want %d, %v, %q", tc.name, n, reached, err, tc.n, tc.reached, tc.err)
+		}
+	}
+}

@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/groupme-go/groupme/client"
 	"github.com/groupme-go/groupme/contracttest"
 	"github.com/spf13/cobra"
 )
@@ -370,4 +373,35 @@ func writePNG(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return png
+}
+
+// TestHangingServerEnds: against a server that accepts requests and never
+// answers, a command ends on the client's default timeout (in fake time).
+func TestHangingServerEnds(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		hang := hangTransport{}
+		var out, errb bytes.Buffer
+		e := env{
+			stdout: &out, stderr: &errb,
+			getenv:     func(k string) string { return map[string]string{"GROUPME_TOKEN": "tok"}[k] },
+			configDir:  t.TempDir(),
+			clientOpts: []client.Option{client.WithHTTPClient(&http.Client{Transport: hang})},
+		}
+		start := time.Now()
+		code := run(t.Context(), []string{"--base-url", "http://hang.test/v3", "groups"}, e)
+		if code != exitAPI || !strings.Contains(errb.String(), "no complete answer within 1m0s") {
+			t.Fatalf("exit %d, stderr %q", code, errb.String())
+		}
+		if took := time.Since(start); took < 4*client.DefaultTimeout || took > 10*time.Minute {
+			t.Errorf("took %v; want four attempts of a minute and the back-off", took)
+		}
+	})
+}
+
+type hangTransport struct{}
+
+func (hangTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	<-r.Context().Done()
+	return nil, r.Context().Err()
 }

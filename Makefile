@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly check bench clean ts-check ts-build compat
+.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly check bench fuzz clean ts-check ts-build compat
 
 all: check
 
@@ -71,8 +71,8 @@ check: check-generated lint test ts-check compat
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
 ## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT runs
-## each, then the median of each and, for every BenchmarkX with a
-## BenchmarkXRaw baseline, the ratio X/XRaw of time and allocations.
+## each, then the median of each and, for every BenchmarkX[/sub] with a
+## BenchmarkXRaw[/sub] baseline, the ratio of time and allocations.
 BENCH_COUNT ?= 6
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee bench.out
@@ -81,8 +81,18 @@ bench:
 		function med(s,   v, k, j, x, c) { c = split(s, v, " "); for (k = 2; k <= c; k++) { x = v[k]; for (j = k - 1; j >= 1 && v[j] + 0 > x + 0; j--) v[j+1] = v[j]; v[j+1] = x } \
 			return c % 2 ? v[(c+1)/2] : (v[c/2] + v[c/2+1]) / 2 } \
 		END { print "\nmedians (ns/op, allocs/op) and ratios to the Raw baselines:"; \
-			for (n in t) { b = n "Raw"; line = sprintf("%-40s %12.0f ns/op %8.0f allocs/op", n, med(t[n]), med(a[n])); \
+			for (n in t) { k = index(n "/", "/"); b = substr(n, 1, k - 1) "Raw" substr(n, k); line = sprintf("%-40s %12.0f ns/op %8.0f allocs/op", n, med(t[n]), med(a[n])); \
 				if (b in t) line = line sprintf("   time %.2fx  allocs %.2fx of %s", med(t[n]) / med(t[b]), (med(a[b]) ? med(a[n]) / med(a[b]) : 0), b); \
 				print line } }' bench.out | sort
+
+## fuzz: each fuzz target explores for FUZZTIME (its seed corpus already runs in `make test`).
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzEnvelope$$' -fuzztime $(FUZZTIME) ./client/
+	$(GO) test -run '^$$' -fuzz '^FuzzAttachment$$' -fuzztime $(FUZZTIME) ./client/
+	$(GO) test -run '^$$' -fuzz '^FuzzCallback$$' -fuzztime $(FUZZTIME) ./client/
+	$(GO) test -run '^$$' -fuzz '^FuzzArchivePage$$' -fuzztime $(FUZZTIME) ./client/
+	$(GO) test -run '^$$' -fuzz '^FuzzScanExport$$' -fuzztime $(FUZZTIME) ./cmd/groupme/
+
 clean:
 	rm -rf tools/node_modules tools/ts/node_modules tools/ts/build tools/ts/generated

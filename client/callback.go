@@ -1,9 +1,11 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -65,12 +67,14 @@ func CallbackHandler(fn func(context.Context, Callback) error, opts ...CallbackO
 			return
 		}
 		var cb Callback
-		body := http.MaxBytesReader(w, r.Body, cfg.maxBytes)
-		if err := json.NewDecoder(body).Decode(&cb); err != nil {
-			if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-				http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-				return
-			}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.maxBytes))
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		// One JSON object and nothing else: null, a list or trailing
+		// bytes are not a message.
+		if trimmed := bytes.TrimSpace(body); err != nil || len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &cb) != nil {
 			http.Error(w, "body is not a JSON message", http.StatusBadRequest)
 			return
 		}

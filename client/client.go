@@ -38,7 +38,7 @@ const (
 // Client calls GroupMe's v3 API. Create one with New; a Client is safe for
 // concurrent use by multiple goroutines.
 type Client struct {
-	token      string
+	token      secret // behind a pointer: see redact.go
 	queryToken bool
 	base       string // with a trailing slash
 	imageBase  string // with a trailing slash
@@ -48,6 +48,9 @@ type Client struct {
 
 	callerHC *http.Client
 	retry    retrier
+	imageSet bool           // WithImageBaseURL was given (redact.go)
+	timeout  *time.Duration // nil: DefaultTimeout (limits.go)
+	maxBody  int64          // 0: DefaultMaxResponseBytes (limits.go)
 }
 
 // Option configures a Client in New.
@@ -88,6 +91,7 @@ func WithImageBaseURL(base string) Option {
 			return fmt.Errorf("groupme: WithImageBaseURL: %w", err)
 		}
 		c.imageBase = u
+		c.imageSet = true
 		return nil
 	}
 }
@@ -173,18 +177,20 @@ func New(token string, opts ...Option) (*Client, error) {
 }
 
 func newClient(token string, opts []Option) (*Client, error) {
+	tok := newSecret(token)
 	c := &Client{
-		token:     token,
+		token:     tok,
 		base:      DefaultBaseURL + "/",
 		imageBase: DefaultImageBaseURL + "/",
 		userAgent: DefaultUserAgent,
-		retry:     retrier{max: defaultRetries, maxRetryAfter: defaultMaxRetryAfter, secret: token},
+		retry:     retrier{max: defaultRetries, maxRetryAfter: defaultMaxRetryAfter, secret: tok},
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
 			return nil, err
 		}
 	}
+	c.followBase()
 	if c.logger != nil && !c.logger.Enabled(context.Background(), slog.LevelWarn) &&
 		!c.logger.Enabled(context.Background(), slog.LevelDebug) {
 		c.logger = nil // a discarding logger costs nothing per request
@@ -194,6 +200,8 @@ func newClient(token string, opts []Option) (*Client, error) {
 	if c.callerHC != nil {
 		*hc = *c.callerHC
 	}
+	// Each attempt is bounded in time and in body size (limits.go).
+	hc.Transport = c.bound(hc.Transport)
 	hc.CheckRedirect = stripTokenOnRedirect(hc.CheckRedirect)
 	c.hc = hc
 	return c, nil
@@ -284,12 +292,12 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 	if !cl.noAuth {
 		if c.queryToken {
 			if req.URL.RawQuery == "" {
-				req.URL.RawQuery = tokenQuery + "=" + url.QueryEscape(c.token)
+				req.URL.RawQuery = tokenQuery + "=" + url.QueryEscape(c.token.value())
 			} else {
-				req.URL.RawQuery += "&" + tokenQuery + "=" + url.QueryEscape(c.token)
+				req.URL.RawQuery += "&" + tokenQuery + "=" + url.QueryEscape(c.token.value())
 			}
 		} else {
-			req.Header[tokenHeader] = []string{c.token}
+			req.Header[tokenHeader] = []string{c.token.value()}
 		}
 	}
 	if c.userAgent != "" {
@@ -315,7 +323,7 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 	if resp.StatusCode/100 == 2 || (resp.StatusCode == http.StatusNotModified && cl.notModifiedOK) {
 		return resp, nil
 	}
-	apiErr := newAPIError(cl.op, req, resp)
+	apiErr := c.scrubAPIError(newAPIError(cl.op, req, resp))
 	closeBody(resp.Body)
 	return nil, apiErr
 }

@@ -97,6 +97,23 @@
 // sent once. [RetryTransport] puts the same rules (GETs only) into another
 // http.Client.
 //
+// # Limits
+//
+// Nothing the Client does waits or reads without a bound. Each attempt of a
+// request (connecting, sending, waiting for the answer, reading its body)
+// has [DefaultTimeout], changed with [WithTimeout]; an attempt that runs
+// out fails with an error matching [ErrTimeout] and is retried like a
+// network error. A response body may hold [DefaultMaxResponseBytes] after
+// gzip decompression, changed with [WithMaxResponseBytes]; a larger one
+// fails with a [*DecodeError] matching [ErrResponseTooLarge] that names the
+// limit, so a gzip bomb inflates no further than the limit.
+// [Client.WaitForMembers] polls for at most five minutes.
+//
+// A Client prints (with any fmt verb) and logs (as a slog value) without
+// its token, error text a server wrote is scrubbed of it, and a Client
+// given only [WithBaseURL] sends uploads to that host, never to GroupMe's
+// image service.
+//
 // # Logging
 //
 // [WithLogger] takes a *slog.Logger; without it the Client logs nothing. It

@@ -803,22 +803,34 @@ func TestE2ETour(t *testing.T) {
 			fwd := messageIDs(collect(t, tr.c0.ListMessagesAfterIter(tr.ctx, g1, &client.MessageParams{AfterID: "0", Limit: 7, AcceptFiles: true})))
 			tr.cov.mark("ListMessagesAfterIter")
 			var raw []string
-			for m, err := range tr.c0.ListMessagesAfterRawIter(tr.ctx, g1, &client.MessageParams{AfterID: "0", Limit: 7}) {
+			for m, err := range tr.c0.ListMessagesArchiveIter(tr.ctx, g1, &client.MessageParams{Limit: 7}) {
 				if err != nil {
-					t.Fatalf("ListMessagesAfterRawIter: %v", err)
+					t.Fatalf("ListMessagesArchiveIter: %v", err)
 				}
 				var head struct {
 					ID string `json:"id"`
 				}
 				if err := json.Unmarshal(m.JSON, &head); err != nil || head.ID != m.ID {
-					t.Fatalf("ListMessagesAfterRawIter: raw JSON %q does not hold message %s", m.JSON, m.ID)
+					t.Fatalf("ListMessagesArchiveIter: raw JSON %q does not hold message %s", m.JSON, m.ID)
 				}
 				raw = append(raw, m.ID)
 			}
-			tr.cov.mark("ListMessagesAfterRawIter")
+			tr.cov.mark("ListMessagesArchiveIter")
 			if !slices.Equal(raw, want) {
-				t.Errorf("ListMessagesAfterRawIter over %s: %d messages, fake has %d", g1, len(raw), len(want))
+				t.Errorf("ListMessagesArchiveIter over %s: %d messages, fake has %d", g1, len(raw), len(want))
 			}
+			// The archiver's page: one request, the exact bytes of each message.
+			if page, err := tr.c0.ListMessagesArchivePage(tr.ctx, g1, &client.MessageParams{AfterID: "0", Limit: 7}); err != nil || len(page.Messages) != min(7, len(want)) || page.Count != len(want) {
+				t.Errorf("ListMessagesArchivePage(%s, 0, 7) = %+v, %v", g1, page, err)
+			} else if m := page.Messages[0]; m.ID != want[0] || m.GroupID != g1 || !json.Valid(m.JSON) {
+				t.Errorf("ListMessagesArchivePage: first message %s of group %s, JSON %q", m.ID, m.GroupID, m.JSON)
+			}
+			tr.cov.mark("ListMessagesArchivePage")
+			// Printing the client never shows its token (redact_test.go has the details).
+			if s := fmt.Sprintf("%v %s", tr.c0, tr.c0.GoString()) + tr.c0.String() + tr.c0.LogValue().String(); strings.Contains(s, tr.u0.Token) {
+				t.Errorf("printing the client shows its token: %s", s)
+			}
+			tr.cov.mark("Format", "String", "GoString", "LogValue")
 			if !slices.Equal(fwd, want) || !slices.Equal(back, reversedCopy(want)) {
 				t.Errorf("iterating %s: forwards %d, backwards %d messages, fake has %d", g1, len(fwd), len(back), len(want))
 			}

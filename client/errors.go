@@ -258,7 +258,7 @@ func redactErr(err error) error {
 func (c *Client) redactTransport(err error) error {
 	err = redactErr(err)
 	msg := err.Error()
-	if clean := redactText(msg, c.token); clean != msg {
+	if clean := redactText(msg, c.token.value()); clean != msg {
 		return &scrubbedError{msg: clean, err: err}
 	}
 	return err

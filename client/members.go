@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/groupme-go/groupme/gen"
@@ -45,32 +46,40 @@ func (c *Client) GetMembersResults(ctx context.Context, groupID, resultsID strin
 }
 
 // Member-results polling interval: it starts at pollMin and doubles up to
-// pollMax.
+// pollMax; polling gives up after pollTotal of waiting.
 const (
-	pollMin = time.Second
-	pollMax = 8 * time.Second
+	pollMin   = time.Second
+	pollMax   = 8 * time.Second
+	pollTotal = 5 * time.Minute
 )
 
 // WaitForMembers polls GET /groups/{group_id}/members/results/{results_id}
 // until the results are ready and returns the members that were added
 // (failures are left out by GroupMe). A 503 means "not ready": it waits and
-// polls again for as long as ctx allows. A 404 means the results expired or
-// never existed: the error matches ErrResultsExpired (and ErrNotFound).
+// polls again, for at most five minutes of waiting in all and as long as
+// ctx allows; then the last 503 is returned. Any other failure (a 502 or
+// 504 included, once the transport's retries are spent) ends it at once. A
+// 404 means the results expired or never existed: the error matches
+// ErrResultsExpired (and ErrNotFound).
 func (c *Client) WaitForMembers(ctx context.Context, groupID, resultsID string) ([]Member, error) {
-	wait := pollMin
+	wait, waited := pollMin, time.Duration(0)
 	for {
 		members, err := c.GetMembersResults(ctx, groupID, resultsID)
+		var api *APIError
 		switch {
 		case err == nil:
 			return members, nil
 		case errors.Is(err, ErrNotFound):
 			return nil, fmt.Errorf("%w: %w", ErrResultsExpired, err)
-		case !errors.Is(err, ErrUnavailable):
+		case !errors.As(err, &api) || api.Status != http.StatusServiceUnavailable:
 			return nil, err
+		case waited >= pollTotal:
+			return nil, fmt.Errorf("groupme: WaitForMembers: results not ready after %v of polling: %w", waited, err)
 		}
 		if serr := sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("groupme: WaitForMembers: %w (last answer: %w)", serr, err)
 		}
+		waited += wait
 		wait = min(2*wait, pollMax)
 	}
 }

@@ -81,7 +81,7 @@ type retrier struct {
 	maxRetryAfter      time.Duration
 	minDelay, maxDelay time.Duration
 	logger             *slog.Logger
-	secret             string // scrubbed from logged errors
+	secret             secret // scrubbed from logged errors
 }
 
 // run sends req with send, and again after a wait while the answer is one
@@ -173,7 +173,7 @@ func (t *retrier) logRequest(ctx context.Context, log *slog.Logger, level slog.L
 		extra,
 	}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", redactText(err.Error(), t.secret)))
+		attrs = append(attrs, slog.String("error", redactText(err.Error(), t.secret.value())))
 	}
 	log.LogAttrs(ctx, level, msg, attrs...)
 }

@@ -92,6 +92,13 @@
 // purpose (truncated bodies, dropped connections, 504, which the spec does
 // not list) are not validated; the others are.
 //
+// Paging faults break a message page while it still looks like a success,
+// the way a misbehaving server or cache does, to prove that a walker
+// notices: [RepeatPage] (the previous page again), [EmptyPage] (304 in the
+// middle of the history), [SkipMessages] (the first half of the page
+// missing), [ReversePage] (the page in the wrong order), [MissingID] (a
+// message without an id) and [OverlapPage] (the cursor's message again).
+//
 // # What the fake does not model
 //
 // It delivers no bot callbacks and no push (Faye) messages; it fetches no

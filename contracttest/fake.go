@@ -35,6 +35,7 @@ type Fake struct {
 	rules []*faultState
 	ds    *Dataset
 	oauth oauthState
+	pages map[string][]byte // the previous message page per conversation, for paging faults
 }
 
 // Option configures a [Fake] (and a [Server]).
@@ -224,7 +225,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.cfg.sleep(r.Context(), fault.Latency)
 		fault = nil
 	}
-	if fault != nil && !fault.AfterHandling && fault.Kind != FaultTruncated {
+	if fault != nil && !fault.AfterHandling && fault.Kind != FaultTruncated && !fault.Kind.paging() {
 		f.writeFault(w, r, *fault, nil)
 		return
 	}
@@ -235,6 +236,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.writeFault(w, r, *fault, c.res)
 		return
 	}
+	f.rememberPage(op, r, c.res)
 	if err := f.val.ValidateResponse(r, c.res.status, c.res.header, c.res.body.Bytes()); err != nil {
 		f.violation(fmt.Errorf("%s %s: response %d does not match openapi.yaml: %s", op, r.URL.Path, c.res.status, describeError(err)))
 		if f.cfg.replaceBad {

@@ -160,6 +160,13 @@ func (f *Fake) writeFault(w http.ResponseWriter, r *http.Request, fault Fault, h
 	res := &bufferedResponse{header: http.Header{}}
 	validate := true
 	switch fault.Kind {
+	case FaultPageRepeat, FaultPageEmpty, FaultPageSkip, FaultPageReverse, FaultPageMissingID, FaultPageOverlap:
+		if handled == nil {
+			return
+		}
+		f.breakPage(r, fault.Kind, handled)
+		res = handled
+		validate = false // a message without an id breaks the spec on purpose
 	case FaultDrop:
 		dropConnection(w)
 		return

@@ -30,6 +30,12 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	// No command: the help, on stderr, and exit code 2.
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		cmd.SetOut(a.stderr)
+		_ = cmd.Help()
+		return usagef("no command given; see the list above")
+	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.token, "token", "", "GroupMe access token (default: $GROUPME_TOKEN, then the config file)")
 	pf.BoolVar(&a.useFake, "fake", false, "use the built-in fake GroupMe even when a token is set")
@@ -105,9 +111,9 @@ func (c *cursorFlags) check() error {
 	if c.before != "" && c.after != "" {
 		return usagef("use --before or --after, not both")
 	}
-	for flag, id := range map[string]string{"--before": c.before, "--after": c.after} {
-		if id != "" && strings.Trim(id, "0123456789") != "" {
-			return usagef("%s takes a message id (digits only), not %q", flag, id)
+	for flag, v := range map[string]string{"--before": c.before, "--after": c.after} {
+		if v != "" && !isMessageID(v) {
+			return usagef("%s needs a message id (a number such as 170000000000000123), not %q", flag, v)
 		}
 	}
 	return nil
@@ -129,6 +135,7 @@ func (a *app) messagesCmd() *cobra.Command {
 		Args:  exactArgs("GROUP"),
 	}
 	cf.register(cmd)
+	cmd.PreRunE = func(*cobra.Command, []string) error { return cf.check() } // before connecting
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
 		if err := cf.check(); err != nil {
 			return err
@@ -159,6 +166,9 @@ func (a *app) upload(cmd *cobra.Command, path string) (string, error) {
 		return "", err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return "", usagef("%s is a directory, not an image file", path)
+	}
 	ct := mime.TypeByExtension(strings.ToLower(filepath.Ext(path)))
 	switch ct {
 	case "image/png", "image/gif", "image/jpeg":
@@ -223,6 +233,7 @@ func (a *app) dmsCmd() *cobra.Command {
 		Args:  exactArgs("USER"),
 	}
 	cf.register(cmd)
+	cmd.PreRunE = func(*cobra.Command, []string) error { return cf.check() } // before connecting
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
 		if err := cf.check(); err != nil {
 			return err

@@ -50,7 +50,7 @@ leaderboard, then prints a summary and where the export went.`,
 		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 			return err
 		}
-		res, err := a.export(ctx, big, out, false)
+		res, err := a.export(ctx, big, out, exportOptions{maxWait: defaultMaxWait})
 		if err != nil {
 			return err
 		}

@@ -2,12 +2,20 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
+
+// maxExportLine is the longest line an export file may hold. GroupMe caps a
+// message's text at 1,000 characters; even with attachments, events and
+// long URLs a message is a few kilobytes, so a longer line is not one of
+// ours. It bounds the memory --resume needs, whatever the file holds.
+const maxExportLine = 4 << 20
 
 // exportState is what an existing export file says about where to go on.
 type exportState struct {
@@ -15,62 +23,177 @@ type exportState struct {
 	count  int    // complete message lines kept
 }
 
-// openExport opens path for writing an export. Without resume the file is
-// created or emptied. With resume every complete line is kept, a partial last
-// line (left when the program was stopped in the middle of a write) is cut
-// off, and the returned state names the last message written, so the export
-// continues right after it. The file is read line by line, so memory stays
-// flat however long the history.
-func openExport(path string, resume bool) (*os.File, exportState, error) {
+// exportFileError is an existing file that --resume refuses to extend.
+type exportFileError struct {
+	path string
+	err  error
+}
+
+func (e *exportFileError) Error() string {
+	return fmt.Sprintf("refusing to resume %s: %v; the file was left as it is", e.path, e.err)
+}
+
+func (e *exportFileError) Unwrap() error { return e.err }
+
+// openExport opens path for writing an export of groupID, whose newest
+// message (as of now) is newest ("" for a group with no messages).
+//
+// Without resume the file is created or emptied. With resume the file is
+// read once, line by line with bounded memory, and refused (left untouched)
+// unless every complete line is a message of groupID, the ids strictly
+// increase, and the last one is not past the group's newest message. A
+// partial last line (left when the program was stopped in the middle of a
+// write) is then cut off, and the returned state names the last message
+// kept, so the export continues right after it.
+func openExport(path string, resume bool, groupID, newest string) (*os.File, exportState, error) {
 	if !resume {
 		f, err := os.Create(path)
-		return f, exportState{}, err
+		return f, exportState{}, err // *PathError already names the file
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, exportState{}, err
 	}
-	st, keep, err := scanExport(f)
-	if err == nil {
-		err = f.Truncate(keep)
+	st, keep, err := scanExport(f, groupID)
+	if err == nil && st.count > 0 {
+		switch {
+		case newest == "":
+			err = fmt.Errorf("it holds %d messages but group %s has none", st.count, groupID)
+		case compareIDs(st.lastID, newest) > 0:
+			err = fmt.Errorf("its last message %s is newer than group %s's newest message %s, so it is not an export of this group as it is now", st.lastID, groupID, newest)
+		}
 	}
-	if err == nil {
+	if err != nil {
+		f.Close()
+		return nil, exportState{}, &exportFileError{path: path, err: err}
+	}
+	if err = f.Truncate(keep); err == nil {
 		_, err = f.Seek(keep, io.SeekStart)
 	}
 	if err != nil {
 		f.Close()
-		return nil, exportState{}, fmt.Errorf("resume %s: %w", path, err)
+		return nil, exportState{}, err
 	}
 	return f, st, nil
 }
 
-// scanExport reads an export from the start and returns its state and the
-// length of its complete lines.
-func scanExport(r io.Reader) (exportState, int64, error) {
+// scanExport reads an export of groupID from the start and returns its
+// state and the length of its complete lines. Every complete line must be
+// a JSON object with a numeric id, larger than the line before's, and
+// group_id groupID. A last line without its newline is not counted (it is
+// what an interrupted write leaves). No line longer than maxExportLine is
+// ever held in memory.
+func scanExport(r io.Reader, groupID string) (exportState, int64, error) {
 	var (
 		st   exportState
 		keep int64
-		line struct {
-			ID string `json:"id"`
-		}
+		line []byte
 	)
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
-		b, err := br.ReadBytes('\n')
-		if errors.Is(err, io.EOF) {
-			return st, keep, nil // b, if any, is a partial line: dropped
-		}
-		if err != nil {
+		line = line[:0]
+		complete := false
+		for {
+			chunk, err := br.ReadSlice('\n')
+			if len(line)+len(chunk) > maxExportLine {
+				return st, keep, fmt.Errorf("line %d is longer than %d MiB, so it is not an exported message", st.count+1, maxExportLine>>20)
+			}
+			line = append(line, chunk...)
+			if err == nil {
+				complete = true
+				break
+			}
+			if errors.Is(err, bufio.ErrBufferFull) {
+				continue
+			}
+			if errors.Is(err, io.EOF) {
+				break
+			}
 			return st, keep, err
 		}
-		line.ID = ""
-		if jerr := json.Unmarshal(b, &line); jerr != nil || line.ID == "" {
-			// A complete line that is not a message means the file is not
-			// an export of ours; refuse rather than guess.
-			return st, keep, fmt.Errorf("line %d is not an exported message", st.count+1)
+		if !complete {
+			return st, keep, nil // line, if any, is a partial line: dropped
 		}
-		keep += int64(len(b))
+		id, err := checkExportLine(line, groupID, st.lastID)
+		if err != nil {
+			return st, keep, fmt.Errorf("line %d %w", st.count+1, err)
+		}
+		keep += int64(len(line))
 		st.count++
-		st.lastID = line.ID
+		st.lastID = id
 	}
+}
+
+// checkExportLine checks one line of an export (with its newline) and
+// returns its id. prev is the id of the line before ("" for the first).
+// The error reads after "line N".
+func checkExportLine(line []byte, groupID, prev string) (string, error) {
+	var m struct {
+		ID      json.RawMessage `json:"id"`
+		GroupID json.RawMessage `json:"group_id"`
+	}
+	body := bytes.TrimRight(line, "\r\n")
+	if len(body) == 0 || body[0] != '{' || json.Unmarshal(body, &m) != nil {
+		return "", errors.New("is not an exported message")
+	}
+	id := jsonID(m.ID)
+	switch {
+	case id == "":
+		return "", errors.New("is a message without an id")
+	case !isMessageID(id):
+		return "", fmt.Errorf("has id %q, which is not a GroupMe message id", id)
+	}
+	if g := jsonID(m.GroupID); g != groupID {
+		return "", fmt.Errorf("is message %s of group %q, not of group %s", id, g, groupID)
+	}
+	if prev != "" && compareIDs(id, prev) <= 0 {
+		return "", fmt.Errorf("is message %s, which should come after message %s: the file is not in order", id, prev)
+	}
+	return id, nil
+}
+
+// jsonID gives the text of an id sent as a JSON string or integer, and ""
+// for anything else.
+func jsonID(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return ""
+		}
+		return s
+	}
+	if isMessageID(string(raw)) {
+		return string(raw)
+	}
+	return ""
+}
+
+// isMessageID reports whether id looks like a GroupMe message id: a
+// decimal number. Message ids grow with time, which is what lets the
+// export check order.
+func isMessageID(id string) bool {
+	if id == "" || len(id) > 40 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// compareIDs compares two message ids as numbers.
+func compareIDs(a, b string) int {
+	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if len(a) != len(b) {
+		if len(a) < len(b) {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
 }

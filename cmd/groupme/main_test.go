@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/groupme-go/groupme/client"
 	"github.com/groupme-go/groupme/contracttest"
 	"github.com/spf13/cobra"
 )
@@ -221,8 +224,15 @@ func TestExitCodes(t *testing.T) {
 		inStderr string
 	}{
 		{[]string{"nosuchcommand"}, exitUsage, "unknown command"},
-		{[]string{"group"}, exitUsage, "needs 1 argument"},
-		{[]string{"send", "1"}, exitUsage, "needs 2 argument"},
+		{[]string{"group"}, exitUsage, "group needs ID; ID is missing"},
+		{[]string{"send", "1"}, exitUsage, "send needs GROUP TEXT; TEXT is missing"},
+		{[]string{"group", "1", "2"}, exitUsage, `group needs only ID; "2" is one argument too many`},
+		{[]string{"me", "x"}, exitUsage, `me takes no arguments, but was given "x"`},
+		{[]string{"bots", "frob"}, exitUsage, `bots has no subcommand "frob"; use one of: create, destroy, list, post`},
+		{[]string{"messages", "1", "--before", "abc"}, exitUsage, `--before needs a message id`},
+		{[]string{"dms", "1", "--after", "12x"}, exitUsage, `--after needs a message id`},
+		{[]string{"upload", os.TempDir()}, exitUsage, "is a directory, not an image file"},
+		{[]string{}, exitUsage, "no command given"},
 		{[]string{"groups", "--bogus"}, exitUsage, "unknown flag"},
 		{[]string{"messages", "1", "--limit", "500"}, exitUsage, "--limit"},
 		{[]string{"leaderboard", "1", "--period", "year"}, exitUsage, "--period"},
@@ -238,6 +248,40 @@ func TestExitCodes(t *testing.T) {
 		if r.code != c.code || !strings.Contains(r.stderr, c.inStderr) {
 			t.Errorf("groupme %s: exit %d, stderr %q; want exit %d with %q", strings.Join(c.args, " "), r.code, r.stderr, c.code, c.inStderr)
 		}
+		if strings.Contains(r.stderr, "groupme: groupme") || strings.Contains(r.stderr, "argument(s)") {
+			t.Errorf("groupme %s: stderr %q says groupme twice or is not plain words", strings.Join(c.args, " "), r.stderr)
+		}
+	}
+	// No command: the help goes to stderr, before the error.
+	if r := runOn(t, srv); r.stdout != "" || !strings.HasPrefix(r.stderr, "groupme talks to GroupMe") || !strings.Contains(r.stderr, "Available Commands") {
+		t.Errorf("groupme alone: stdout %q, stderr %q", r.stdout, r.stderr)
+	}
+}
+
+// TestDiskFullNamesTheFileOnce: a full disk during an export says so once,
+// with the file's name, and how to go on.
+func TestDiskFullNamesTheFileOnce(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	srv := newServer(t)
+	r := runOn(t, srv, "export", srv.Dataset.Groups[0], "--out", "/dev/full")
+	if r.code != exitAPI || strings.Count(r.stderr, "/dev/full") != 1 || !strings.Contains(r.stderr, "no space left on device") || !strings.Contains(r.stderr, "--resume") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestOnlyBaseURLKeepsUploadsLocal: with --base-url alone, an upload goes
+// to the same server, never to the real image service.
+func TestOnlyBaseURLKeepsUploadsLocal(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	png := writePNG(t)
+	r := runWith(t, t.Context(), map[string]string{"GROUPME_TOKEN": srv.Token}, nil, "--base-url", srv.URL, "upload", png)
+	mustOK(t, r)
+	if srv.Fake.Calls("uploadImage") != 1 {
+		t.Errorf("the upload did not reach the fake: stdout %q, uploadImage calls %d", r.stdout, srv.Fake.Calls("uploadImage"))
 	}
 }
 
@@ -341,4 +385,35 @@ func writePNG(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return png
+}
+
+// TestHangingServerEnds: against a server that accepts requests and never
+// answers, a command ends on the client's default timeout (in fake time).
+func TestHangingServerEnds(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		hang := hangTransport{}
+		var out, errb bytes.Buffer
+		e := env{
+			stdout: &out, stderr: &errb,
+			getenv:     func(k string) string { return map[string]string{"GROUPME_TOKEN": "tok"}[k] },
+			configDir:  t.TempDir(),
+			clientOpts: []client.Option{client.WithHTTPClient(&http.Client{Transport: hang})},
+		}
+		start := time.Now()
+		code := run(t.Context(), []string{"--base-url", "http://hang.test/v3", "groups"}, e)
+		if code != exitAPI || !strings.Contains(errb.String(), "no complete answer within 1m0s") {
+			t.Fatalf("exit %d, stderr %q", code, errb.String())
+		}
+		if took := time.Since(start); took < 4*client.DefaultTimeout || took > 10*time.Minute {
+			t.Errorf("took %v; want four attempts of a minute and the back-off", took)
+		}
+	})
+}
+
+type hangTransport struct{}
+
+func (hangTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	<-r.Context().Done()
+	return nil, r.Context().Err()
 }

@@ -15,6 +15,7 @@ type progress struct {
 	tty      bool
 	total    int
 	done     int
+	base     int // done at the start: work of earlier runs, left out of rate and ETA
 	start    time.Time
 	last     time.Time
 	now      func() time.Time
@@ -24,7 +25,7 @@ type progress struct {
 
 func newProgress(w io.Writer, tty bool, label string, total, done int, now func() time.Time) *progress {
 	t := now()
-	p := &progress{w: w, tty: tty, label: label, total: total, done: done, start: t, now: now}
+	p := &progress{w: w, tty: tty, label: label, total: total, done: done, base: done, start: t, now: now}
 	p.interval = 2 * time.Second
 	if tty {
 		p.interval = 100 * time.Millisecond
@@ -48,7 +49,7 @@ func (p *progress) draw(final bool) {
 	elapsed := p.now().Sub(p.start)
 	rate := 0.0
 	if s := elapsed.Seconds(); s > 0 {
-		rate = float64(p.done) / s
+		rate = float64(p.done-p.base) / s
 	}
 	total := max(p.total, p.done)
 	eta := "--"

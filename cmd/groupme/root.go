@@ -26,8 +26,9 @@ type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	stderrTTY      bool
-	now            func() time.Time // nil: time.Now
-	configDir      string           // "": os.UserConfigDir()
+	now            func() time.Time                           // nil: time.Now
+	sleep          func(context.Context, time.Duration) error // nil: a timer
+	configDir      string                                     // "": os.UserConfigDir()
 	fakeOpts       []contracttest.Option
 	clientOpts     []client.Option
 	login          loginEnv // what login reads and opens; see login.go
@@ -46,6 +47,9 @@ func run(ctx context.Context, args []string, e env) int {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	if e.sleep == nil {
+		e.sleep = sleepCtx
+	}
 	a := &app{env: e}
 	root := a.rootCommand()
 	root.SetArgs(args)
@@ -56,7 +60,8 @@ func run(ctx context.Context, args []string, e env) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(e.stderr, "groupme:", err)
+	// Errors of the client library start with "groupme:" themselves.
+	fmt.Fprintln(e.stderr, "groupme:", strings.TrimPrefix(err.Error(), "groupme: "))
 	if isUsage(err) {
 		return exitUsage
 	}
@@ -72,12 +77,28 @@ func isUsage(err error) bool {
 	return errors.As(err, &u) || strings.HasPrefix(err.Error(), "unknown command")
 }
 
-// exactArgs is cobra.ExactArgs with a usage error and the argument names.
+// exactArgs is cobra.ExactArgs with a usage error in plain words that
+// names the arguments.
 func exactArgs(names ...string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != len(names) {
-			return usagef("%s needs %d argument(s): %s (got %d)", cmd.CommandPath(), len(names), strings.Join(names, " "), len(args))
+		path := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+		switch {
+		case len(args) == len(names):
+			return nil
+		case len(names) == 0 && cmd.HasAvailableSubCommands():
+			var subs []string
+			for _, c := range cmd.Commands() {
+				if c.IsAvailableCommand() {
+					subs = append(subs, c.Name())
+				}
+			}
+			return usagef("%s has no subcommand %q; use one of: %s", path, args[0], strings.Join(subs, ", "))
+		case len(names) == 0:
+			return usagef("%s takes no arguments, but was given %q", path, strings.Join(args, " "))
+		case len(args) < len(names):
+			return usagef("%s needs %s; %s is missing", path, strings.Join(names, " "), strings.Join(names[len(args):], " "))
+		default:
+			return usagef("%s needs only %s; %q is one argument too many", path, strings.Join(names, " "), args[len(names)])
 		}
-		return nil
 	}
 }

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// staticGroup serves group 9 with n messages from memory, as fast as a
+// server can: the measure of the export's own cost. Messages carry raw &,
+// < and >, unicode escapes, spaces between tokens and fields no spec
+// knows, which the export must copy byte for byte.
+type staticGroup struct {
+	n     int
+	token string
+}
+
+const staticFirstID = 170000000000000001
+
+func (g *staticGroup) message(i int) string {
+	id := staticFirstID + i
+	return `{"id":"` + strconv.Itoa(id) + `","source_guid":"g` + strconv.Itoa(i) + `","created_at":` + strconv.Itoa(1700000000+i) +
+		`,"user_id":"7","group_id":"9","name":"Ana & Bo <3","avatar_url":null,` +
+		`"text":"fish & chips <b>bold</b> caf\u00e9 \u2028 \ud83d\ude00 ` + strconv.Itoa(i) + `","system":false,"favorited_by":[],` +
+		`"attachments":[{"type":"hologram","beam":3}],"brand_new_field":{"x":[1, 2]}}`
+}
+
+func (g *staticGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("X-Access-Token") != g.token {
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	switch r.URL.Path {
+	case "/v3/groups/9":
+		fmt.Fprintf(w, `{"response":{"id":"9","group_id":"9","name":"static","type":"private","members":[],"messages":{"count":%d,"last_message_id":"%d"}},"meta":{"code":200}}`,
+			g.n, staticFirstID+g.n-1)
+	case "/v3/groups/9/messages":
+		after, err := strconv.Atoi(r.URL.Query().Get("after_id"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		if err != nil || limit < 1 || limit > 100 {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		start := max(0, after-staticFirstID+1)
+		if start >= g.n {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		var b strings.Builder
+		b.WriteString(`{"response":{"count":` + strconv.Itoa(g.n) + `,"messages":[`)
+		for i := start; i < min(g.n, start+limit); i++ {
+			if i > start {
+				b.WriteByte(',')
+			}
+			b.WriteString(g.message(i))
+		}
+		b.WriteString(`]},"meta":{"code":200}}`)
+		io.WriteString(w, b.String())
+	default:
+		w.WriteHeader(http.StatusNotFound)
+	}
+}
+
+func newStaticServer(tb testing.TB, n int) (*staticGroup, *httptest.Server) {
+	g := &staticGroup{n: n, token: "static-token"}
+	srv := httptest.NewServer(g)
+	tb.Cleanup(srv.Close)
+	return g, srv
+}
+
+// runExport runs `groupme export 9` against srv into out.
+func runExport(tb testing.TB, srv *httptest.Server, token, out string, extra ...string) result {
+	var stdout, stderr strings.Builder
+	e := env{stdout: &stdout, stderr: &stderr, getenv: func(k string) string {
+		if k == "GROUPME_TOKEN" {
+			return token
+		}
+		return ""
+	}, configDir: tb.TempDir()}
+	code := run(context.Background(), append([]string{"--base-url", srv.URL + "/v3", "export", "9", "--out", out}, extra...), e)
+	return result{stdout.String(), stderr.String(), code}
+}
+
+// TestExportIsByteExact: the file is the messages exactly as sent, one per
+// line, however they are spelled.
+func TestExportIsByteExact(t *testing.T) {
+	t.Parallel()
+	g, srv := newStaticServer(t, 250)
+	out := filepath.Join(t.TempDir(), "export.jsonl")
+	if r := runExport(t, srv, g.token, out); r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var want strings.Builder
+	for i := range g.n {
+		want.WriteString(g.message(i) + "\n")
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		line := strings.Split(string(got), "\n")[0]
+		t.Fatalf("the file differs from what was sent; first line:\n%s\nwant\n%s", line, g.message(0))
+	}
+	for _, s := range []string{`fish & chips <b>bold</b>`, `\u00e9 \u2028 \ud83d\ude00`, `"x":[1, 2]`} {
+		if !strings.Contains(string(got), s) {
+			t.Errorf("the file lacks %s as sent", s)
+		}
+	}
+}
+
+// rawPager is the baseline the export is measured against: the least a
+// hand-written program must do to page a group oldest first and write each
+// message's bytes on a line. It checks nothing.
+func rawPager(base, token, group string, w io.Writer) (int, error) {
+	hc := &http.Client{}
+	bw := bufio.NewWriterSize(w, 256<<10)
+	after, total := "0", 0
+	for {
+		req, err := http.NewRequest(http.MethodGet, base+"/groups/"+group+"/messages?after_id="+after+"&limit=100&acceptFiles=1", nil)
+		if err != nil {
+			return total, err
+		}
+		req.Header.Set("X-Access-Token", token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return total, err
+		}
+		var env struct {
+			Response struct {
+				Messages []json.RawMessage `json:"messages"`
+			} `json:"response"`
+		}
+		if resp.StatusCode == http.StatusOK {
+			err = json.NewDecoder(resp.Body).Decode(&env)
+		}
+		resp.Body.Close()
+		if err != nil {
+			return total, err
+		}
+		msgs := env.Response.Messages
+		if len(msgs) == 0 {
+			return total, bw.Flush()
+		}
+		for _, m := range msgs {
+			bw.Write(m)
+			bw.WriteByte('\n')
+		}
+		if err := bw.Flush(); err != nil {
+			return total, err
+		}
+		total += len(msgs)
+		var last struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(msgs[len(msgs)-1], &last); err != nil {
+			return total, err
+		}
+		after = last.ID
+	}
+}
+
+// BenchmarkExport runs `groupme export` against an in-memory server, and
+// BenchmarkExportRaw the minimal raw pager against the same server: their
+// ratio (make bench prints it) is the export's price for its checks and
+// its client.
+func BenchmarkExport(b *testing.B) {
+	benchExport(b, func(b *testing.B, srv *httptest.Server, token, out string, n int) {
+		if r := runExport(b, srv, token, out); r.code != exitOK {
+			b.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+	})
+}
+
+func BenchmarkExportRaw(b *testing.B) {
+	benchExport(b, func(b *testing.B, srv *httptest.Server, token, out string, n int) {
+		f, err := os.Create(out)
+		if err != nil {
+			b.Fatal(err)
+		}
+		got, err := rawPager(srv.URL+"/v3", token, "9", f)
+		f.Close()
+		if err != nil || got != n {
+			b.Fatalf("raw pager: %d messages, %v", got, err)
+		}
+	})
+}
+
+func benchExport(b *testing.B, run func(b *testing.B, srv *httptest.Server, token, out string, n int)) {
+	for _, n := range []int{10_000, 100_000} {
+		g, srv := newStaticServer(b, n)
+		out := filepath.Join(b.TempDir(), "export.jsonl")
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				run(b, srv, g.token, out, n)
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}

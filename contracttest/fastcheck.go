@@ -86,10 +86,16 @@ type node struct {
 	minLength uint64
 	maxLength *uint64
 
+	// kin-openapi checks strings with a pattern and numbers with a
+	// multipleOf itself (VisitJSONString, VisitJSONNumber).
+	kinString, kinNumber *openapi3.Schema
+
 	minItems uint64
 	maxItems *uint64
 	items    *node // nil: items are not checked
 
+	minProps  uint64
+	maxProps  *uint64
 	keys      map[string]int // properties and required names -> index
 	propNodes []*node        // by index; nil for a required name that is not a property
 	required  []int
@@ -162,8 +168,7 @@ func (c *compiler) compile(s *openapi3.Schema) (*node, error) {
 	c.nodes[s] = n
 
 	switch {
-	case s.Not != nil, s.Always != nil, s.UniqueItems, s.MultipleOf != nil, s.Pattern != "",
-		s.MinProps != 0, s.MaxProps != nil, s.WriteOnly,
+	case s.Not != nil, s.Always != nil, s.UniqueItems, s.WriteOnly,
 		s.Const != nil, len(s.PrefixItems) != 0, s.Contains != nil, s.MinContains != nil, s.MaxContains != nil,
 		len(s.PatternProperties) != 0, len(s.DependentSchemas) != 0, s.PropertyNames != nil,
 		s.UnevaluatedItems.Schema != nil, s.UnevaluatedItems.Has != nil,
@@ -291,6 +296,13 @@ func (c *compiler) compile(s *openapi3.Schema) (*node, error) {
 		n.exclMax = s.Max
 	}
 	n.minLength, n.maxLength = s.MinLength, s.MaxLength
+	if s.Pattern != "" {
+		n.kinString = s
+	}
+	if s.MultipleOf != nil {
+		n.kinNumber = s
+	}
+	n.minProps, n.maxProps = s.MinProps, s.MaxProps
 	n.minItems, n.maxItems = s.MinItems, s.MaxItems
 	if s.Items != nil {
 		if n.items, err = c.ref(s.Items); err != nil {
@@ -651,6 +663,23 @@ func (s *scanner) scanString() (raw []byte, esc, nonASCII, ok bool) {
 	return nil, false, false, false
 }
 
+// hex4 is the value of four hex digits (checked by scanString).
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		default:
+			c -= 'A' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
@@ -665,12 +694,28 @@ func decodeString(raw []byte, esc, nonASCII bool) ([]byte, verdict) {
 	if !esc {
 		return raw, pass
 	}
-	for i := 0; i+5 < len(raw); i++ {
-		if raw[i] == '\\' {
-			if raw[i+1] == 'u' && (raw[i+2] == 'd' || raw[i+2] == 'D') && strings.IndexByte("89abcdefABCDEF", raw[i+3]) >= 0 {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if raw[i+1] != 'u' {
+			i++ // the escaped character
+			continue
+		}
+		switch r := hex4(raw[i+2 : i+6]); {
+		case r >= 0xD800 && r < 0xDC00:
+			// A high surrogate must be followed by an escaped low one.
+			if i+12 > len(raw) || raw[i+6] != '\\' || raw[i+7] != 'u' {
 				return nil, unsure
 			}
-			i++ // skip the escaped character
+			if lo := hex4(raw[i+8 : i+12]); lo < 0xDC00 || lo > 0xDFFF {
+				return nil, unsure
+			}
+			i += 11
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return nil, unsure
+		default:
+			i += 5
 		}
 	}
 	q := make([]byte, 0, len(raw)+2)
@@ -693,7 +738,7 @@ func (s *scanner) str(n *node) verdict {
 	if n.types&kString == 0 {
 		return fail
 	}
-	if !n.hasEnum && n.minLength == 0 && n.maxLength == nil && n.format == "" {
+	if !n.hasEnum && n.minLength == 0 && n.maxLength == nil && n.format == "" && n.kinString == nil {
 		return pass
 	}
 	val, v := decodeString(raw, esc, nonASCII)
@@ -715,6 +760,9 @@ func (s *scanner) str(n *node) verdict {
 		if f, ok := openapi3.SchemaStringFormats[n.format]; ok && f.Validate(string(val)) != nil {
 			return fail
 		}
+	}
+	if n.kinString != nil && n.kinString.VisitJSONString(string(val)) != nil {
+		return fail
 	}
 	return pass
 }
@@ -758,6 +806,9 @@ func (s *scanner) number(n *node) verdict {
 	}
 	if (n.exclMin != nil && !(f > *n.exclMin)) || (n.exclMax != nil && !(f < *n.exclMax)) ||
 		(n.hasMin && !(n.min <= f)) || (n.hasMax && !(n.max >= f)) {
+		return fail
+	}
+	if n.kinNumber != nil && n.kinNumber.VisitJSONNumber(f) != nil {
 		return fail
 	}
 	return pass
@@ -905,6 +956,7 @@ func (s *scanner) object(n *node) verdict {
 	base := len(s.extra)
 	defer func() { s.extra = s.extra[:base] }()
 	var seen [maxKeys / 64]uint64
+	var count uint64
 	s.i++
 	s.ws()
 	if s.i < len(s.b) && s.b[s.i] == '}' {
@@ -921,6 +973,7 @@ func (s *scanner) object(n *node) verdict {
 				return fail
 			}
 			s.i++
+			count++
 			var pn *node
 			idx, declared := n.keys[string(key)]
 			if declared {
@@ -974,6 +1027,9 @@ func (s *scanner) object(n *node) verdict {
 		if seen[idx/64]&(1<<(idx%64)) == 0 {
 			return fail
 		}
+	}
+	if count < n.minProps || (n.maxProps != nil && count > *n.maxProps) {
+		return fail
 	}
 	return pass
 }

@@ -17,9 +17,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,6 +99,11 @@ type node struct {
 	minProps  uint64
 	maxProps  *uint64
 	keys      map[string]int // properties and required names -> index
+	// The key names in sorted order (the order encoders write struct
+	// fields generated from the spec in), to guess each next key without
+	// hashing: sorted[i] has index sortedIdx[i]; index k is at sortedPos[k].
+	sorted               []string
+	sortedIdx, sortedPos []int
 	propNodes []*node        // by index; nil for a required name that is not a property
 	required  []int
 	apAllowed bool  // undeclared keys are allowed
@@ -328,6 +335,12 @@ func (c *compiler) compile(s *openapi3.Schema) (*node, error) {
 				n.propNodes = append(n.propNodes, nil)
 			}
 			n.required = append(n.required, i)
+		}
+		n.sorted = slices.Sorted(maps.Keys(n.keys))
+		n.sortedPos = make([]int, len(n.propNodes))
+		for pos, name := range n.sorted {
+			n.sortedIdx = append(n.sortedIdx, n.keys[name])
+			n.sortedPos[n.keys[name]] = pos
 		}
 		if len(n.propNodes) > maxKeys {
 			return nil, fmt.Errorf("%w: more than %d properties", errRefused, maxKeys)
@@ -624,6 +637,13 @@ func (s *scanner) scanString() (raw []byte, esc, nonASCII, ok bool) {
 	b := s.b
 	i := s.i + 1
 	for i < len(b) {
+		// Plain ASCII runs first, without the case analysis.
+		for i < len(b) && plainASCII[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case c == '"':
@@ -662,6 +682,15 @@ func (s *scanner) scanString() (raw []byte, esc, nonASCII, ok bool) {
 	}
 	return nil, false, false, false
 }
+
+// plainASCII marks the bytes a string holds as they are: printable ASCII
+// other than the quote and the backslash.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 // hex4 is the value of four hex digits (checked by scanString).
 func hex4(b []byte) rune {
@@ -906,7 +935,12 @@ func (s *scanner) array(n *node) verdict {
 	if s.depth++; s.depth > maxDepth {
 		return unsure
 	}
-	defer func() { s.depth-- }()
+	v := s.elements(n)
+	s.depth--
+	return v
+}
+
+func (s *scanner) elements(n *node) verdict {
 	s.i++
 	s.ws()
 	var count uint64
@@ -952,11 +986,17 @@ func (s *scanner) object(n *node) verdict {
 	if s.depth++; s.depth > maxDepth {
 		return unsure
 	}
-	defer func() { s.depth-- }()
 	base := len(s.extra)
-	defer func() { s.extra = s.extra[:base] }()
+	v := s.members(n, base)
+	s.extra = s.extra[:base]
+	s.depth--
+	return v
+}
+
+func (s *scanner) members(n *node, base int) verdict {
 	var seen [maxKeys / 64]uint64
 	var count uint64
+	hint := 0
 	s.i++
 	s.ws()
 	if s.i < len(s.b) && s.b[s.i] == '}' {
@@ -975,7 +1015,20 @@ func (s *scanner) object(n *node) verdict {
 			s.i++
 			count++
 			var pn *node
-			idx, declared := n.keys[string(key)]
+			var idx int
+			var declared bool
+			// Keys in sorted order are found by merging; others by hashing.
+			for hint < len(n.sorted) && n.sorted[hint] < string(key) {
+				hint++
+			}
+			if hint < len(n.sorted) && n.sorted[hint] == string(key) {
+				idx, declared = n.sortedIdx[hint], true
+			} else {
+				idx, declared = n.keys[string(key)]
+			}
+			if declared {
+				hint = n.sortedPos[idx] + 1
+			}
 			if declared {
 				if seen[idx/64]&(1<<(idx%64)) != 0 {
 					return unsure // duplicate names

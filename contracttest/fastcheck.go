@@ -96,18 +96,18 @@ type node struct {
 	maxItems *uint64
 	items    *node // nil: items are not checked
 
-	minProps  uint64
-	maxProps  *uint64
-	keys      map[string]int // properties and required names -> index
+	minProps uint64
+	maxProps *uint64
+	keys     map[string]int // properties and required names -> index
 	// The key names in sorted order (the order encoders write struct
 	// fields generated from the spec in), to guess each next key without
 	// hashing: sorted[i] has index sortedIdx[i]; index k is at sortedPos[k].
 	sorted               []string
 	sortedIdx, sortedPos []int
-	propNodes []*node        // by index; nil for a required name that is not a property
-	required  []int
-	apAllowed bool  // undeclared keys are allowed
-	apNode    *node // and checked against this schema (nil: not checked)
+	propNodes            []*node // by index; nil for a required name that is not a property
+	required             []int
+	apAllowed            bool  // undeclared keys are allowed
+	apNode               *node // and checked against this schema (nil: not checked)
 }
 
 // discriminator is a compiled discriminator: which alternatives of the

@@ -463,3 +463,35 @@ func TestFastCheckKeywordsAgreeWithKin(t *testing.T) {
 	}
 	t.Logf("%d schemas × %d values: %d passed, %d rejected by both", len(names), len(keywordValues), passed, rejected)
 }
+
+// TestFastCheckCoversTheSpec compiles the schema of every JSON response in
+// openapi.yaml: a keyword the compiled check does not implement would send
+// that response back to the slow path without anyone noticing.
+func TestFastCheckCoversTheSpec(t *testing.T) {
+	t.Parallel()
+	doc, err := LoadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			for status, resp := range op.Responses.Map() {
+				for mediaType, mt := range resp.Value.Content {
+					if !strings.Contains(mediaType, "json") || mt.Schema == nil {
+						continue
+					}
+					if _, err := compileSchema(mt.Schema.Value); err != nil {
+						t.Errorf("%s %s %s %s: %v (implement it in fastcheck.go)", method, path, status, mediaType, err)
+						continue
+					}
+					compiled++
+				}
+			}
+		}
+	}
+	if compiled < 100 {
+		t.Errorf("only %d JSON response schemas compiled", compiled)
+	}
+	t.Logf("%d JSON response schemas compiled", compiled)
+}

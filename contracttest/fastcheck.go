@@ -443,6 +443,8 @@ func (s *scanner) value(n *node) verdict {
 		s.i = start
 	}
 	switch {
+	case (c == '{' || c == '[') && n.hasEnum:
+		return fail // enums hold only scalars (compileSchema refuses others)
 	case c == '{':
 		return s.object(n)
 	case c == '[':

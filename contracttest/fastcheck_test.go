@@ -333,6 +333,8 @@ components:
     EnumStr: {type: string, enum: [a, b]}
     EnumNum: {type: integer, enum: [0, 1]}
     EnumBool: {type: boolean, enum: [true]}
+    UntypedEnum: {enum: [a, 1, true]}
+    ObjectEnum: {type: object, enum: [a]}
     EnumNullable: {type: string, nullable: true, enum: [a]}
     Int32: {type: integer, format: int32}
     Int64: {type: integer, format: int64, minimum: -5, maximum: 5000000000000000000}

@@ -497,3 +497,55 @@ func TestFastCheckCoversTheSpec(t *testing.T) {
 	}
 	t.Logf("%d JSON response schemas compiled", compiled)
 }
+
+// FuzzFastCheckAgreesWithKin feeds arbitrary bodies to the compiled check of
+// a few response shapes: whatever it passes, kin-openapi must pass, and what
+// kin-openapi passes it must not call a definite failure. The seeds are
+// recorded bodies; `go test` runs only them.
+func FuzzFastCheckAgreesWithKin(f *testing.F) {
+	v, err := NewValidator()
+	if err != nil {
+		f.Fatal(err)
+	}
+	type shape struct {
+		req    *http.Request
+		status int
+		header http.Header
+	}
+	var shapes []shape
+	for _, file := range loadRecordings(f) {
+		for _, ex := range file.Exchanges {
+			if ex.Response.Body == nil {
+				continue
+			}
+			sh := shape{ex.Request.httpRequest(f), ex.Response.Status, ex.Response.header()}
+			route, _, err := v.route(sh.req)
+			if err != nil || v.bodies.plan(v.doc, route.Operation, sh.status, sh.header.Get("Content-Type")) == nil {
+				continue
+			}
+			if len(shapes) < 255 {
+				f.Add(uint8(len(shapes)), []byte(ex.Response.Body))
+				shapes = append(shapes, sh)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
+		sh := shapes[int(which)%len(shapes)]
+		route, params, err := v.route(sh.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := v.bodies.plan(v.doc, route.Operation, sh.status, sh.header.Get("Content-Type"))
+		kinErr := v.validateResponseKin(sh.req, route, params, sh.status, sh.header, body)
+		switch checkBody(n, body) {
+		case pass:
+			if kinErr != nil {
+				t.Errorf("%s %d: compiled check passes what kin-openapi rejects (%v): %q", route.Operation.OperationID, sh.status, kinErr, body)
+			}
+		case fail:
+			if kinErr == nil {
+				t.Errorf("%s %d: compiled check rejects what kin-openapi passes: %q", route.Operation.OperationID, sh.status, body)
+			}
+		}
+	})
+}

@@ -240,18 +240,30 @@ var attachmentTypes = []string{"image", "location", "split", "emoji", "mentions"
 func mutate(doc any, want func(shape, kind string) bool, use func(mutation)) {
 	var walk func(v any, shape string, set func(any))
 	walk = func(v any, shape string, set func(any)) {
-		for _, r := range []struct {
+		type change struct {
 			kind string
 			v    any
-		}{
-			{"null", nil}, {"true", true}, {"string", "x"}, {"empty string", ""}, {"long string", strings.Repeat("ab", 600)},
-			{"not an enum value", "zz-not-an-enum-value"}, {"unicode string", "Zoë ❤️ \u2028"},
-			{"integer", json.Number("1")}, {"zero", json.Number("0")}, {"negative", json.Number("-1")},
-			{"fraction", json.Number("1.5")}, {"exponent", json.Number("1e3")}, {"huge", json.Number("1e400")},
-			{"beyond int64", json.Number("9223372036854775808")}, {"beyond int32", json.Number("2147483648")},
-			{"empty array", []any{}}, {"empty object", map[string]any{}}, {"array of string", []any{"x"}},
-			{"object with a string", map[string]any{"type": "x"}},
-		} {
+		}
+		// Every value becomes each other kind of value; then changes that
+		// keep its kind.
+		changes := []change{{"null", nil}, {"true", true}, {"string", "x"}, {"integer", json.Number("1")},
+			{"fraction", json.Number("1.5")}, {"empty array", []any{}}, {"empty object", map[string]any{}}}
+		switch v.(type) {
+		case string:
+			changes = append(changes, change{"empty string", ""}, change{"long string", strings.Repeat("ab", 600)},
+				change{"not an enum value", "zz-not-an-enum-value"}, change{"unicode string", "Zoë ❤️ \u2028"})
+		case json.Number:
+			changes = append(changes, change{"zero", json.Number("0")}, change{"negative", json.Number("-1")},
+				change{"exponent", json.Number("1e3")}, change{"huge", json.Number("1e400")},
+				change{"beyond int64", json.Number("9223372036854775808")}, change{"beyond int32", json.Number("2147483648")})
+		case bool:
+			changes = append(changes, change{"false", false})
+		case []any:
+			changes = append(changes, change{"array of string", []any{"x"}})
+		case map[string]any:
+			changes = append(changes, change{"object with a string", map[string]any{"type": "x"}})
+		}
+		for _, r := range changes {
 			if want(shape, r.kind) {
 				set(r.v)
 				use(mutation{doc: doc, shape: shape, kind: r.kind})
@@ -303,8 +315,13 @@ func mutate(doc any, want func(shape, kind string) bool, use func(mutation)) {
 				}
 				set(x)
 			}
+			// Below an array, the mutated document keeps only the element
+			// being changed: smaller bodies, the same shapes.
 			for i := range x {
-				walk(x[i], shape+"/*", func(nv any) { x[i] = nv })
+				one := []any{x[i]}
+				set(one)
+				walk(x[i], shape+"/*", func(nv any) { one[0] = nv })
+				set(x)
 			}
 		}
 	}

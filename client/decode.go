@@ -35,8 +35,3 @@ func decodeJSON(r io.Reader, v any) error {
 	}
 	return err
 }
-
-// unmarshalJSON is decodeJSON for bytes in memory.
-func unmarshalJSON(b []byte, v any) error {
-	return jsonv2.Unmarshal(b, v, decodeOptions)
-}

@@ -77,13 +77,15 @@ BENCH_COUNT ?= 6
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee bench.out
 	@awk '$$1 ~ /^Benchmark/ { n = $$1; sub(/-[0-9]+$$/, "", n); \
-		for (i = 3; i < NF; i++) { if ($$(i+1) == "ns/op") t[n] = t[n] " " $$i; if ($$(i+1) == "allocs/op") a[n] = a[n] " " $$i } } \
+		for (i = 3; i < NF; i++) { if ($$(i+1) == "ns/op") t[n] = t[n] " " $$i; if ($$(i+1) == "allocs/op") a[n] = a[n] " " $$i; if ($$(i+1) == "msgs/s") r[n] = r[n] " " $$i } } \
 		function med(s,   v, k, j, x, c) { c = split(s, v, " "); for (k = 2; k <= c; k++) { x = v[k]; for (j = k - 1; j >= 1 && v[j] + 0 > x + 0; j--) v[j+1] = v[j]; v[j+1] = x } \
 			return c % 2 ? v[(c+1)/2] : (v[c/2] + v[c/2+1]) / 2 } \
-		END { print "\nmedians (ns/op, allocs/op) and ratios to the Raw baselines:"; \
-			for (n in t) { k = index(n "/", "/"); b = substr(n, 1, k - 1) "Raw" substr(n, k); line = sprintf("%-40s %12.0f ns/op %8.0f allocs/op", n, med(t[n]), med(a[n])); \
+		END { \
+			for (n in t) { k = index(n "/", "/"); b = substr(n, 1, k - 1) "Raw" substr(n, k); line = sprintf("%-36s %12.0f ns/op %8.0f allocs/op", n, med(t[n]), med(a[n])); if (n in r) line = line sprintf(" %9.0f msgs/s", med(r[n])); \
 				if (b in t) line = line sprintf("   time %.2fx  allocs %.2fx of %s", med(t[n]) / med(t[b]), (med(a[b]) ? med(a[n]) / med(a[b]) : 0), b); \
-				print line } }' bench.out | sort
+				print line } }' bench.out | sort > bench.summary
+	@printf '\nmedians of $(BENCH_COUNT) runs, and ratios to the Raw baselines (lower is better):\n'
+	@cat bench.summary
 
 ## fuzz: each fuzz target explores for FUZZTIME (its seed corpus already runs in `make test`).
 FUZZTIME ?= 30s

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
@@ -2517,33 +2518,20 @@ func (t *MetaErrors) UnmarshalJSON(b []byte) error {
 
 // NewDeleteBlockRequest builds DELETE /blocks.
 func NewDeleteBlockRequest(server string, params *DeleteBlockParams) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/blocks"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/blocks"
 	if params != nil {
 		var query []string
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "user", params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "user="+url.QueryEscape(string(params.User)))
 		}
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "otherUser", params.OtherUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "otherUser="+url.QueryEscape(string(params.OtherUser)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodDelete, u.String(), nil)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2552,26 +2540,17 @@ func NewDeleteBlockRequest(server string, params *DeleteBlockParams) (*http.Requ
 
 // NewListBlocksRequest builds GET /blocks.
 func NewListBlocksRequest(server string, params *ListBlocksParams) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/blocks"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/blocks"
 	if params != nil {
 		var query []string
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "user", params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "user="+url.QueryEscape(string(params.User)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2580,33 +2559,20 @@ func NewListBlocksRequest(server string, params *ListBlocksParams) (*http.Reques
 
 // NewCreateBlockRequest builds POST /blocks.
 func NewCreateBlockRequest(server string, params *CreateBlockParams) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/blocks"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/blocks"
 	if params != nil {
 		var query []string
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "user", params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "user="+url.QueryEscape(string(params.User)))
 		}
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "otherUser", params.OtherUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "otherUser="+url.QueryEscape(string(params.OtherUser)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2615,33 +2581,20 @@ func NewCreateBlockRequest(server string, params *CreateBlockParams) (*http.Requ
 
 // NewGetBlockBetweenRequest builds GET /blocks/between.
 func NewGetBlockBetweenRequest(server string, params *GetBlockBetweenParams) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/blocks/between"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/blocks/between"
 	if params != nil {
 		var query []string
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "user", params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "user="+url.QueryEscape(string(params.User)))
 		}
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "otherUser", params.OtherUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "otherUser="+url.QueryEscape(string(params.OtherUser)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2650,33 +2603,20 @@ func NewGetBlockBetweenRequest(server string, params *GetBlockBetweenParams) (*h
 
 // NewDeleteBlockPostRequest builds POST /blocks/delete.
 func NewDeleteBlockPostRequest(server string, params *DeleteBlockPostParams) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/blocks/delete"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/blocks/delete"
 	if params != nil {
 		var query []string
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "user", params.User, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "user="+url.QueryEscape(string(params.User)))
 		}
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "otherUser", params.OtherUser, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "otherUser="+url.QueryEscape(string(params.OtherUser)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2685,15 +2625,8 @@ func NewDeleteBlockPostRequest(server string, params *DeleteBlockPostParams) (*h
 
 // NewListBotsRequest builds GET /bots.
 func NewListBotsRequest(server string) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/bots"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	target := strings.TrimRight(server, "/") + "/bots"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2711,15 +2644,8 @@ func NewCreateBotRequest(server string, body CreateBotJSONRequestBody) (*http.Re
 
 // NewCreateBotRequestWithBody builds POST /bots with a body of the given content type.
 func NewCreateBotRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/bots"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	target := strings.TrimRight(server, "/") + "/bots"
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2738,15 +2664,8 @@ func NewDestroyBotRequest(server string, body DestroyBotJSONRequestBody) (*http.
 
 // NewDestroyBotRequestWithBody builds POST /bots/destroy with a body of the given content type.
 func NewDestroyBotRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/bots/destroy"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	target := strings.TrimRight(server, "/") + "/bots/destroy"
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2765,40 +2684,23 @@ func NewPostBotMessageRequest(server string, params *PostBotMessageParams, body 
 
 // NewPostBotMessageRequestWithBody builds POST /bots/post with a body of the given content type.
 func NewPostBotMessageRequestWithBody(server string, params *PostBotMessageParams, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/bots/post"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/bots/post"
 	if params != nil {
 		var query []string
 		if params.BotID != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "bot_id", *params.BotID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "bot_id="+url.QueryEscape(string(*params.BotID)))
 		}
 		if params.Text != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "text", *params.Text, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "text="+url.QueryEscape(string(*params.Text)))
 		}
 		if params.PictureURL != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "picture_url", *params.PictureURL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "picture_url="+url.QueryEscape(string(*params.PictureURL)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2808,33 +2710,20 @@ func NewPostBotMessageRequestWithBody(server string, params *PostBotMessageParam
 
 // NewListChatsRequest builds GET /chats.
 func NewListChatsRequest(server string, params *ListChatsParams) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/chats"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/chats"
 	if params != nil {
 		var query []string
 		if params.Page != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "page="+strconv.FormatInt(int64(*params.Page), 10))
 		}
 		if params.PerPage != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2843,61 +2732,32 @@ func NewListChatsRequest(server string, params *ListChatsParams) (*http.Request,
 
 // NewListDirectMessagesRequest builds GET /direct_messages.
 func NewListDirectMessagesRequest(server string, params *ListDirectMessagesParams) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/direct_messages"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/direct_messages"
 	if params != nil {
 		var query []string
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "other_user_id", params.OtherUserID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "other_user_id="+url.QueryEscape(string(params.OtherUserID)))
 		}
 		if params.BeforeID != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "before_id", *params.BeforeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "before_id="+url.QueryEscape(string(*params.BeforeID)))
 		}
 		if params.SinceID != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "since_id", *params.SinceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "since_id="+url.QueryEscape(string(*params.SinceID)))
 		}
 		if params.AfterID != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "after_id", *params.AfterID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "after_id="+url.QueryEscape(string(*params.AfterID)))
 		}
 		if params.Limit != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "limit="+strconv.FormatInt(int64(*params.Limit), 10))
 		}
 		if params.AcceptFiles != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "acceptFiles", *params.AcceptFiles, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "acceptFiles="+strconv.FormatInt(int64(*params.AcceptFiles), 10))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2915,15 +2775,8 @@ func NewCreateDirectMessageRequest(server string, body CreateDirectMessageJSONRe
 
 // NewCreateDirectMessageRequestWithBody builds POST /direct_messages with a body of the given content type.
 func NewCreateDirectMessageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/direct_messages"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	target := strings.TrimRight(server, "/") + "/direct_messages"
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -2933,40 +2786,23 @@ func NewCreateDirectMessageRequestWithBody(server string, contentType string, bo
 
 // NewListGroupsRequest builds GET /groups.
 func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/groups"
 	if params != nil {
 		var query []string
 		if params.Page != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "page="+strconv.FormatInt(int64(*params.Page), 10))
 		}
 		if params.PerPage != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
 		}
 		if params.Omit != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "omit", *params.Omit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "omit="+url.QueryEscape(string(*params.Omit)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -2984,15 +2820,8 @@ func NewCreateGroupRequest(server string, body CreateGroupJSONRequestBody) (*htt
 
 // NewCreateGroupRequestWithBody builds POST /groups with a body of the given content type.
 func NewCreateGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	target := strings.TrimRight(server, "/") + "/groups"
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3011,15 +2840,8 @@ func NewChangeGroupOwnersRequest(server string, body ChangeGroupOwnersJSONReques
 
 // NewChangeGroupOwnersRequestWithBody builds POST /groups/change_owners with a body of the given content type.
 func NewChangeGroupOwnersRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/change_owners"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	target := strings.TrimRight(server, "/") + "/groups/change_owners"
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3029,15 +2851,8 @@ func NewChangeGroupOwnersRequestWithBody(server string, contentType string, body
 
 // NewListFormerGroupsRequest builds GET /groups/former.
 func NewListFormerGroupsRequest(server string) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/former"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	target := strings.TrimRight(server, "/") + "/groups/former"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3055,15 +2870,8 @@ func NewRejoinGroupRequest(server string, body RejoinGroupJSONRequestBody) (*htt
 
 // NewRejoinGroupRequestWithBody builds POST /groups/join with a body of the given content type.
 func NewRejoinGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/join"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	target := strings.TrimRight(server, "/") + "/groups/join"
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3073,30 +2881,18 @@ func NewRejoinGroupRequestWithBody(server string, contentType string, body io.Re
 
 // NewGetGroupRequest builds GET /groups/{group_id}.
 func NewGetGroupRequest(server string, groupID GroupID, params *GetGroupParams) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s", path0))
-	if err != nil {
-		return nil, err
-	}
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s", path0)
 	if params != nil {
 		var query []string
 		if params.Include != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "include", *params.Include, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "include="+url.QueryEscape(string(*params.Include)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3105,19 +2901,9 @@ func NewGetGroupRequest(server string, groupID GroupID, params *GetGroupParams) 
 
 // NewDestroyGroupRequest builds POST /groups/{group_id}/destroy.
 func NewDestroyGroupRequest(server string, groupID GroupID) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/destroy", path0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), nil)
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/destroy", path0)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3126,23 +2912,10 @@ func NewDestroyGroupRequest(server string, groupID GroupID) (*http.Request, erro
 
 // NewJoinGroupRequest builds POST /groups/{group_id}/join/{share_token}.
 func NewJoinGroupRequest(server string, groupID GroupID, shareToken string) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	path1, err := runtime.StyleParamWithOptions("simple", false, "share_token", shareToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/join/%s", path0, path1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), nil)
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(shareToken))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/join/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3151,30 +2924,18 @@ func NewJoinGroupRequest(server string, groupID GroupID, shareToken string) (*ht
 
 // NewGetLeaderboardRequest builds GET /groups/{group_id}/likes.
 func NewGetLeaderboardRequest(server string, groupID GroupID, params *GetLeaderboardParams) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/likes", path0))
-	if err != nil {
-		return nil, err
-	}
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/likes", path0)
 	if params != nil {
 		var query []string
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "period", params.Period, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "period="+url.QueryEscape(string(params.Period)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3183,19 +2944,9 @@ func NewGetLeaderboardRequest(server string, groupID GroupID, params *GetLeaderb
 
 // NewGetLeaderboardForMeRequest builds GET /groups/{group_id}/likes/for_me.
 func NewGetLeaderboardForMeRequest(server string, groupID GroupID) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/likes/for_me", path0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/likes/for_me", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3204,19 +2955,9 @@ func NewGetLeaderboardForMeRequest(server string, groupID GroupID) (*http.Reques
 
 // NewGetLeaderboardMineRequest builds GET /groups/{group_id}/likes/mine.
 func NewGetLeaderboardMineRequest(server string, groupID GroupID) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/likes/mine", path0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/likes/mine", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3234,19 +2975,9 @@ func NewAddMembersRequest(server string, groupID GroupID, body AddMembersJSONReq
 
 // NewAddMembersRequestWithBody builds POST /groups/{group_id}/members/add with a body of the given content type.
 func NewAddMembersRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/members/add", path0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/members/add", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3256,23 +2987,10 @@ func NewAddMembersRequestWithBody(server string, groupID GroupID, contentType st
 
 // NewGetMembersResultsRequest builds GET /groups/{group_id}/members/results/{results_id}.
 func NewGetMembersResultsRequest(server string, groupID GroupID, resultsID string) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	path1, err := runtime.StyleParamWithOptions("simple", false, "results_id", resultsID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/members/results/%s", path0, path1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(resultsID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/members/results/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3281,23 +2999,10 @@ func NewGetMembersResultsRequest(server string, groupID GroupID, resultsID strin
 
 // NewRemoveMemberRequest builds POST /groups/{group_id}/members/{membership_id}/remove.
 func NewRemoveMemberRequest(server string, groupID GroupID, membershipID string) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	path1, err := runtime.StyleParamWithOptions("simple", false, "membership_id", membershipID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/members/%s/remove", path0, path1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), nil)
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(membershipID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/members/%s/remove", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3315,19 +3020,9 @@ func NewUpdateMembershipRequest(server string, groupID GroupID, body UpdateMembe
 
 // NewUpdateMembershipRequestWithBody builds POST /groups/{group_id}/memberships/update with a body of the given content type.
 func NewUpdateMembershipRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/memberships/update", path0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/update", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3337,58 +3032,30 @@ func NewUpdateMembershipRequestWithBody(server string, groupID GroupID, contentT
 
 // NewListMessagesRequest builds GET /groups/{group_id}/messages.
 func NewListMessagesRequest(server string, groupID GroupID, params *ListMessagesParams) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/messages", path0))
-	if err != nil {
-		return nil, err
-	}
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/messages", path0)
 	if params != nil {
 		var query []string
 		if params.BeforeID != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "before_id", *params.BeforeID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "before_id="+url.QueryEscape(string(*params.BeforeID)))
 		}
 		if params.SinceID != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "since_id", *params.SinceID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "since_id="+url.QueryEscape(string(*params.SinceID)))
 		}
 		if params.AfterID != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "after_id", *params.AfterID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "after_id="+url.QueryEscape(string(*params.AfterID)))
 		}
 		if params.Limit != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "limit="+strconv.FormatInt(int64(*params.Limit), 10))
 		}
 		if params.AcceptFiles != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "acceptFiles", *params.AcceptFiles, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "acceptFiles="+strconv.FormatInt(int64(*params.AcceptFiles), 10))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3406,19 +3073,9 @@ func NewCreateMessageRequest(server string, groupID GroupID, body CreateMessageJ
 
 // NewCreateMessageRequestWithBody builds POST /groups/{group_id}/messages with a body of the given content type.
 func NewCreateMessageRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/messages", path0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/messages", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3437,19 +3094,9 @@ func NewUpdateGroupRequest(server string, groupID GroupID, body UpdateGroupJSONR
 
 // NewUpdateGroupRequestWithBody builds POST /groups/{group_id}/update with a body of the given content type.
 func NewUpdateGroupRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "group_id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/groups/%s/update", path0))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/update", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3468,23 +3115,10 @@ func NewLikeMessageRequest(server string, conversationID ConversationID, message
 
 // NewLikeMessageRequestWithBody builds POST /messages/{conversation_id}/{message_id}/like with a body of the given content type.
 func NewLikeMessageRequestWithBody(server string, conversationID ConversationID, messageID MessageID, contentType string, body io.Reader) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	path1, err := runtime.StyleParamWithOptions("simple", false, "message_id", messageID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/messages/%s/%s/like", path0, path1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	path0 := url.PathEscape(string(conversationID))
+	path1 := url.PathEscape(string(messageID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/messages/%s/%s/like", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3494,23 +3128,10 @@ func NewLikeMessageRequestWithBody(server string, conversationID ConversationID,
 
 // NewUnlikeMessageRequest builds POST /messages/{conversation_id}/{message_id}/unlike.
 func NewUnlikeMessageRequest(server string, conversationID ConversationID, messageID MessageID) (*http.Request, error) {
-	path0, err := runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	path1, err := runtime.StyleParamWithOptions("simple", false, "message_id", messageID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
-	if err != nil {
-		return nil, err
-	}
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/messages/%s/%s/unlike", path0, path1))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), nil)
+	path0 := url.PathEscape(string(conversationID))
+	path1 := url.PathEscape(string(messageID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/messages/%s/%s/unlike", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3519,26 +3140,17 @@ func NewUnlikeMessageRequest(server string, conversationID ConversationID, messa
 
 // NewUploadImageRequestWithBody builds POST /pictures with a body of the given content type.
 func NewUploadImageRequestWithBody(server string, params *UploadImageParams, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/pictures"))
-	if err != nil {
-		return nil, err
-	}
+	target := strings.TrimRight(server, "/") + "/pictures"
 	if params != nil {
 		var query []string
 		if params.URL != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "url", *params.URL, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "url="+url.QueryEscape(string(*params.URL)))
 		}
-		u.RawQuery = strings.Join(query, "&")
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
 	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3548,15 +3160,8 @@ func NewUploadImageRequestWithBody(server string, params *UploadImageParams, con
 
 // NewGetMeRequest builds GET /users/me.
 func NewGetMeRequest(server string) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/users/me"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	target := strings.TrimRight(server, "/") + "/users/me"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3574,15 +3179,8 @@ func NewEnableSMSModeRequest(server string, body EnableSMSModeJSONRequestBody) (
 
 // NewEnableSMSModeRequestWithBody builds POST /users/sms_mode with a body of the given content type.
 func NewEnableSMSModeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/users/sms_mode"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	target := strings.TrimRight(server, "/") + "/users/sms_mode"
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3592,15 +3190,8 @@ func NewEnableSMSModeRequestWithBody(server string, contentType string, body io.
 
 // NewDisableSMSModeRequest builds POST /users/sms_mode/delete.
 func NewDisableSMSModeRequest(server string) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/users/sms_mode/delete"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), nil)
+	target := strings.TrimRight(server, "/") + "/users/sms_mode/delete"
+	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -3618,15 +3209,8 @@ func NewUpdateMeRequest(server string, body UpdateMeJSONRequestBody) (*http.Requ
 
 // NewUpdateMeRequestWithBody builds POST /users/update with a body of the given content type.
 func NewUpdateMeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
-	u, err := url.Parse(server)
-	if err != nil {
-		return nil, err
-	}
-	u, err = u.Parse("." + fmt.Sprintf("/users/update"))
-	if err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequest(http.MethodPost, u.String(), body)
+	target := strings.TrimRight(server, "/") + "/users/update"
+	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
 	}

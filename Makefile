@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet spec-validate redocly check bench clean
+.PHONY: all demo test generate check-generated lint vet spec-validate redocly spectral check bench clean
 
 all: check
 
@@ -30,8 +30,8 @@ check-generated: generate
 		exit 1; \
 	fi
 
-## lint: go vet, kin-openapi validation of the spec, Redocly lint (recommended rules).
-lint: vet spec-validate redocly
+## lint: go vet, kin-openapi validation of the spec, Redocly lint (recommended rules), Spectral (spectral:oas).
+lint: vet spec-validate redocly spectral
 
 vet:
 	$(GO) vet ./...
@@ -45,6 +45,10 @@ tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.jso
 
 redocly: tools/node_modules/.package-lock.json
 	cd tools && ./node_modules/.bin/redocly lint ../openapi.yaml --config ../redocly.yaml
+
+## spectral: Spectral's OpenAPI ruleset (tools/.spectral.yaml); any finding fails, hints included.
+spectral: tools/node_modules/.package-lock.json
+	cd tools && ./node_modules/.bin/spectral lint ../openapi.yaml --ruleset .spectral.yaml --fail-severity hint
 
 ## check: everything CI runs.
 check: check-generated lint test

@@ -751,15 +751,6 @@ type EmojiAttachment struct {
 // EmojiAttachmentType defines model for EmojiAttachment.Type.
 type EmojiAttachmentType string
 
-// EmptyEnvelope The body of a call that succeeds without a payload.
-type EmptyEnvelope struct {
-	// Meta The status part of every envelope.
-	Meta Meta `json:"meta"`
-
-	// Response Null or absent.
-	Response *map[string]interface{} `json:"response,omitempty"`
-}
-
 // ErrorEnvelope The body of a failed call. `response` is `null` or absent.
 type ErrorEnvelope struct {
 	// Meta The status part of every envelope.
@@ -1535,9 +1526,6 @@ type Forbidden = ErrorEnvelope
 
 // InternalServerError The body of a failed call. `response` is `null` or absent.
 type InternalServerError = ErrorEnvelope
-
-// NoPayload The body of a call that succeeds without a payload.
-type NoPayload = EmptyEnvelope
 
 // NotFound The body of a failed call. `response` is `null` or absent.
 type NotFound = ErrorEnvelope
@@ -6553,8 +6541,6 @@ type DeleteBlockResponse503Headers struct {
 type DeleteBlockResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *NoPayload
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -6579,11 +6565,6 @@ type DeleteBlockResponse struct {
 	Headers429 *DeleteBlockResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteBlockResponse503Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteBlockResponse) GetJSON200() *NoPayload {
-	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -7053,8 +7034,6 @@ type DeleteBlockPostResponse503Headers struct {
 type DeleteBlockPostResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *NoPayload
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -7079,11 +7058,6 @@ type DeleteBlockPostResponse struct {
 	Headers429 *DeleteBlockPostResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteBlockPostResponse503Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DeleteBlockPostResponse) GetJSON200() *NoPayload {
-	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -7428,8 +7402,6 @@ type DestroyBotResponse503Headers struct {
 type DestroyBotResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *NoPayload
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -7454,11 +7426,6 @@ type DestroyBotResponse struct {
 	Headers429 *DestroyBotResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DestroyBotResponse503Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DestroyBotResponse) GetJSON200() *NoPayload {
-	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -8789,8 +8756,6 @@ type DestroyGroupResponse503Headers struct {
 type DestroyGroupResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *NoPayload
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -8815,11 +8780,6 @@ type DestroyGroupResponse struct {
 	Headers429 *DestroyGroupResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DestroyGroupResponse503Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DestroyGroupResponse) GetJSON200() *NoPayload {
-	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -9657,8 +9617,6 @@ type RemoveMemberResponse503Headers struct {
 type RemoveMemberResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *NoPayload
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -9683,11 +9641,6 @@ type RemoveMemberResponse struct {
 	Headers429 *RemoveMemberResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *RemoveMemberResponse503Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r RemoveMemberResponse) GetJSON200() *NoPayload {
-	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -10789,8 +10742,6 @@ type EnableSmsModeResponse503Headers struct {
 type EnableSmsModeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON201 the response for an HTTP 201 `application/json` response
-	JSON201 *NoPayload
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -10815,11 +10766,6 @@ type EnableSmsModeResponse struct {
 	Headers429 *EnableSmsModeResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *EnableSmsModeResponse503Headers
-}
-
-// GetJSON201 returns the response for an HTTP 201 `application/json` response
-func (r EnableSmsModeResponse) GetJSON201() *NoPayload {
-	return r.JSON201
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -10914,8 +10860,6 @@ type DisableSmsModeResponse503Headers struct {
 type DisableSmsModeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *NoPayload
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
@@ -10940,11 +10884,6 @@ type DisableSmsModeResponse struct {
 	Headers429 *DisableSmsModeResponse429Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DisableSmsModeResponse503Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r DisableSmsModeResponse) GetJSON200() *NoPayload {
-	return r.JSON200
 }
 
 // GetJSON400 returns the response for an HTTP 400 `application/json` response
@@ -11991,12 +11930,8 @@ func ParseDeleteBlockResponse(rsp *http.Response) (*DeleteBlockResponse, error) 
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest NoPayload
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	case rsp.StatusCode == 200:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -12060,9 +11995,6 @@ func ParseDeleteBlockResponse(rsp *http.Response) (*DeleteBlockResponse, error) 
 			return nil, err
 		}
 		response.JSON503 = &dest
-
-	case rsp.StatusCode == 200:
-	// Content-type (*/*) unsupported
 
 	case rsp.StatusCode == 500:
 	// Content-type (text/html) unsupported
@@ -12518,12 +12450,8 @@ func ParseDeleteBlockPostResponse(rsp *http.Response) (*DeleteBlockPostResponse,
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest NoPayload
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	case rsp.StatusCode == 200:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -12587,9 +12515,6 @@ func ParseDeleteBlockPostResponse(rsp *http.Response) (*DeleteBlockPostResponse,
 			return nil, err
 		}
 		response.JSON503 = &dest
-
-	case rsp.StatusCode == 200:
-	// Content-type (*/*) unsupported
 
 	case rsp.StatusCode == 500:
 	// Content-type (text/html) unsupported
@@ -12914,12 +12839,8 @@ func ParseDestroyBotResponse(rsp *http.Response) (*DestroyBotResponse, error) {
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest NoPayload
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	case rsp.StatusCode == 200:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -12983,9 +12904,6 @@ func ParseDestroyBotResponse(rsp *http.Response) (*DestroyBotResponse, error) {
 			return nil, err
 		}
 		response.JSON503 = &dest
-
-	case rsp.StatusCode == 200:
-	// Content-type (*/*) unsupported
 
 	case rsp.StatusCode == 500:
 	// Content-type (text/html) unsupported
@@ -14353,12 +14271,8 @@ func ParseDestroyGroupResponse(rsp *http.Response) (*DestroyGroupResponse, error
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest NoPayload
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	case rsp.StatusCode == 200:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -14422,9 +14336,6 @@ func ParseDestroyGroupResponse(rsp *http.Response) (*DestroyGroupResponse, error
 			return nil, err
 		}
 		response.JSON503 = &dest
-
-	case rsp.StatusCode == 200:
-	// Content-type (*/*) unsupported
 
 	case rsp.StatusCode == 500:
 	// Content-type (text/html) unsupported
@@ -15260,12 +15171,8 @@ func ParseRemoveMemberResponse(rsp *http.Response) (*RemoveMemberResponse, error
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest NoPayload
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	case rsp.StatusCode == 200:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -15329,9 +15236,6 @@ func ParseRemoveMemberResponse(rsp *http.Response) (*RemoveMemberResponse, error
 			return nil, err
 		}
 		response.JSON503 = &dest
-
-	case rsp.StatusCode == 200:
-	// Content-type (*/*) unsupported
 
 	case rsp.StatusCode == 500:
 	// Content-type (text/html) unsupported
@@ -16452,12 +16356,8 @@ func ParseEnableSmsModeResponse(rsp *http.Response) (*EnableSmsModeResponse, err
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest NoPayload
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
+	case rsp.StatusCode == 201:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -16521,9 +16421,6 @@ func ParseEnableSmsModeResponse(rsp *http.Response) (*EnableSmsModeResponse, err
 			return nil, err
 		}
 		response.JSON503 = &dest
-
-	case rsp.StatusCode == 201:
-	// Content-type (*/*) unsupported
 
 	case rsp.StatusCode == 500:
 	// Content-type (text/html) unsupported
@@ -16586,12 +16483,8 @@ func ParseDisableSmsModeResponse(rsp *http.Response) (*DisableSmsModeResponse, e
 	}
 
 	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest NoPayload
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	case rsp.StatusCode == 200:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
@@ -16655,9 +16548,6 @@ func ParseDisableSmsModeResponse(rsp *http.Response) (*DisableSmsModeResponse, e
 			return nil, err
 		}
 		response.JSON503 = &dest
-
-	case rsp.StatusCode == 200:
-	// Content-type (*/*) unsupported
 
 	case rsp.StatusCode == 500:
 	// Content-type (text/html) unsupported

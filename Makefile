@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet spec-validate redocly spectral check bench clean
+.PHONY: all demo test generate check-generated lint vet spec-validate redocly spectral prism check bench clean
 
 all: check
 
@@ -50,8 +50,12 @@ redocly: tools/node_modules/.package-lock.json
 spectral: tools/node_modules/.package-lock.json
 	cd tools && ./node_modules/.bin/spectral lint ../openapi.yaml --ruleset .spectral.yaml --fail-severity hint
 
+## prism: the Go client calls every operation against `prism mock openapi.yaml` (tools/prism-test.sh).
+prism: tools/node_modules/.package-lock.json
+	GO=$(GO) tools/prism-test.sh
+
 ## check: everything CI runs.
-check: check-generated lint test
+check: check-generated lint test prism
 
 ## bench: the client's benchmarks against a local server.
 bench:

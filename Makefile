@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet spec-validate redocly spectral prism check bench clean
+.PHONY: all demo test generate check-generated lint vet spec-validate redocly spectral prism docs docs-test check bench clean
 
 all: check
 
@@ -54,12 +54,22 @@ spectral: tools/node_modules/.package-lock.json
 prism: tools/node_modules/.package-lock.json
 	GO=$(GO) tools/prism-test.sh
 
+## docs: the reference page, one self-contained HTML file: tools/out/groupme-api.html.
+docs: tools/node_modules/.package-lock.json
+	mkdir -p tools/out
+	cd tools && ./node_modules/.bin/redocly build-docs ../openapi.yaml --config ../redocly.yaml -o out/redoc-cdn.html
+	cd tools && node docs-inline.mjs out/redoc-cdn.html out/groupme-api.html && rm out/redoc-cdn.html
+
+## docs-test: open the page in headless Chromium (every operation, search, offline); screenshot in tools/out/.
+docs-test: docs
+	cd tools && node --test docs.test.mjs
+
 ## check: everything CI runs.
-check: check-generated lint test prism
+check: check-generated lint test prism docs-test
 
 ## bench: the client's benchmarks against a local server.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./client/
 
 clean:
-	rm -rf tools/node_modules
+	rm -rf tools/node_modules tools/out

@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet spec-validate redocly spectral prism docs docs-test check bench clean
+.PHONY: all demo test generate check-generated lint vet spec-validate redocly spectral prism docs docs-test breaking check bench clean
 
 all: check
 
@@ -64,8 +64,12 @@ docs: tools/node_modules/.package-lock.json
 docs-test: docs
 	cd tools && node --test docs.test.mjs
 
+## breaking: oasdiff against the previous release tag (or HEAD^, or BASE=<rev>); breaking changes must be declared in openapi.yaml's x-changelog.
+breaking:
+	GO=$(GO) tools/spec-breaking.sh
+
 ## check: everything CI runs.
-check: check-generated lint test prism docs-test
+check: check-generated lint test prism docs-test breaking
 
 ## bench: the client's benchmarks against a local server.
 bench:

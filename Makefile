@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet spec-validate redocly spectral prism docs docs-test breaking check bench clean
+.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly spectral prism docs docs-test breaking check bench clean
 
 all: check
 
@@ -22,19 +22,22 @@ test:
 generate:
 	$(GO) generate ./...
 
-## check-generated: fail when gen/ differs from what openapi.yaml produces (untracked files too).
+## check-generated: fail when gen/ or client/models.gen.go differs from what openapi.yaml produces (untracked files too).
 check-generated: generate
-	@if [ -n "$$(git status --porcelain -- gen/)" ]; then \
-		echo "gen/ is stale: run 'make generate' and commit gen/" >&2; \
-		git status --porcelain -- gen/ >&2; \
+	@if [ -n "$$(git status --porcelain -- gen/ client/models.gen.go)" ]; then \
+		echo "generated code is stale: run 'make generate' and commit gen/ and client/models.gen.go" >&2; \
+		git status --porcelain -- gen/ client/models.gen.go >&2; \
 		exit 1; \
 	fi
 
-## lint: go vet, kin-openapi validation of the spec, Redocly lint (recommended rules), Spectral (spectral:oas).
-lint: vet spec-validate redocly spectral
+## lint: go vet, staticcheck (pinned in go.mod), kin-openapi validation of the spec, Redocly lint (recommended rules), Spectral (spectral:oas).
+lint: vet staticcheck spec-validate redocly spectral
 
 vet:
 	$(GO) vet ./...
+
+staticcheck:
+	$(GO) tool staticcheck ./...
 
 spec-validate:
 	$(GO) test -count=1 -run '^TestSpecIsValid$$' ./contracttest/
@@ -71,9 +74,20 @@ breaking:
 ## check: everything CI runs.
 check: check-generated lint test prism docs-test breaking
 
-## bench: the client's benchmarks against a local server.
+## bench: every benchmark (client vs hand-written net/http + encoding/json,
+## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT runs
+## each, then the median of each and, for every BenchmarkX with a
+## BenchmarkXRaw baseline, the ratio X/XRaw of time and allocations.
+BENCH_COUNT ?= 6
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./client/
-
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee bench.out
+	@awk '$$1 ~ /^Benchmark/ { n = $$1; sub(/-[0-9]+$$/, "", n); \
+		for (i = 3; i < NF; i++) { if ($$(i+1) == "ns/op") t[n] = t[n] " " $$i; if ($$(i+1) == "allocs/op") a[n] = a[n] " " $$i } } \
+		function med(s,   v, k, j, x, c) { c = split(s, v, " "); for (k = 2; k <= c; k++) { x = v[k]; for (j = k - 1; j >= 1 && v[j] + 0 > x + 0; j--) v[j+1] = v[j]; v[j+1] = x } \
+			return c % 2 ? v[(c+1)/2] : (v[c/2] + v[c/2+1]) / 2 } \
+		END { print "\nmedians (ns/op, allocs/op) and ratios to the Raw baselines:"; \
+			for (n in t) { b = n "Raw"; line = sprintf("%-40s %12.0f ns/op %8.0f allocs/op", n, med(t[n]), med(a[n])); \
+				if (b in t) line = line sprintf("   time %.2fx  allocs %.2fx of %s", med(t[n]) / med(t[b]), (med(a[b]) ? med(a[n]) / med(a[b]) : 0), b); \
+				print line } }' bench.out | sort
 clean:
 	rm -rf tools/node_modules tools/out

@@ -2,13 +2,15 @@
 // (openapi.yaml) and embeds it, so other packages and programs can load the
 // spec without knowing where the file lives on disk.
 //
-// The Go code generated from the spec lives in package gen; the hand-written
-// client people import lives in package client.
+// The Go code generated from the spec lives in package gen (models and
+// request builders); the client package, the only one Go users import,
+// re-exports gen's models through generated aliases (client/models.gen.go).
 package groupme
 
 import _ "embed"
 
 //go:generate go tool oapi-codegen -config gen/oapi-codegen.yaml openapi.yaml
+//go:generate go run ./gen/aliases
 
 // OpenAPI is the YAML text of openapi.yaml, the single source of truth for
 // the API's operations, schemas, status codes and examples.

@@ -85,7 +85,7 @@ func BenchmarkListMessages(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	params := &gen.ListMessagesParams{Limit: Ptr(100)}
+	params := &MessageParams{Limit: 100}
 	b.ReportAllocs()
 	for b.Loop() {
 		l, err := c.ListMessages(b.Context(), "48219335", params)

@@ -10,9 +10,9 @@ import (
 // be the caller's own user id.
 
 // ListBlocks calls GET /blocks?user={userID}: the users the caller blocked.
-func (c *Client) ListBlocks(ctx context.Context, userID string) ([]gen.Block, error) {
+func (c *Client) ListBlocks(ctx context.Context, userID string) ([]Block, error) {
 	req, err := gen.NewListBlocksRequest(c.base, &gen.ListBlocksParams{User: userID})
-	res, err := doJSON[gen.BlockList](ctx, c, call{op: "ListBlocks"}, req, err)
+	res, err := doJSON[BlockList](ctx, c, call{op: "ListBlocks"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func (c *Client) ListBlocks(ctx context.Context, userID string) ([]gen.Block, er
 // and reports whether a block exists between the two users.
 func (c *Client) GetBlockBetween(ctx context.Context, userID, otherUserID string) (bool, error) {
 	req, err := gen.NewGetBlockBetweenRequest(c.base, &gen.GetBlockBetweenParams{User: userID, OtherUser: otherUserID})
-	res, err := doJSON[gen.BlockBetween](ctx, c, call{op: "GetBlockBetween"}, req, err)
+	res, err := doJSON[BlockBetween](ctx, c, call{op: "GetBlockBetween"}, req, err)
 	if err != nil {
 		return false, err
 	}
@@ -32,9 +32,9 @@ func (c *Client) GetBlockBetween(ctx context.Context, userID, otherUserID string
 
 // CreateBlock calls POST /blocks?user={userID}&otherUser={otherUserID},
 // blocking otherUserID, and returns the new block.
-func (c *Client) CreateBlock(ctx context.Context, userID, otherUserID string) (*gen.Block, error) {
+func (c *Client) CreateBlock(ctx context.Context, userID, otherUserID string) (*Block, error) {
 	req, err := gen.NewCreateBlockRequest(c.base, &gen.CreateBlockParams{User: userID, OtherUser: otherUserID})
-	res, err := doJSON[gen.BlockCreated](ctx, c, call{op: "CreateBlock"}, req, err)
+	res, err := doJSON[BlockCreated](ctx, c, call{op: "CreateBlock"}, req, err)
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 func TestBlocks(t *testing.T) {
@@ -19,7 +17,7 @@ func TestBlocks(t *testing.T) {
 			method: "GET", path: "/v3/blocks", query: url.Values{"user": {"98765432"}},
 			status: 200, resp: envelopeOf("200", `{"blocks":[`+block+`]}`),
 			check: func(t *testing.T, got any) {
-				if bs := got.([]gen.Block); len(bs) != 1 || bs[0].BlockedUserID != "555" {
+				if bs := got.([]Block); len(bs) != 1 || bs[0].BlockedUserID != "555" {
 					t.Errorf("blocks = %+v", bs)
 				}
 			},
@@ -41,7 +39,7 @@ func TestBlocks(t *testing.T) {
 			method: "POST", path: "/v3/blocks", query: both,
 			status: 201, resp: envelopeOf("201", `{"block":`+block+`}`),
 			check: func(t *testing.T, got any) {
-				if b := got.(*gen.Block); b.CreatedAt != 1764090000 || b.UserID != "98765432" {
+				if b := got.(*Block); b.CreatedAt != 1764090000 || b.UserID != "98765432" {
 					t.Errorf("block = %+v", b)
 				}
 			},

@@ -7,9 +7,9 @@ import (
 )
 
 // ListBots calls GET /bots: every bot the user created, in all groups.
-func (c *Client) ListBots(ctx context.Context) ([]gen.Bot, error) {
+func (c *Client) ListBots(ctx context.Context) ([]Bot, error) {
 	req, err := gen.NewListBotsRequest(c.base)
-	bots, err := doJSON[[]gen.Bot](ctx, c, call{op: "ListBots"}, req, err)
+	bots, err := doJSON[[]Bot](ctx, c, call{op: "ListBots"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -19,17 +19,17 @@ func (c *Client) ListBots(ctx context.Context) ([]gen.Bot, error) {
 // botCreated reads the bot whether GroupMe wraps it in "bot" (what it does)
 // or sends it bare (what its reference shows).
 type botCreated struct {
-	Bot *gen.Bot `json:"bot"`
+	Bot *Bot `json:"bot"`
 	bareBot
 }
 
-type bareBot = gen.Bot
+type bareBot = Bot
 
 // CreateBot calls POST /bots and returns the new bot. If bot.CallbackURL
 // is set, GroupMe POSTs every message of the group to it; see
 // CallbackHandler.
-func (c *Client) CreateBot(ctx context.Context, bot gen.NewBot) (*gen.Bot, error) {
-	req, err := gen.NewCreateBotRequest(c.base, gen.BotCreateRequest{Bot: bot})
+func (c *Client) CreateBot(ctx context.Context, bot NewBot) (*Bot, error) {
+	req, err := gen.NewCreateBotRequest(c.base, BotCreateRequest{Bot: bot})
 	res, err := doJSON[botCreated](ctx, c, call{op: "CreateBot"}, req, err)
 	if err != nil {
 		return nil, err
@@ -37,15 +37,19 @@ func (c *Client) CreateBot(ctx context.Context, bot gen.NewBot) (*gen.Bot, error
 	if res.Bot != nil {
 		return res.Bot, nil
 	}
-	if res.BotID != "" {
-		return &res.bareBot, nil
+	return &res.bareBot, nil
+}
+
+func (r *botCreated) check() error {
+	if r.Bot == nil && r.BotID == "" {
+		return errNoPayload
 	}
-	return nil, newDecodeErrorFromRequest("CreateBot", req, 201, errNoPayload)
+	return nil
 }
 
 // DestroyBot calls POST /bots/destroy.
 func (c *Client) DestroyBot(ctx context.Context, botID string) error {
-	req, err := gen.NewDestroyBotRequest(c.base, gen.BotDestroyRequest{BotID: botID})
+	req, err := gen.NewDestroyBotRequest(c.base, BotDestroyRequest{BotID: botID})
 	return doNoPayload(ctx, c, call{op: "DestroyBot"}, req, err)
 }
 
@@ -53,7 +57,7 @@ func (c *Client) DestroyBot(ctx context.Context, botID string) error {
 // is the credential: the user's token is not sent. Any 2xx answer is a
 // success (GroupMe documents 201 and answers 202, with a body that is a
 // single space). It is not retried, since a retry could post twice.
-func (c *Client) PostBotMessage(ctx context.Context, msg gen.BotPostRequest) error {
+func (c *Client) PostBotMessage(ctx context.Context, msg BotPostRequest) error {
 	req, err := gen.NewPostBotMessageRequest(c.base, nil, msg)
 	return doNoPayload(ctx, c, call{op: "PostBotMessage", noAuth: true}, req, err)
 }
@@ -75,6 +79,6 @@ func NewBotPoster(opts ...Option) (*BotPoster, error) {
 }
 
 // Post calls POST /bots/post; see Client.PostBotMessage.
-func (b *BotPoster) Post(ctx context.Context, msg gen.BotPostRequest) error {
+func (b *BotPoster) Post(ctx context.Context, msg BotPostRequest) error {
 	return b.c.PostBotMessage(ctx, msg)
 }

@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 const botJSON = `{"bot_id":"3f9a1c","group_id":"1234567","group_name":"Weekend hikers","name":"Trail weather","avatar_url":null,"callback_url":"https://example.com/cb","dm_notification":false}`
@@ -12,12 +10,12 @@ const botJSON = `{"bot_id":"3f9a1c","group_id":"1234567","group_name":"Weekend h
 func TestBots(t *testing.T) {
 	t.Parallel()
 	checkBot := func(t *testing.T, got any) {
-		b := got.(*gen.Bot)
+		b := got.(*Bot)
 		if b.BotID != "3f9a1c" || b.Name != "Trail weather" || *b.CallbackURL != "https://example.com/cb" {
 			t.Errorf("bot = %+v", b)
 		}
 	}
-	post := gen.BotPostRequest{BotID: "3f9a1c", Text: "sunny"}
+	post := BotPostRequest{BotID: "3f9a1c", Text: "sunny"}
 	runOpCases(t, []opCase{
 		{
 			name:   "ListBots",
@@ -25,7 +23,7 @@ func TestBots(t *testing.T) {
 			method: "GET", path: "/v3/bots",
 			status: 200, resp: envelopeOf("200", "["+botJSON+"]"),
 			check: func(t *testing.T, got any) {
-				if bs := got.([]gen.Bot); len(bs) != 1 || *bs[0].GroupName != "Weekend hikers" {
+				if bs := got.([]Bot); len(bs) != 1 || *bs[0].GroupName != "Weekend hikers" {
 					t.Errorf("bots = %+v", bs)
 				}
 			},
@@ -33,7 +31,7 @@ func TestBots(t *testing.T) {
 		{
 			name: "CreateBot",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.CreateBot(ctx, gen.NewBot{Name: "Trail weather", GroupID: "1234567", CallbackURL: Ptr("https://example.com/cb")})
+				return c.CreateBot(ctx, NewBot{Name: "Trail weather", GroupID: "1234567", CallbackURL: Ptr("https://example.com/cb")})
 			},
 			method: "POST", path: "/v3/bots",
 			body:   `{"bot":{"name":"Trail weather","group_id":"1234567","callback_url":"https://example.com/cb"}}`,
@@ -42,7 +40,7 @@ func TestBots(t *testing.T) {
 		{
 			name: "CreateBot/bare bot",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.CreateBot(ctx, gen.NewBot{Name: "Trail weather", GroupID: "1234567"})
+				return c.CreateBot(ctx, NewBot{Name: "Trail weather", GroupID: "1234567"})
 			},
 			method: "POST", path: "/v3/bots", body: `{"bot":{"name":"Trail weather","group_id":"1234567"}}`,
 			status: 201, resp: envelopeOf("201", botJSON), check: checkBot,
@@ -75,7 +73,7 @@ func TestBotPosterNeedsNoToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Post(t.Context(), gen.BotPostRequest{BotID: "b", Text: "hi", PictureURL: Ptr("https://i.groupme.com/x")}); err != nil {
+	if err := p.Post(t.Context(), BotPostRequest{BotID: "b", Text: "hi", PictureURL: Ptr("https://i.groupme.com/x")}); err != nil {
 		t.Fatal(err)
 	}
 	r := rec.all()[0]

@@ -7,13 +7,11 @@ import (
 	"mime"
 	"net/http"
 	"strings"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 // Callback is what GroupMe POSTs to a bot's callback URL: one message of
 // the bot's group, with no envelope.
-type Callback = gen.BotCallback
+type Callback = BotCallback
 
 // CallbackOption tunes CallbackHandler.
 type CallbackOption func(*callbackConfig)

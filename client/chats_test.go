@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 func dmJSON(id, guid string) string {
@@ -22,17 +20,17 @@ func TestChats(t *testing.T) {
 		{
 			name: "ListChats",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.ListChats(ctx, &gen.ListChatsParams{Page: Ptr(1), PerPage: Ptr(20)})
+				return c.ListChats(ctx, &ListChatsParams{Page: 1, PerPage: 20})
 			},
 			method: "GET", path: "/v3/chats", query: url.Values{"page": {"1"}, "per_page": {"20"}},
 			status: 200, resp: envelopeOf("200", "["+chatJSON+"]"),
 			check: func(t *testing.T, got any) {
-				cs := got.([]gen.Chat)
+				cs := got.([]Chat)
 				if len(cs) != 1 || cs[0].MessagesCount != 7 || cs[0].LastMessage.ID != "9" {
 					t.Fatalf("chats = %+v", cs)
 				}
-				if id, err := cs[0].OtherUser.ID.AsStringOrInteger1(); err != nil || id != 555 {
-					t.Errorf("other user id = %v, %v", id, err)
+				if id := cs[0].OtherUser.ID; id != "555" {
+					t.Errorf("other user id = %q, want 555 (sent as a JSON number)", id)
 				}
 			},
 		},

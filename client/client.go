@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -47,20 +46,17 @@ type Client struct {
 	hc         *http.Client
 	logger     *slog.Logger // nil when logging is off
 
-	callerHC      *http.Client
-	retries       int
-	maxRetryAfter time.Duration
-	minDelay      time.Duration
-	maxDelay      time.Duration
+	callerHC *http.Client
+	retry    retrier
 }
 
 // Option configures a Client in New.
 type Option func(*Client) error
 
 // WithHTTPClient makes the Client send its requests through hc. The Client
-// keeps hc's Jar, Timeout and CheckRedirect and wraps hc's Transport (or
-// http.DefaultTransport when it is nil) in a RetryTransport; hc itself is not
-// modified.
+// keeps hc's Transport, Jar, Timeout and CheckRedirect (adding only that the
+// token never follows a redirect to another host); hc itself is not
+// modified. Retries happen around hc, one attempt per hc call.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -115,13 +111,14 @@ func WithLogger(l *slog.Logger) Option {
 }
 
 // WithRetries sets how many times a failed request is retried (3 by
-// default). Zero turns retries off. See RetryTransport for what is retried.
+// default). Zero turns retries off. The package documentation says what
+// is retried.
 func WithRetries(n int) Option {
 	return func(c *Client) error {
 		if n < 0 {
 			return fmt.Errorf("groupme: WithRetries(%d): negative", n)
 		}
-		c.retries = n
+		c.retry.max = n
 		return nil
 	}
 }
@@ -135,7 +132,7 @@ func WithMaxRetryAfter(d time.Duration) Option {
 		if d <= 0 {
 			return fmt.Errorf("groupme: WithMaxRetryAfter(%v): not positive", d)
 		}
-		c.maxRetryAfter = d
+		c.retry.maxRetryAfter = d
 		return nil
 	}
 }
@@ -149,7 +146,7 @@ func WithBackoff(min, max time.Duration) Option {
 		if min <= 0 || max < min {
 			return fmt.Errorf("groupme: WithBackoff(%v, %v): need 0 < min <= max", min, max)
 		}
-		c.minDelay, c.maxDelay = min, max
+		c.retry.minDelay, c.retry.maxDelay = min, max
 		return nil
 	}
 }
@@ -177,12 +174,11 @@ func New(token string, opts ...Option) (*Client, error) {
 
 func newClient(token string, opts []Option) (*Client, error) {
 	c := &Client{
-		token:         token,
-		base:          DefaultBaseURL + "/",
-		imageBase:     DefaultImageBaseURL + "/",
-		userAgent:     DefaultUserAgent,
-		retries:       defaultRetries,
-		maxRetryAfter: defaultMaxRetryAfter,
+		token:     token,
+		base:      DefaultBaseURL + "/",
+		imageBase: DefaultImageBaseURL + "/",
+		userAgent: DefaultUserAgent,
+		retry:     retrier{max: defaultRetries, maxRetryAfter: defaultMaxRetryAfter, secret: token},
 	}
 	for _, o := range opts {
 		if err := o(c); err != nil {
@@ -193,22 +189,10 @@ func newClient(token string, opts []Option) (*Client, error) {
 		!c.logger.Enabled(context.Background(), slog.LevelDebug) {
 		c.logger = nil // a discarding logger costs nothing per request
 	}
-	var base http.RoundTripper
+	c.retry.logger = c.logger
 	hc := &http.Client{}
 	if c.callerHC != nil {
-		base = c.callerHC.Transport
-		hc.Jar = c.callerHC.Jar
-		hc.Timeout = c.callerHC.Timeout
-		hc.CheckRedirect = c.callerHC.CheckRedirect
-	}
-	hc.Transport = &RetryTransport{
-		Base:          base,
-		MaxRetries:    c.retries,
-		MaxRetryAfter: c.maxRetryAfter,
-		MinDelay:      c.minDelay,
-		MaxDelay:      c.maxDelay,
-		Logger:        c.logger,
-		secret:        c.token,
+		*hc = *c.callerHC
 	}
 	hc.CheckRedirect = stripTokenOnRedirect(hc.CheckRedirect)
 	c.hc = hc
@@ -284,7 +268,8 @@ type call struct {
 	op            string
 	noAuth        bool        // POST /bots/post carries no user token
 	notModifiedOK bool        // 304 is an empty result
-	retry         *retryState // non-nil marks a POST as safe to retry
+	retry         retryPolicy // zero: retrySafe for GET, retryNever otherwise
+	attempts      *int        // when set, receives how many attempts were sent
 }
 
 // send authorizes and sends req, built by a gen.NewXxxRequest function
@@ -294,9 +279,6 @@ type call struct {
 func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr error) (*http.Response, error) {
 	if buildErr != nil {
 		return nil, fmt.Errorf("groupme: %s: building the request: %w", cl.op, redactErr(buildErr))
-	}
-	if cl.retry != nil {
-		ctx = context.WithValue(ctx, retryKey{}, cl.retry)
 	}
 	req = req.WithContext(ctx)
 	if !cl.noAuth {
@@ -313,7 +295,20 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 	if c.userAgent != "" {
 		req.Header["User-Agent"] = []string{c.userAgent}
 	}
-	resp, err := c.hc.Do(req)
+	// Every answer is read as JSON (or ignored); saying so lets mock
+	// servers such as Prism pick the JSON form of a response.
+	req.Header["Accept"] = []string{"application/json"}
+	policy := cl.retry
+	if policy == 0 {
+		policy = retryNever
+		if req.Method == http.MethodGet {
+			policy = retrySafe
+		}
+	}
+	resp, attempts, err := c.retry.run(req, policy, c.hc.Do)
+	if cl.attempts != nil {
+		*cl.attempts = attempts
+	}
 	if err != nil {
 		return nil, &TransportError{Operation: cl.op, Method: req.Method, Path: req.URL.EscapedPath(), Err: c.redactTransport(err)}
 	}
@@ -344,8 +339,9 @@ type envelope[T any] struct {
 var errNoPayload = errors.New("the response has no payload")
 
 // doJSON sends req and decodes the envelope of a 2xx answer, streaming,
-// into a T. A 304 (when allowed) gives a zero T. A missing or null payload
-// and malformed JSON are a *DecodeError.
+// into a T. A 304 (when allowed) gives a zero T. A missing or null payload,
+// malformed JSON, and a payload whose check method (if T has one) fails
+// are a *DecodeError.
 func doJSON[T any](ctx context.Context, c *Client, cl call, req *http.Request, buildErr error) (*T, error) {
 	resp, err := c.send(ctx, cl, req, buildErr)
 	if err != nil {
@@ -356,11 +352,16 @@ func doJSON[T any](ctx context.Context, c *Client, cl call, req *http.Request, b
 		return new(T), nil
 	}
 	var env envelope[T]
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+	if err := decodeJSON(resp.Body, &env); err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
 	if env.Response == nil {
 		return nil, newDecodeError(cl.op, req, resp, errNoPayload)
+	}
+	if v, ok := any(env.Response).(interface{ check() error }); ok {
+		if err := v.check(); err != nil {
+			return nil, newDecodeError(cl.op, req, resp, err)
+		}
 	}
 	return env.Response, nil
 }
@@ -375,7 +376,7 @@ func doOptional[T any](ctx context.Context, c *Client, cl call, req *http.Reques
 	}
 	defer closeBody(resp.Body)
 	var env envelope[T]
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+	if err := decodeJSON(resp.Body, &env); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}

@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 const testToken = "s3cr3t-T0KEN-value"
@@ -205,9 +203,8 @@ func TestNewOptions(t *testing.T) {
 	if c.base != DefaultBaseURL+"/" || c.imageBase != DefaultImageBaseURL+"/" {
 		t.Errorf("bases = %q, %q", c.base, c.imageBase)
 	}
-	rt := c.hc.Transport.(*RetryTransport)
-	if rt.MaxRetries != 3 || rt.MaxRetryAfter != time.Minute || rt.Logger != nil {
-		t.Errorf("default transport = %+v", rt)
+	if r := c.retry; r.max != 3 || r.maxRetryAfter != time.Minute || r.logger != nil {
+		t.Errorf("default retries = %+v", r)
 	}
 	// A logger that discards everything is dropped.
 	c, _ = New(testToken, WithLogger(slog.New(slog.DiscardHandler)))
@@ -241,7 +238,7 @@ func TestWithHTTPClientKeepsSettings(t *testing.T) {
 	if !used {
 		t.Error("caller's transport not used")
 	}
-	if hc.Transport == c.hc.Transport {
+	if hc.CheckRedirect != nil {
 		t.Error("caller's client modified")
 	}
 }
@@ -253,7 +250,7 @@ func TestUserAgentAndQueryToken(t *testing.T) {
 	if _, err := c.GetGroup(t.Context(), "1", nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetGroup(t.Context(), "1", &gen.GetGroupParams{Include: Ptr(gen.GetGroupParamsInclude("members"))}); err != nil {
+	if _, err := c.GetGroup(t.Context(), "1", &GetGroupParams{IncludeMembers: true}); err != nil {
 		t.Fatal(err)
 	}
 	reqs := rec.all()
@@ -270,6 +267,9 @@ func TestUserAgentAndQueryToken(t *testing.T) {
 		}
 		if ua := r.Header.Get("User-Agent"); ua != "my-app/1" {
 			t.Errorf("User-Agent = %q", ua)
+		}
+		if acc := r.Header.Get("Accept"); acc != "application/json" {
+			t.Errorf("Accept = %q, want application/json", acc)
 		}
 	}
 }

@@ -1,16 +1,17 @@
 // Package client is the idiomatic Go layer over GroupMe's v3 API.
 //
-// It builds its requests with the code generated from the project's
-// OpenAPI description (package [github.com/groupme-go/groupme/gen]) and
-// returns that package's types, unwrapped from GroupMe's
-// {"response": ..., "meta": ...} envelope while the body is decoded, once,
-// as it streams in. Each operation of the spec is a [Client] method named
+// It is the only package a Go program imports. It builds its requests with
+// the code generated from the project's OpenAPI description and returns the
+// generated models under their own names here ([Message], [Group], ...,
+// aliases generated from package gen, so nothing is kept by hand),
+// unwrapped from GroupMe's {"response": ..., "meta": ...} envelope while
+// the body is decoded, once, as it streams in. Each operation of the spec is a [Client] method named
 // after its operationId, with the context first:
 //
 //	c, err := client.New(os.Getenv("GROUPME_TOKEN"))
 //	...
 //	group, err := c.GetGroup(ctx, "1234567", nil)
-//	msg, err := c.CreateMessage(ctx, "1234567", gen.NewMessage{Text: client.Ptr("hello")})
+//	msg, err := c.CreateMessage(ctx, "1234567", client.NewMessage{Text: client.Ptr("hello")})
 //
 // A Client is safe for concurrent use.
 //
@@ -52,9 +53,11 @@
 // # Pagination
 //
 // The List methods fetch one page. The Iter methods return
-// iter.Seq2[T, error] iterators over every page:
+// iter.Seq2[T, error] iterators over every page; each takes the same params
+// struct as its page method ([ListGroupsParams], [ListChatsParams],
+// [MessageParams]) and owns only the cursor:
 //
-//	for g, err := range c.ListGroupsIter(ctx, client.OmitMemberships()) {
+//	for g, err := range c.ListGroupsIter(ctx, &client.ListGroupsParams{OmitMemberships: true}) {
 //		if err != nil {
 //			return err
 //		}
@@ -66,26 +69,33 @@
 // first ([Client.ListMessagesIter], [Client.ListDirectMessagesIter]), or
 // forwards with after_id, oldest first and without gaps
 // ([Client.ListMessagesAfterIter], [Client.ListDirectMessagesAfterIter]).
-// Iterators stop on a 304, on an empty page and on a cursor that does not
-// move, never on a merely short page; an error is yielded once and ends the
-// iteration. [PageSize] sets the page size.
+// An empty cursor means "from the start" in both directions: the newest
+// message backwards, the group's first message forwards (after_id=0).
+// Iterators stop on a 304 and on an empty page, never on a merely short
+// page. A server whose paging misbehaves (a cursor that does not move or
+// goes the wrong way, a page that repeats, a message without an id) is not
+// a silent end: the iterator yields an error matching [ErrPagingStalled],
+// once, and stops. Any error is yielded once and ends the iteration.
 //
 // # Rate limits
 //
 // GroupMe answers 420 or 429 when it is rate limiting and 502, 503 or 504
-// when it is down. The Client's transport, a [RetryTransport] wrapped
-// around the caller's, retries those answers and network errors (3 times
-// by default, see [WithRetries]) with exponential back-off and jitter,
+// when it is down. The Client retries those answers and network errors
+// around the caller's http.Client (3 times by default, see [WithRetries]) with exponential back-off and jitter,
 // honouring a Retry-After header up to [WithMaxRetryAfter]; when the server
 // asks for a longer wait the call fails at once with an *APIError whose
 // RetryAfter says how long. Waits end when the context is done.
 //
-// Only what cannot be duplicated is retried: GET requests, and message and
+// Each call states its own retry policy; nothing else switches retries on.
+// Only what cannot be duplicated is retried: GET requests (except
+// [Client.GetMembersResults], whose 503 means "not ready yet": it sends one
+// request and [Client.WaitForMembers] polls), and message and
 // direct-message creation, which always carry a source_guid (a random one
 // when the caller gave none). When a retried creation meets 409, an earlier
 // attempt was delivered, and the call succeeds with that message. Image
 // uploads are retried only when the reader is an io.Seeker. Other POSTs are
-// sent once.
+// sent once. [RetryTransport] puts the same rules (GETs only) into another
+// http.Client.
 //
 // # Logging
 //

@@ -21,7 +21,6 @@ import (
 
 	"github.com/groupme-go/groupme/client"
 	"github.com/groupme-go/groupme/contracttest"
-	"github.com/groupme-go/groupme/gen"
 )
 
 // faultServer starts a small seeded fake with the given fault rules.
@@ -214,7 +213,7 @@ func TestE2EFaultsOnReads(t *testing.T) {
 			calls := max(c.calls, 1)
 			var err error
 			for range calls {
-				var grp *gen.Group
+				var grp *client.Group
 				grp, err = cl.GetGroup(t.Context(), g, nil)
 				if c.want == nil {
 					if err != nil {
@@ -323,7 +322,7 @@ func TestE2ERetriedCreate(t *testing.T) {
 			g := srv.Dataset.Groups[0]
 			before := len(srv.Fake.GroupMessages(g))
 			for _, guid := range []string{"", "caller-guid-1"} { // generated, then given
-				m, err := cl.CreateMessage(t.Context(), g, gen.NewMessage{Text: client.Ptr("exactly once " + guid), SourceGUID: guid})
+				m, err := cl.CreateMessage(t.Context(), g, client.NewMessage{Text: client.Ptr("exactly once " + guid), SourceGUID: guid})
 				if err != nil {
 					t.Fatalf("CreateMessage(guid %q): %v", guid, err)
 				}
@@ -351,9 +350,9 @@ func TestE2ERetriedCreate(t *testing.T) {
 			// An existing conversation, and a first message to a new user.
 			fresh := srv.Fake.AddUser(contracttest.Account{Name: "Fresh Face"})
 			for _, other := range []string{srv.Dataset.Users[1].ID, fresh.ID} {
-				list := func() []gen.DirectMessage {
+				list := func() []client.DirectMessage {
 					t.Helper()
-					page, err := cl.ListDirectMessages(t.Context(), gen.ListDirectMessagesParams{OtherUserID: other, Limit: client.Ptr(100)})
+					page, err := cl.ListDirectMessages(t.Context(), other, &client.MessageParams{Limit: 100})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -362,7 +361,7 @@ func TestE2ERetriedCreate(t *testing.T) {
 				before := len(list())
 				calls := srv.Fake.Calls("createDirectMessage")
 				srv.Fake.AddFault(contracttest.FaultRule{Fault: lc.fault, Operations: []string{"createDirectMessage"}, Times: 1})
-				dm, err := cl.CreateDirectMessage(t.Context(), gen.NewDirectMessage{RecipientID: other, Text: client.Ptr("dm exactly once")})
+				dm, err := cl.CreateDirectMessage(t.Context(), client.NewDirectMessage{RecipientID: other, Text: client.Ptr("dm exactly once")})
 				if err != nil {
 					t.Fatalf("CreateDirectMessage to %s: %v", other, err)
 				}
@@ -393,7 +392,7 @@ func TestE2ERetriedCreate(t *testing.T) {
 		srv := faultServer(t, contracttest.WithFaults(contracttest.FaultRule{Fault: contracttest.TruncatedBody(), Operations: []string{"createMessage"}, Times: 1}))
 		cl := e2eClient(t, srv, srv.Token)
 		g := srv.Dataset.Groups[0]
-		m, err := cl.CreateMessage(t.Context(), g, gen.NewMessage{Text: client.Ptr("half an answer"), SourceGUID: "trunc-1"})
+		m, err := cl.CreateMessage(t.Context(), g, client.NewMessage{Text: client.Ptr("half an answer"), SourceGUID: "trunc-1"})
 		var de *client.DecodeError
 		if !errors.As(err, &de) || de.Operation != "CreateMessage" || de.Status != http.StatusCreated || m != nil {
 			t.Errorf("CreateMessage with a truncated answer = %v, %v; want a *DecodeError for the 201", m, err)
@@ -411,7 +410,7 @@ func TestE2ERetriedCreate(t *testing.T) {
 		g := srv.Dataset.Groups[0]
 		// The first attempt stores the message, the retries meet 409 (sent
 		// as 429 by the fault): the client cannot tell, and reports the rate limit.
-		_, err := cl.CreateMessage(t.Context(), g, gen.NewMessage{Text: client.Ptr("lost"), SourceGUID: "lost-1"})
+		_, err := cl.CreateMessage(t.Context(), g, client.NewMessage{Text: client.Ptr("lost"), SourceGUID: "lost-1"})
 		wantAPIError(t, err, 429, client.ErrRateLimited)
 		if n, _ := countGUID(srv, g, "lost-1"); n != 1 {
 			t.Errorf("%d messages stored, want 1", n)
@@ -429,7 +428,7 @@ func TestE2EFaultsOnWrites(t *testing.T) {
 		srv := faultServer(t, contracttest.WithFaults(contracttest.FaultRule{Fault: contracttest.ServerError(503), Operations: []string{"updateGroup"}, Times: 1}))
 		cl := e2eClient(t, srv, srv.Token)
 		g := srv.Dataset.Groups[0]
-		_, err := cl.UpdateGroup(t.Context(), g, gen.GroupUpdateRequest{Name: client.Ptr("never")})
+		_, err := cl.UpdateGroup(t.Context(), g, client.GroupUpdateRequest{Name: client.Ptr("never")})
 		wantAPIError(t, err, 503, client.ErrUnavailable)
 		wantCalls(t, srv, "updateGroup", 1)
 		if grp, err := cl.GetGroup(t.Context(), g, nil); err != nil || grp.Name == "never" {
@@ -440,14 +439,14 @@ func TestE2EFaultsOnWrites(t *testing.T) {
 		t.Parallel()
 		srv := faultServer(t, contracttest.WithFaults(contracttest.FaultRule{Fault: contracttest.DropConnection().After(), Operations: []string{"createGroup"}, Times: 1}))
 		cl := e2eClient(t, srv, srv.Token)
-		_, err := cl.CreateGroup(t.Context(), gen.GroupCreateRequest{Name: "Created once"})
+		_, err := cl.CreateGroup(t.Context(), client.GroupCreateRequest{Name: "Created once"})
 		var te *client.TransportError
 		if !errors.As(err, &te) || te.Operation != "CreateGroup" {
 			t.Fatalf("CreateGroup with a dropped connection: error %v (%T), want a *TransportError", err, err)
 		}
 		wantCalls(t, srv, "createGroup", 1)
 		n := 0
-		for g, err := range cl.ListGroupsIter(t.Context()) {
+		for g, err := range cl.ListGroupsIter(t.Context(), nil) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -463,7 +462,7 @@ func TestE2EFaultsOnWrites(t *testing.T) {
 		t.Parallel()
 		srv := faultServer(t, contracttest.WithFaults(contracttest.FaultRule{Fault: contracttest.RateLimited(429, "0"), Operations: []string{"postBotMessage"}, Times: 1}))
 		cl := e2eClient(t, srv, srv.Token)
-		err := cl.PostBotMessage(t.Context(), gen.BotPostRequest{BotID: srv.Dataset.Bots[0], Text: "hi"})
+		err := cl.PostBotMessage(t.Context(), client.BotPostRequest{BotID: srv.Dataset.Bots[0], Text: "hi"})
 		wantAPIError(t, err, 429, client.ErrRateLimited)
 		wantCalls(t, srv, "postBotMessage", 1)
 	})
@@ -472,18 +471,16 @@ func TestE2EFaultsOnWrites(t *testing.T) {
 		srv := faultServer(t, contracttest.WithFaults(contracttest.FaultRule{Fault: contracttest.TruncatedBody(), Operations: []string{"enableSmsMode", "disableSmsMode", "deleteBlock"}}))
 		cl := e2eClient(t, srv, srv.Token)
 		ctx := t.Context()
-		var d gen.SmsModeRequest_Duration
-		_ = d.FromSmsModeRequestDuration0(1)
-		if err := cl.EnableSmsMode(ctx, gen.SmsModeRequest{Duration: d}); err != nil {
+		if err := cl.EnableSMSMode(ctx, client.SMSModeRequest{Duration: client.SMSHours(1)}); err != nil {
 			t.Errorf("EnableSmsMode with a truncated 201 body: %v", err)
 		}
-		if me, err := cl.GetMe(ctx); err != nil || !deref(me.Sms) {
+		if me, err := cl.GetMe(ctx); err != nil || !deref(me.SMS) {
 			t.Errorf("SMS mode is not on (err %v)", err)
 		}
-		if err := cl.DisableSmsMode(ctx); err != nil {
+		if err := cl.DisableSMSMode(ctx); err != nil {
 			t.Errorf("DisableSmsMode with a truncated body: %v", err)
 		}
-		if me, err := cl.GetMe(ctx); err != nil || deref(me.Sms) {
+		if me, err := cl.GetMe(ctx); err != nil || deref(me.SMS) {
 			t.Errorf("SMS mode is still on (err %v)", err)
 		}
 		me, other := srv.Dataset.Users[0].ID, srv.Dataset.Users[1].ID
@@ -577,8 +574,8 @@ func TestE2EFaultsWhilePaging(t *testing.T) {
 	cl := e2eClient(t, srv, srv.Token, client.WithRetries(10))
 	g := srv.Dataset.Groups[0]
 	want := messageIDs(srv.Fake.GroupMessages(g))
-	fwd := messageIDs(collect(t, cl.ListMessagesAfterIter(t.Context(), g, "0", client.PageSize(20))))
-	back := messageIDs(collect(t, cl.ListMessagesIter(t.Context(), g, "", client.PageSize(20))))
+	fwd := messageIDs(collect(t, cl.ListMessagesAfterIter(t.Context(), g, &client.MessageParams{AfterID: "0", Limit: 20})))
+	back := messageIDs(collect(t, cl.ListMessagesIter(t.Context(), g, &client.MessageParams{Limit: 20})))
 	if !slices.Equal(fwd, want) || !slices.Equal(back, reversedCopy(want)) {
 		t.Errorf("walks through faults: forwards %d, backwards %d messages, want %d in order", len(fwd), len(back), len(want))
 	}
@@ -598,7 +595,7 @@ func TestE2EIteratorYieldsErrorOnce(t *testing.T) {
 	// The first page is fine, the second fails.
 	srv.Fake.AddFault(contracttest.FaultRule{Fault: contracttest.ServerError(500), Operations: []string{"listMessages"}, Every: 2, Times: 1})
 	var got, errs int
-	for _, err := range cl.ListMessagesIter(t.Context(), g, "", client.PageSize(10)) {
+	for _, err := range cl.ListMessagesIter(t.Context(), g, &client.MessageParams{Limit: 10}) {
 		if err != nil {
 			errs++
 			wantAPIError(t, err, 500, client.ErrServerError)
@@ -617,14 +614,15 @@ func TestE2EIteratorYieldsErrorOnce(t *testing.T) {
 func TestE2EWaitsEndWithTheContext(t *testing.T) {
 	t.Parallel()
 	for _, f := range []contracttest.Fault{
-		contracttest.ServerError(503),       // back-off of 250ms and more
+		contracttest.ServerError(503),       // back-off
 		contracttest.RateLimited(429, "30"), // Retry-After under the cap
 		contracttest.DropConnection(),       // network error back-off
 	} {
 		t.Run(fmt.Sprintf("kind %d status %d", f.Kind, f.Status), func(t *testing.T) {
 			t.Parallel()
 			srv := faultServer(t, contracttest.WithFaults(contracttest.FaultRule{Fault: f, Operations: []string{"getMe"}}))
-			cl := e2eClient(t, srv, srv.Token, client.WithMaxRetryAfter(time.Minute), client.WithRetries(5))
+			// Waits far longer than the context lets them.
+			cl := e2eClient(t, srv, srv.Token, client.WithMaxRetryAfter(time.Minute), client.WithRetries(5), client.WithBackoff(time.Minute, time.Minute))
 			ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 			defer cancel()
 			begin := time.Now()
@@ -669,7 +667,7 @@ func TestE2EWaitForMembers(t *testing.T) {
 		if newcomer.ID == "" {
 			newcomer = srv.Fake.AddUser(contracttest.Account{Name: "Newcomer"})
 		}
-		rid, err := cl.AddMembers(t.Context(), g, []gen.MemberToAdd{{UserID: &newcomer.ID, Nickname: "New", GUID: client.Ptr("g1")}})
+		rid, err := cl.AddMembers(t.Context(), g, []client.MemberToAdd{{UserID: &newcomer.ID, Nickname: "New", GUID: client.Ptr("g1")}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -685,7 +683,7 @@ func TestE2EWaitForMembers(t *testing.T) {
 		srv := faultServer(t, contracttest.WithClock(clock.Now))
 		cl := e2eClient(t, srv, srv.Token)
 		extra := srv.Fake.AddUser(contracttest.Account{Name: "Late Comer"})
-		rid, err := cl.AddMembers(t.Context(), srv.Dataset.Groups[0], []gen.MemberToAdd{{UserID: &extra.ID, Nickname: "Late"}})
+		rid, err := cl.AddMembers(t.Context(), srv.Dataset.Groups[0], []client.MemberToAdd{{UserID: &extra.ID, Nickname: "Late"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -700,7 +698,7 @@ func TestE2EWaitForMembers(t *testing.T) {
 		srv := faultServer(t, contracttest.WithMembersResultsDelay(1000, 0))
 		cl := e2eClient(t, srv, srv.Token, client.WithRetries(0))
 		extra := srv.Fake.AddUser(contracttest.Account{Name: "Slow Poke"})
-		rid, err := cl.AddMembers(t.Context(), srv.Dataset.Groups[0], []gen.MemberToAdd{{UserID: &extra.ID, Nickname: "Slow"}})
+		rid, err := cl.AddMembers(t.Context(), srv.Dataset.Groups[0], []client.MemberToAdd{{UserID: &extra.ID, Nickname: "Slow"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -730,12 +728,12 @@ func TestE2ERequestErrors(t *testing.T) {
 		t.Errorf("the error text holds the token: %v", err)
 	}
 	cl := e2eClient(t, srv, srv.Token)
-	_, err = cl.ListMessages(ctx, srv.Dataset.Groups[0], &gen.ListMessagesParams{Limit: client.Ptr(500)})
+	_, err = cl.ListMessages(ctx, srv.Dataset.Groups[0], &client.MessageParams{Limit: 500})
 	e := wantAPIError(t, err, http.StatusBadRequest, client.ErrBadRequest)
 	if len(e.Errors) == 0 || !strings.Contains(strings.Join(e.Errors, " "), "limit") || e.Code != 400 {
 		t.Errorf("the 400 carries code %d, errors %q; want 400 and a word about limit", e.Code, e.Errors)
 	}
-	for v, err := range cl.ListMessagesIter(ctx, srv.Dataset.Groups[0], "", client.PageSize(101)) {
+	for v, err := range cl.ListMessagesIter(ctx, srv.Dataset.Groups[0], &client.MessageParams{Limit: 101}) {
 		if err == nil || !errors.Is(err, client.ErrBadRequest) {
 			t.Errorf("ListMessagesIter(PageSize(101)) yielded %v, %v; want ErrBadRequest", v.ID, err)
 		}

@@ -297,7 +297,3 @@ func (e *scrubbedError) Error() string { return e.msg }
 
 // Is keeps errors.Is(err, context.Canceled) and the like working.
 func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
-
-func newDecodeErrorFromRequest(op string, req *http.Request, status int, err error) *DecodeError {
-	return &DecodeError{Operation: op, Method: req.Method, Path: req.URL.EscapedPath(), Status: status, Err: err}
-}

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/groupme-go/groupme/client"
-	"github.com/groupme-go/groupme/gen"
 )
 
 // fakeGroupMe stands in for api.groupme.com in the examples: it serves a
@@ -81,7 +80,7 @@ func ExampleClient_ListMessagesIter() {
 
 	c, _ := client.New("YOUR-TOKEN", client.WithBaseURL(srv.URL+"/v3"))
 	// Newest first, back to the group's first message.
-	for m, err := range c.ListMessagesIter(context.Background(), "1234567", "", client.PageSize(100)) {
+	for m, err := range c.ListMessagesIter(context.Background(), "1234567", &client.MessageParams{Limit: 100}) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -97,7 +96,7 @@ func ExampleNewBotPoster() {
 	defer srv.Close()
 
 	bots, _ := client.NewBotPoster(client.WithBaseURL(srv.URL + "/v3"))
-	err := bots.Post(context.Background(), gen.BotPostRequest{BotID: "3f9a1c", Text: "Tomorrow: sunny"})
+	err := bots.Post(context.Background(), client.BotPostRequest{BotID: "3f9a1c", Text: "Tomorrow: sunny"})
 	fmt.Println(err)
 	// Output: <nil>
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 const groupJSON = `{"id":"1234567","group_id":"1234567","name":"Weekend hikers","type":"private",
@@ -21,9 +19,9 @@ func envelopeOf(status, payload string) string {
 
 func checkGroup(t *testing.T, got any) {
 	t.Helper()
-	g, ok := got.(*gen.Group)
+	g, ok := got.(*Group)
 	if !ok || g == nil {
-		t.Fatalf("got %T, want *gen.Group", got)
+		t.Fatalf("got %T, want *Group", got)
 	}
 	if g.ID != "1234567" || g.Name != "Weekend hikers" || g.Members == nil || len(*g.Members) != 1 ||
 		(*g.Members)[0].Nickname != "Mara" || g.Messages.Count != 3 {
@@ -34,7 +32,7 @@ func checkGroup(t *testing.T, got any) {
 func checkGroups(n int) func(t *testing.T, got any) {
 	return func(t *testing.T, got any) {
 		t.Helper()
-		gs, ok := got.([]gen.Group)
+		gs, ok := got.([]Group)
 		if !ok || len(gs) != n {
 			t.Fatalf("got %#v, want %d groups", got, n)
 		}
@@ -50,7 +48,7 @@ func TestGroups(t *testing.T) {
 		{
 			name: "ListGroups",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.ListGroups(ctx, &gen.ListGroupsParams{Page: Ptr(2), PerPage: Ptr(50), Omit: Ptr(gen.ListGroupsParamsOmit("memberships"))})
+				return c.ListGroups(ctx, &ListGroupsParams{Page: 2, PerPage: 50, OmitMemberships: true})
 			},
 			method: "GET", path: "/v3/groups",
 			query:  url.Values{"page": {"2"}, "per_page": {"50"}, "omit": {"memberships"}},
@@ -74,7 +72,7 @@ func TestGroups(t *testing.T) {
 		{
 			name: "GetGroup",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.GetGroup(ctx, "1234567", &gen.GetGroupParams{Include: Ptr(gen.GetGroupParamsInclude("members"))})
+				return c.GetGroup(ctx, "1234567", &GetGroupParams{IncludeMembers: true})
 			},
 			method: "GET", path: "/v3/groups/1234567", query: url.Values{"include": {"members"}},
 			status: 200, resp: envelopeOf("200", groupJSON),
@@ -83,7 +81,7 @@ func TestGroups(t *testing.T) {
 		{
 			name: "CreateGroup",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.CreateGroup(ctx, gen.GroupCreateRequest{Name: "Weekend hikers", Share: Ptr(true)})
+				return c.CreateGroup(ctx, GroupCreateRequest{Name: "Weekend hikers", Share: Ptr(true)})
 			},
 			method: "POST", path: "/v3/groups", body: `{"name":"Weekend hikers","share":true}`,
 			status: 201, resp: envelopeOf("201", groupJSON),
@@ -92,7 +90,7 @@ func TestGroups(t *testing.T) {
 		{
 			name: "UpdateGroup",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.UpdateGroup(ctx, "1234567", gen.GroupUpdateRequest{Name: Ptr("Weekend hikers"), OfficeMode: Ptr(true)})
+				return c.UpdateGroup(ctx, "1234567", GroupUpdateRequest{Name: Ptr("Weekend hikers"), OfficeMode: Ptr(true)})
 			},
 			method: "POST", path: "/v3/groups/1234567/update", body: `{"name":"Weekend hikers","office_mode":true}`,
 			status: 200, resp: envelopeOf("200", groupJSON),
@@ -121,7 +119,7 @@ func TestGroups(t *testing.T) {
 		{
 			name: "ChangeGroupOwners",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				var req gen.ChangeOwnersRequest
+				var req ChangeOwnersRequest
 				req.Requests = append(req.Requests, struct {
 					GroupID string `json:"group_id"`
 					OwnerID string `json:"owner_id"`
@@ -131,7 +129,7 @@ func TestGroups(t *testing.T) {
 			method: "POST", path: "/v3/groups/change_owners", body: `{"requests":[{"group_id":"1","owner_id":"2"}]}`,
 			status: 200, resp: envelopeOf("200", `{"results":[{"group_id":"1","owner_id":"2","status":"403"}]}`),
 			check: func(t *testing.T, got any) {
-				rs := got.([]gen.ChangeOwnersResult)
+				rs := got.([]ChangeOwnersResult)
 				if len(rs) != 1 || rs[0].Status != "403" || rs[0].GroupID != "1" {
 					t.Errorf("results = %+v", rs)
 				}

@@ -45,7 +45,7 @@ func (c *Client) UploadImage(ctx context.Context, r io.Reader, contentType strin
 			req.GetBody = getBody
 		}
 		if req.GetBody != nil {
-			cl.retry = new(retryState) // replayable, and a second copy does no harm
+			cl.retry = retrySafe // replayable, and a second copy does no harm
 		}
 	}
 	resp, err := c.send(ctx, cl, req, err)
@@ -53,7 +53,7 @@ func (c *Client) UploadImage(ctx context.Context, r io.Reader, contentType strin
 		return "", err
 	}
 	defer closeBody(resp.Body)
-	var res gen.ImageUploadResult
+	var res ImageUploadResult
 	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
 		return "", newDecodeError(op, req, resp, err)
 	}

@@ -3,142 +3,190 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
-// PageOption tunes an iterator.
-type PageOption func(*pageConfig)
+// ErrPagingStalled is yielded, once, by an iterator whose server stops
+// paging properly: a cursor that does not move or moves the wrong way, a
+// page that repeats the previous one, or an item without the id the next
+// cursor needs. The walk ends there, so what was yielded before is valid
+// but incomplete. Test with errors.Is.
+var ErrPagingStalled = errors.New("groupme: paging stalled")
 
-type pageConfig struct {
-	size            int
-	omitMemberships bool
-	acceptFiles     bool
+// ErrBadCursor is a cursor argument that cannot be a GroupMe message id
+// (ids are decimal digits). Test with errors.Is.
+var ErrBadCursor = errors.New("groupme: a message cursor must be a message id (decimal digits)")
+
+func stalled(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrPagingStalled, fmt.Sprintf(format, args...))
 }
 
-// PageSize sets how many items each request asks for: per_page for groups
-// and chats (GroupMe's default when unset), limit for messages (100, the
-// maximum, when unset).
-func PageSize(n int) PageOption { return func(p *pageConfig) { p.size = n } }
-
-// OmitMemberships lists groups with omit=memberships: Members is nil and
-// MembersCount 0, which is much lighter for users in large groups.
-func OmitMemberships() PageOption { return func(p *pageConfig) { p.omitMemberships = true } }
-
-// AcceptFiles lists messages with acceptFiles=1, so messages with file
-// attachments keep their text.
-func AcceptFiles() PageOption { return func(p *pageConfig) { p.acceptFiles = true } }
-
-func pageOptions(opts []PageOption) pageConfig {
-	var p pageConfig
-	for _, o := range opts {
-		o(&p)
-	}
-	return p
-}
-
-func (p pageConfig) limit() *int {
-	if p.size > 0 {
-		return &p.size
-	}
-	return Ptr(100)
-}
-
-func (p pageConfig) perPage() *int {
-	if p.size > 0 {
-		return &p.size
-	}
-	return nil
-}
-
-// messageParams are the query parameters of one message page: the page
-// size, acceptFiles, and the cursor (before or after; empty means none).
-func (p pageConfig) messageParams(before, after string) gen.ListMessagesParams {
-	params := gen.ListMessagesParams{Limit: p.limit(), BeforeID: optionalID(before), AfterID: optionalID(after)}
-	if p.acceptFiles {
-		params.AcceptFiles = Ptr(gen.ListMessagesParamsAcceptFiles(1))
-	}
-	return params
-}
-
-// directMessageParams is messageParams for a conversation with otherUserID.
-func (p pageConfig) directMessageParams(otherUserID, before, after string) gen.ListDirectMessagesParams {
-	params := gen.ListDirectMessagesParams{OtherUserID: otherUserID, Limit: p.limit(), BeforeID: optionalID(before), AfterID: optionalID(after)}
-	if p.acceptFiles {
-		params.AcceptFiles = Ptr(gen.ListDirectMessagesParamsAcceptFiles(1))
-	}
-	return params
-}
-
-func optionalID(id string) *string {
-	if id == "" {
-		return nil
-	}
-	return &id
-}
-
-// walk is the loop every iterator shares: fetch the page for cursor, yield
-// its items, move the cursor with next. It stops on an empty page (a 304
-// is one), on a cursor that does not move and on a page whose first item
-// repeats the previous page's first item (a server ignoring the cursor);
-// an error is yielded once, then it stops. A short page is not the end.
-func walk[T any, C comparable](start C, fetch func(C) ([]T, error), next func(C, []T) C, key func(*T) string) iter.Seq2[T, error] {
+// fail is an iterator that yields err once.
+func fail[T any](err error) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
-		cur := start
+		var zero T
+		yield(zero, err)
+	}
+}
+
+// walkPages walks numbered pages from start: it ends at the first empty
+// page (a 304 is one) and reports a page whose first item repeats the
+// previous page's first item (a server ignoring the page number).
+func walkPages[T any](start int, fetch func(page int) ([]T, error), key func(*T) string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
 		prevFirst := ""
-		for {
-			page, err := fetch(cur)
+		for page := max(start, 1); ; page++ {
+			items, err := fetch(page)
 			if err != nil {
-				var zero T
+				yield(zero, err)
+				return
+			}
+			if len(items) == 0 {
+				return
+			}
+			first := key(&items[0])
+			if first == "" {
+				yield(zero, stalled("page %d: its first item has no id", page))
+				return
+			}
+			if first == prevFirst {
+				yield(zero, stalled("page %d repeats page %d (the server ignores the page number)", page, page-1))
+				return
+			}
+			prevFirst = first
+			for _, v := range items {
+				if !yield(v, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// direction is the way a message walk moves through a conversation.
+type direction bool
+
+const (
+	backward direction = false // before_id, newest first
+	forward  direction = true  // after_id, oldest first
+)
+
+// walkMessages walks a conversation from cursor in direction dir: each page
+// is fetched with the id of the last message of the page before as its
+// cursor. It ends at an empty page (GroupMe answers 304 past either end).
+// Every message must have an id, and ids must move the way dir goes
+// (smaller backwards, larger forwards, as GroupMe's ids do); anything else
+// yields ErrPagingStalled once and ends the walk.
+func walkMessages[M any](cursor string, dir direction, fetch func(cursor string) ([]M, error), id func(*M) string) iter.Seq2[M, error] {
+	return func(yield func(M, error) bool) {
+		var zero M
+		for {
+			page, err := fetch(cursor)
+			if err != nil {
 				yield(zero, err)
 				return
 			}
 			if len(page) == 0 {
 				return
 			}
-			if first := key(&page[0]); first != "" && first == prevFirst {
-				return
-			} else {
-				prevFirst = first
-			}
-			for _, v := range page {
-				if !yield(v, nil) {
+			prev := cursor
+			for i := range page {
+				got := id(&page[i])
+				if !validID(got) {
+					yield(zero, stalled("after cursor %q: a message has no valid id (%q)", cursor, got))
+					return
+				}
+				if prev != "" && !ordered(dir, prev, got) {
+					yield(zero, stalled("after cursor %q: message %s does not come %s %s", cursor, got, dir, prev))
+					return
+				}
+				prev = got
+				if !yield(page[i], nil) {
 					return
 				}
 			}
-			n := next(cur, page)
-			if n == cur {
-				return
-			}
-			cur = n
+			cursor = prev
 		}
 	}
 }
 
-func nextPage[T any](page int, _ []T) int { return page + 1 }
-
-// ListGroupsIter walks GET /groups page by page (page, per_page) until a
-// page comes back empty, yielding every group the user belongs to.
-func (c *Client) ListGroupsIter(ctx context.Context, opts ...PageOption) iter.Seq2[gen.Group, error] {
-	p := pageOptions(opts)
-	params := gen.ListGroupsParams{PerPage: p.perPage()}
-	if p.omitMemberships {
-		params.Omit = Ptr(gen.ListGroupsParamsOmit("memberships"))
+func (d direction) String() string {
+	if d == forward {
+		return "after"
 	}
-	return walk(1, func(page int) ([]gen.Group, error) {
-		params.Page = &page
-		return c.ListGroups(ctx, &params)
-	}, nextPage, func(g *gen.Group) string { return g.ID })
+	return "before"
+}
+
+// ordered reports whether b comes after a in direction d; both are
+// decimal ids.
+func ordered(d direction, a, b string) bool {
+	less := len(a) < len(b) || len(a) == len(b) && a < b // a < b as numbers
+	if d == forward {
+		return less
+	}
+	return a != b && !less
+}
+
+// messageWalk starts a walk over one conversation with params: the page
+// method is list, and the walk owns the cursor of its direction. The other
+// cursors must be empty.
+func messageWalk[M any](params *MessageParams, dir direction, list func(*MessageParams) ([]M, error), id func(*M) string) iter.Seq2[M, error] {
+	var p MessageParams
+	if params != nil {
+		p = *params
+	}
+	start := p.BeforeID // empty: from the newest message
+	other := p.AfterID != "" || p.SinceID != ""
+	if dir == forward {
+		start, other = p.AfterID, p.BeforeID != "" || p.SinceID != ""
+		if start == "" {
+			start = "0" // after_id=0: from the first message
+		}
+	}
+	if other {
+		return fail[M](fmt.Errorf("groupme: a message walk %s an id takes no other cursor (SinceID and %s must be empty)", dir, map[direction]string{forward: "BeforeID", backward: "AfterID"}[dir]))
+	}
+	if start != "" && !validID(start) {
+		return fail[M](fmt.Errorf("%w: %q", ErrBadCursor, start))
+	}
+	if p.Limit == 0 {
+		p.Limit = 100
+	}
+	return walkMessages(start, dir, func(cursor string) ([]M, error) {
+		q := p
+		if dir == forward {
+			q.AfterID = cursor
+		} else {
+			q.BeforeID = cursor
+		}
+		return list(&q)
+	}, id)
+}
+
+// ListGroupsIter walks GET /groups page by page from params.Page (the
+// first page when 0), yielding every group the user belongs to, until a
+// page comes back empty.
+func (c *Client) ListGroupsIter(ctx context.Context, params *ListGroupsParams) iter.Seq2[Group, error] {
+	var p ListGroupsParams
+	if params != nil {
+		p = *params
+	}
+	return walkPages(p.Page, func(page int) ([]Group, error) {
+		q := p
+		q.Page = page
+		return c.ListGroups(ctx, &q)
+	}, func(g *Group) string { return g.ID })
 }
 
 // ListFormerGroupsIter yields the groups of GET /groups/former, which is
 // not paginated; it exists so all group listings can be ranged over alike.
-func (c *Client) ListFormerGroupsIter(ctx context.Context) iter.Seq2[gen.Group, error] {
-	return func(yield func(gen.Group, error) bool) {
+func (c *Client) ListFormerGroupsIter(ctx context.Context) iter.Seq2[Group, error] {
+	return func(yield func(Group, error) bool) {
 		groups, err := c.ListFormerGroups(ctx)
 		if err != nil {
-			yield(gen.Group{}, err)
+			yield(Group{}, err)
 			return
 		}
 		for _, g := range groups {
@@ -149,92 +197,71 @@ func (c *Client) ListFormerGroupsIter(ctx context.Context) iter.Seq2[gen.Group, 
 	}
 }
 
-// ListChatsIter walks GET /chats page by page until a page comes back
-// empty, yielding every conversation, most recently updated first.
-func (c *Client) ListChatsIter(ctx context.Context, opts ...PageOption) iter.Seq2[gen.Chat, error] {
-	p := pageOptions(opts)
-	params := gen.ListChatsParams{PerPage: p.perPage()}
-	return walk(1, func(page int) ([]gen.Chat, error) {
-		params.Page = &page
-		return c.ListChats(ctx, &params)
-	}, nextPage, func(ch *gen.Chat) string { return ch.LastMessage.ID })
+// ListChatsIter walks GET /chats page by page from params.Page until a
+// page comes back empty, yielding every conversation, most recently
+// updated first.
+func (c *Client) ListChatsIter(ctx context.Context, params *ListChatsParams) iter.Seq2[Chat, error] {
+	var p ListChatsParams
+	if params != nil {
+		p = *params
+	}
+	return walkPages(p.Page, func(page int) ([]Chat, error) {
+		q := p
+		q.Page = page
+		return c.ListChats(ctx, &q)
+	}, func(ch *Chat) string { return ch.LastMessage.ID })
 }
-
-func lastMessageID(_ string, page []gen.Message) string { return page[len(page)-1].ID }
-
-func lastDirectMessageID(_ string, page []gen.DirectMessage) string {
-	return page[len(page)-1].ID
-}
-
-func messageKey(m *gen.Message) string             { return m.ID }
-func directMessageKey(m *gen.DirectMessage) string { return m.ID }
 
 // ListMessagesIter walks a group's history backwards, newest first, with
-// before_id: it starts just before beforeID, or at the newest message when
-// beforeID is empty, and ends at the group's first message (GroupMe's 304).
-func (c *Client) ListMessagesIter(ctx context.Context, groupID, beforeID string, opts ...PageOption) iter.Seq2[gen.Message, error] {
-	p := pageOptions(opts)
-	return walk(beforeID, func(cursor string) ([]gen.Message, error) {
-		params := p.messageParams(cursor, "")
-		res, err := c.ListMessages(ctx, groupID, &params)
-		if err != nil {
-			return nil, err
-		}
-		return res.Messages, nil
-	}, lastMessageID, messageKey)
+// before_id: it starts just before params.BeforeID, or at the newest
+// message when that is empty, and ends at the group's first message.
+// params.Limit sets the page size (100 when 0); AfterID and SinceID must be
+// empty.
+func (c *Client) ListMessagesIter(ctx context.Context, groupID string, params *MessageParams) iter.Seq2[Message, error] {
+	return messageWalk(params, backward, c.groupPage(ctx, groupID), messageID)
 }
 
-var errNoCursor = errors.New("groupme: a forward iterator needs the id of a message to start after")
-
-// ListMessagesAfterIter walks a group's messages forwards, oldest first,
-// with after_id and no gaps: it yields the messages newer than afterID
-// (which must not be empty) up to the newest one. Keep the last id it
-// yielded to resume later.
-func (c *Client) ListMessagesAfterIter(ctx context.Context, groupID, afterID string, opts ...PageOption) iter.Seq2[gen.Message, error] {
-	p := pageOptions(opts)
-	if afterID == "" {
-		return func(yield func(gen.Message, error) bool) { yield(gen.Message{}, errNoCursor) }
-	}
-	return walk(afterID, func(cursor string) ([]gen.Message, error) {
-		params := p.messageParams("", cursor)
-		res, err := c.ListMessages(ctx, groupID, &params)
-		if err != nil {
-			return nil, err
-		}
-		return res.Messages, nil
-	}, lastMessageID, messageKey)
+// ListMessagesAfterIter walks a group's history forwards, oldest first,
+// with after_id and no gaps: it yields the messages newer than
+// params.AfterID, or every message from the group's first when that is
+// empty, up to the newest. Keep the last id it yielded to resume later.
+func (c *Client) ListMessagesAfterIter(ctx context.Context, groupID string, params *MessageParams) iter.Seq2[Message, error] {
+	return messageWalk(params, forward, c.groupPage(ctx, groupID), messageID)
 }
 
 // ListDirectMessagesIter walks the conversation with otherUserID
-// backwards, newest first, with before_id, starting just before beforeID
-// or at the newest message when it is empty.
-func (c *Client) ListDirectMessagesIter(ctx context.Context, otherUserID, beforeID string, opts ...PageOption) iter.Seq2[gen.DirectMessage, error] {
-	p := pageOptions(opts)
-	return walk(beforeID, func(cursor string) ([]gen.DirectMessage, error) {
-		params := p.directMessageParams(otherUserID, cursor, "")
-		res, err := c.ListDirectMessages(ctx, params)
-		if err != nil {
-			return nil, err
-		}
-		return res.DirectMessages, nil
-	}, lastDirectMessageID, directMessageKey)
+// backwards, newest first, like ListMessagesIter.
+func (c *Client) ListDirectMessagesIter(ctx context.Context, otherUserID string, params *MessageParams) iter.Seq2[DirectMessage, error] {
+	return messageWalk(params, backward, c.directPage(ctx, otherUserID), directMessageID)
 }
 
 // ListDirectMessagesAfterIter walks the conversation with otherUserID
-// forwards, oldest first, with after_id, yielding the messages newer than
-// afterID (which must not be empty). GroupMe's reference documents after_id
-// for group messages; for direct messages only community sources do.
-func (c *Client) ListDirectMessagesAfterIter(ctx context.Context, otherUserID, afterID string, opts ...PageOption) iter.Seq2[gen.DirectMessage, error] {
-	p := pageOptions(opts)
-	if afterID == "" {
-		return func(yield func(gen.DirectMessage, error) bool) { yield(gen.DirectMessage{}, errNoCursor) }
+// forwards, oldest first, like ListMessagesAfterIter. GroupMe's reference
+// documents after_id for group messages; for direct messages only
+// community sources do.
+func (c *Client) ListDirectMessagesAfterIter(ctx context.Context, otherUserID string, params *MessageParams) iter.Seq2[DirectMessage, error] {
+	return messageWalk(params, forward, c.directPage(ctx, otherUserID), directMessageID)
+}
+
+func messageID(m *Message) string             { return m.ID }
+func directMessageID(m *DirectMessage) string { return m.ID }
+
+func (c *Client) groupPage(ctx context.Context, groupID string) func(*MessageParams) ([]Message, error) {
+	return func(p *MessageParams) ([]Message, error) {
+		res, err := c.ListMessages(ctx, groupID, p)
+		if err != nil {
+			return nil, err
+		}
+		return res.Messages, nil
 	}
-	return walk(afterID, func(cursor string) ([]gen.DirectMessage, error) {
-		params := p.directMessageParams(otherUserID, "", cursor)
-		res, err := c.ListDirectMessages(ctx, params)
+}
+
+func (c *Client) directPage(ctx context.Context, otherUserID string) func(*MessageParams) ([]DirectMessage, error) {
+	return func(p *MessageParams) ([]DirectMessage, error) {
+		res, err := c.ListDirectMessages(ctx, otherUserID, p)
 		if err != nil {
 			return nil, err
 		}
 		return res.DirectMessages, nil
-	}, lastDirectMessageID, directMessageKey)
+	}
 }

@@ -2,14 +2,13 @@ package client
 
 import (
 	"errors"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 func groupWithID(id string) string {
@@ -30,7 +29,7 @@ func TestListGroupsIter(t *testing.T) {
 	})
 	c := newTestClient(t, srv)
 	var got []string
-	for g, err := range c.ListGroupsIter(t.Context(), PageSize(2), OmitMemberships()) {
+	for g, err := range c.ListGroupsIter(t.Context(), &ListGroupsParams{PerPage: 2, OmitMemberships: true}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,14 +53,16 @@ func TestListGroupsIterServerIgnoringPage(t *testing.T) {
 	srv, rec := newServer(t, reply(200, envelopeOf("200", "["+groupWithID("a")+"]")))
 	c := newTestClient(t, srv)
 	n := 0
-	for _, err := range c.ListGroupsIter(t.Context()) {
+	var errs []error
+	for _, err := range c.ListGroupsIter(t.Context(), nil) {
 		if err != nil {
-			t.Fatal(err)
+			errs = append(errs, err)
+			continue
 		}
 		n++
 	}
-	if n != 1 || len(rec.all()) != 2 {
-		t.Errorf("yielded %d after %d requests, want 1 after 2", n, len(rec.all()))
+	if n != 1 || len(rec.all()) != 2 || len(errs) != 1 || !errors.Is(errs[0], ErrPagingStalled) {
+		t.Errorf("yielded %d and errors %v after %d requests, want 1, one ErrPagingStalled, 2", n, errs, len(rec.all()))
 	}
 }
 
@@ -94,7 +95,7 @@ func TestListChatsIter(t *testing.T) {
 	})
 	c := newTestClient(t, srv)
 	n := 0
-	for _, err := range c.ListChatsIter(t.Context()) {
+	for _, err := range c.ListChatsIter(t.Context(), nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +164,7 @@ func TestMessageIterators(t *testing.T) {
 		}
 		return strings.Join(ids, ",")
 	}
-	msgIDs := func(it func(func(gen.Message, error) bool)) func(func(string, error) bool) {
+	msgIDs := func(it func(func(Message, error) bool)) func(func(string, error) bool) {
 		return func(yield func(string, error) bool) {
 			for m, err := range it {
 				if !yield(m.ID, err) {
@@ -172,7 +173,7 @@ func TestMessageIterators(t *testing.T) {
 			}
 		}
 	}
-	dmIDs := func(it func(func(gen.DirectMessage, error) bool)) func(func(string, error) bool) {
+	dmIDs := func(it func(func(DirectMessage, error) bool)) func(func(string, error) bool) {
 		return func(yield func(string, error) bool) {
 			for m, err := range it {
 				if !yield(m.ID, err) {
@@ -186,12 +187,12 @@ func TestMessageIterators(t *testing.T) {
 		seq  func(func(string, error) bool)
 		want string
 	}{
-		{"backwards from newest", msgIDs(c.ListMessagesIter(ctx, "1", "", PageSize(3))), "7,6,5,4,3,2,1"},
-		{"backwards from a cursor", msgIDs(c.ListMessagesIter(ctx, "1", "5", PageSize(3), AcceptFiles())), "4,3,2,1"},
-		{"forwards", msgIDs(c.ListMessagesAfterIter(ctx, "1", "2", PageSize(2))), "3,4,5,6,7"},
-		{"forwards, nothing new", msgIDs(c.ListMessagesAfterIter(ctx, "1", "7")), ""},
-		{"DM backwards", dmIDs(c.ListDirectMessagesIter(ctx, "555", "", PageSize(4))), "7,6,5,4,3,2,1"},
-		{"DM forwards", dmIDs(c.ListDirectMessagesAfterIter(ctx, "555", "4", PageSize(2))), "5,6,7"},
+		{"backwards from newest", msgIDs(c.ListMessagesIter(ctx, "1", &MessageParams{Limit: 3})), "7,6,5,4,3,2,1"},
+		{"backwards from a cursor", msgIDs(c.ListMessagesIter(ctx, "1", &MessageParams{BeforeID: "5", Limit: 3, AcceptFiles: true})), "4,3,2,1"},
+		{"forwards", msgIDs(c.ListMessagesAfterIter(ctx, "1", &MessageParams{AfterID: "2", Limit: 2})), "3,4,5,6,7"},
+		{"forwards, nothing new", msgIDs(c.ListMessagesAfterIter(ctx, "1", &MessageParams{AfterID: "7"})), ""},
+		{"DM backwards", dmIDs(c.ListDirectMessagesIter(ctx, "555", &MessageParams{Limit: 4})), "7,6,5,4,3,2,1"},
+		{"DM forwards", dmIDs(c.ListDirectMessagesAfterIter(ctx, "555", &MessageParams{AfterID: "4", Limit: 2})), "5,6,7"},
 	}
 	for _, tc := range cases {
 		if got := collect(tc.seq); got != tc.want {
@@ -200,21 +201,87 @@ func TestMessageIterators(t *testing.T) {
 	}
 }
 
-func TestMessageIterStopsWhenCursorDoesNotMove(t *testing.T) {
+// A server whose paging misbehaves ends the walk with ErrPagingStalled,
+// yielded once, after what was valid.
+func TestMessageIterReportsBrokenPaging(t *testing.T) {
 	t.Parallel()
-	// A server that ignores after_id and always answers the same message,
-	// whose id equals the cursor.
-	srv, rec := newServer(t, reply(200, envelopeOf("200", `{"count":1,"messages":[`+messageJSON("5", "g")+`]}`)))
-	c := newTestClient(t, srv)
-	n := 0
-	for _, err := range c.ListMessagesAfterIter(t.Context(), "1", "5") {
-		if err != nil {
-			t.Fatal(err)
+	page := func(ids ...string) string {
+		var parts []string
+		for _, id := range ids {
+			parts = append(parts, messageJSON(id, "g"))
 		}
-		n++
+		return envelopeOf("200", `{"count":9,"messages":[`+strings.Join(parts, ",")+`]}`)
 	}
-	if n != 1 || len(rec.all()) != 1 {
-		t.Errorf("yielded %d after %d requests", n, len(rec.all()))
+	for _, tc := range []struct {
+		name    string
+		forward bool
+		pages   []string // answered in turn; then 304
+		want    string   // ids yielded before the error
+	}{
+		{"cursor's own message again (after_id ignored)", true, []string{page("5")}, ""},
+		{"same page again", true, []string{page("6", "7"), page("6", "7")}, "6,7"},
+		{"newest first after after_id", true, []string{page("8", "7")}, "8"},
+		{"a message without an id", true, []string{page("6", ""), page("9")}, "6"},
+		{"a message id that is not a number", false, []string{page("4", "x3")}, "4"},
+		{"backwards page that goes forwards", false, []string{page("4", "3"), page("5")}, "4,3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var n atomic.Int32
+			srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request, s seen) {
+				i := int(n.Add(1)) - 1
+				if i >= len(tc.pages) {
+					w.WriteHeader(http.StatusNotModified)
+					return
+				}
+				reply(200, tc.pages[i])(w, r, s)
+			})
+			c := newTestClient(t, srv)
+			seq := c.ListMessagesIter(t.Context(), "1", &MessageParams{BeforeID: "5"})
+			if tc.forward {
+				seq = c.ListMessagesAfterIter(t.Context(), "1", &MessageParams{AfterID: "5"})
+			}
+			var ids []string
+			var errs []error
+			for m, err := range seq {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				ids = append(ids, m.ID)
+			}
+			if got := strings.Join(ids, ","); got != tc.want {
+				t.Errorf("yielded %q, want %q", got, tc.want)
+			}
+			if len(errs) != 1 || !errors.Is(errs[0], ErrPagingStalled) {
+				t.Errorf("errors %v, want one ErrPagingStalled", errs)
+			}
+			if len(rec.all()) > len(tc.pages) {
+				t.Errorf("%d requests for %d pages: the walk went on after the fault", len(rec.all()), len(tc.pages))
+			}
+		})
+	}
+}
+
+// Numbered pages that repeat (a server ignoring page=) or items without
+// ids end with ErrPagingStalled instead of looping.
+func TestPageIterReportsRepeats(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"repeated page":    envelopeOf("200", "["+groupJSON+"]"),
+		"group with no id": envelopeOf("200", `[{"id":"","name":"x","created_at":1,"updated_at":1}]`),
+	} {
+		srv, rec := newServer(t, reply(200, body))
+		c := newTestClient(t, srv)
+		var errs []error
+		for _, err := range c.ListGroupsIter(t.Context(), nil) {
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if len(errs) != 1 || !errors.Is(errs[0], ErrPagingStalled) || len(rec.all()) > 2 {
+			t.Errorf("%s: errors %v after %d requests", name, errs, len(rec.all()))
+		}
 	}
 }
 
@@ -231,7 +298,7 @@ func TestIterYieldsErrorOnceAndStops(t *testing.T) {
 	c := newTestClient(t, srv)
 	var ids []string
 	var errs []error
-	for m, err := range c.ListMessagesIter(t.Context(), "1", "") {
+	for m, err := range c.ListMessagesIter(t.Context(), "1", nil) {
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -243,24 +310,51 @@ func TestIterYieldsErrorOnceAndStops(t *testing.T) {
 	}
 }
 
-func TestIterEarlyBreakAndMissingCursor(t *testing.T) {
+func TestIterEarlyBreakAndCursors(t *testing.T) {
 	t.Parallel()
 	srv, rec := newServer(t, historyHandler(50))
 	c := newTestClient(t, srv)
-	for range c.ListMessagesIter(t.Context(), "1", "", PageSize(10)) {
+	for range c.ListMessagesIter(t.Context(), "1", &MessageParams{Limit: 10}) {
 		break
 	}
 	if len(rec.all()) != 1 {
 		t.Errorf("%d requests after an early break", len(rec.all()))
 	}
-	for _, err := range c.ListMessagesAfterIter(t.Context(), "1", "") {
-		if !errors.Is(err, errNoCursor) {
-			t.Errorf("err = %v", err)
+	// An empty after-cursor walks from the first message (after_id=0).
+	var ids []string
+	for m, err := range c.ListMessagesAfterIter(t.Context(), "1", &MessageParams{Limit: 20}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	if got := strings.Join(ids, ","); !strings.HasPrefix(got, "1,2,3,") || !strings.HasSuffix(got, ",50") {
+		t.Errorf("from the start: %s", got)
+	}
+	if q, _ := url.ParseQuery(rec.all()[1].RawQuery); q.Get("after_id") != "0" {
+		t.Errorf("first forward request: %v, want after_id=0", q)
+	}
+	for name, seq := range map[string]func() error{
+		"bad before": func() error { return firstErr(c.ListMessagesIter(t.Context(), "1", &MessageParams{BeforeID: "abc"})) },
+		"bad after (DM)": func() error {
+			return firstErr(c.ListDirectMessagesAfterIter(t.Context(), "1", &MessageParams{AfterID: "-1"}))
+		},
+		"two cursors":      func() error { return firstErr(c.ListMessagesIter(t.Context(), "1", &MessageParams{AfterID: "3"})) },
+		"since on forward": func() error { return firstErr(c.ListMessagesAfterIter(t.Context(), "1", &MessageParams{SinceID: "3"})) },
+	} {
+		if err := seq(); err == nil {
+			t.Errorf("%s: no error", name)
+		} else if strings.HasPrefix(name, "bad") && !errors.Is(err, ErrBadCursor) {
+			t.Errorf("%s: %v, want ErrBadCursor", name, err)
 		}
 	}
-	for _, err := range c.ListDirectMessagesAfterIter(t.Context(), "1", "") {
-		if !errors.Is(err, errNoCursor) {
-			t.Errorf("err = %v", err)
+}
+
+func firstErr[T any](seq iter.Seq2[T, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
 		}
 	}
+	return nil
 }

@@ -4,15 +4,13 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 func TestLeaderboard(t *testing.T) {
 	t.Parallel()
 	board := envelopeOf("200", `{"messages":[`+messageJSON("175", "a")+`,`+messageJSON("170", "b")+`]}`)
 	check := func(t *testing.T, got any) {
-		ms := got.([]gen.Message)
+		ms := got.([]Message)
 		if len(ms) != 2 || ms[0].ID != "175" || ms[1].ID != "170" {
 			t.Errorf("messages = %+v", ms)
 		}

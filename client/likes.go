@@ -12,9 +12,9 @@ import (
 // is a plain like; a non-nil one makes it an emoji reaction. It returns the
 // message's reactions after the change, or nil when GroupMe answers without
 // a payload (as older deployments did).
-func (c *Client) LikeMessage(ctx context.Context, conversationID, messageID string, icon *gen.LikeIcon) ([]gen.Reaction, error) {
-	req, err := gen.NewLikeMessageRequest(c.base, conversationID, messageID, gen.LikeRequest{LikeIcon: icon})
-	res, err := doOptional[gen.ReactionList](ctx, c, call{op: "LikeMessage"}, req, err)
+func (c *Client) LikeMessage(ctx context.Context, conversationID, messageID string, icon *LikeIcon) ([]Reaction, error) {
+	req, err := gen.NewLikeMessageRequest(c.base, conversationID, messageID, LikeRequest{LikeIcon: icon})
+	res, err := doOptional[ReactionList](ctx, c, call{op: "LikeMessage"}, req, err)
 	if err != nil || res == nil {
 		return nil, err
 	}
@@ -24,9 +24,9 @@ func (c *Client) LikeMessage(ctx context.Context, conversationID, messageID stri
 // UnlikeMessage calls POST /messages/{conversation_id}/{message_id}/unlike
 // and returns the reactions that remain (nil when GroupMe answers without a
 // payload).
-func (c *Client) UnlikeMessage(ctx context.Context, conversationID, messageID string) ([]gen.Reaction, error) {
+func (c *Client) UnlikeMessage(ctx context.Context, conversationID, messageID string) ([]Reaction, error) {
 	req, err := gen.NewUnlikeMessageRequest(c.base, conversationID, messageID)
-	res, err := doOptional[gen.ReactionList](ctx, c, call{op: "UnlikeMessage"}, req, err)
+	res, err := doOptional[ReactionList](ctx, c, call{op: "UnlikeMessage"}, req, err)
 	if err != nil || res == nil {
 		return nil, err
 	}

@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 func TestLikes(t *testing.T) {
@@ -12,7 +10,7 @@ func TestLikes(t *testing.T) {
 	reactions := envelopeOf("200", `{"reactions":[{"type":"emoji","pack_id":1,"pack_index":62,"user_ids":["98765432"]},{"type":"unicode","code":"🔥","pack_id":0,"pack_index":0,"user_ids":["1"]}]}`)
 	checkReactions := func(n int) func(t *testing.T, got any) {
 		return func(t *testing.T, got any) {
-			rs := got.([]gen.Reaction)
+			rs := got.([]Reaction)
 			if len(rs) != n {
 				t.Fatalf("reactions = %+v, want %d", rs, n)
 			}
@@ -31,7 +29,7 @@ func TestLikes(t *testing.T) {
 		{
 			name: "LikeMessage/emoji reaction in a DM",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.LikeMessage(ctx, "555+98765432", "9", &gen.LikeIcon{Type: "emoji", PackID: Ptr(1), PackIndex: Ptr(62)})
+				return c.LikeMessage(ctx, "555+98765432", "9", &LikeIcon{Type: "emoji", PackID: Ptr(1), PackIndex: Ptr(62)})
 			},
 			method: "POST", path: "/v3/messages/555+98765432/9/like",
 			body:   `{"like_icon":{"type":"emoji","pack_id":1,"pack_index":62}}`,

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 const memberJSON = `{"id":"1000101","user_id":"1234567890","nickname":"Mara","muted":false,"image_url":null,"autokicked":false,"app_installed":true,"guid":"GUID-1"}`
@@ -21,7 +19,7 @@ func TestMembers(t *testing.T) {
 		{
 			name: "AddMembers",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.AddMembers(ctx, "1234567", []gen.MemberToAdd{
+				return c.AddMembers(ctx, "1234567", []MemberToAdd{
 					{Nickname: "Mara", UserID: Ptr("1234567890"), GUID: Ptr("GUID-1")},
 					{Nickname: "Ben", PhoneNumber: Ptr("+1 2125551234")},
 				})
@@ -43,7 +41,7 @@ func TestMembers(t *testing.T) {
 			method: "GET", path: "/v3/groups/1234567/members/results/GUID-5f6c",
 			status: 200, resp: envelopeOf("200", `{"members":[`+memberJSON+`]}`),
 			check: func(t *testing.T, got any) {
-				ms := got.([]gen.Member)
+				ms := got.([]Member)
 				if len(ms) != 1 || ms[0].UserID != "1234567890" || *ms[0].GUID != "GUID-1" || *ms[0].ID != "1000101" {
 					t.Errorf("members = %+v", ms)
 				}
@@ -66,7 +64,7 @@ func TestMembers(t *testing.T) {
 			body:   `{"membership":{"nickname":"Trail boss"}}`,
 			status: 200, resp: envelopeOf("200", `{"id":"1000100","user_id":"98765432","nickname":"Trail boss","muted":false,"avatar_url":"https://i.groupme.com/a"}`),
 			check: func(t *testing.T, got any) {
-				m := got.(*gen.Member)
+				m := got.(*Member)
 				if m.Nickname != "Trail boss" || *m.AvatarURL != "https://i.groupme.com/a" {
 					t.Errorf("member = %+v", m)
 				}
@@ -162,4 +160,19 @@ func TestWaitForMembersBoundedByContext(t *testing.T) {
 			t.Errorf("gave up after %v", d)
 		}
 	})
+}
+
+// GetMembersResults' 503 means "not ready yet": it is answered, not retried,
+// so the call sends exactly one request (WaitForMembers does the polling).
+func TestGetMembersResultsSendsOneRequest(t *testing.T) {
+	t.Parallel()
+	srv, rec := newServer(t, reply(503, `{"meta":{"code":503,"errors":["not ready"]}}`))
+	c := newTestClient(t, srv)
+	_, err := c.GetMembersResults(t.Context(), "1", "r1")
+	if !errors.Is(err, ErrUnavailable) {
+		t.Errorf("err = %v, want ErrUnavailable", err)
+	}
+	if n := len(rec.all()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
 }

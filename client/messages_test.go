@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/url"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 func messageJSON(id, guid string) string {
@@ -20,13 +18,13 @@ func TestMessages(t *testing.T) {
 		{
 			name: "ListMessages",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.ListMessages(ctx, "1234567", &gen.ListMessagesParams{BeforeID: Ptr("175"), Limit: Ptr(100), AcceptFiles: Ptr(gen.ListMessagesParamsAcceptFiles(1))})
+				return c.ListMessages(ctx, "1234567", &MessageParams{BeforeID: "175", Limit: 100, AcceptFiles: true})
 			},
 			method: "GET", path: "/v3/groups/1234567/messages",
 			query:  url.Values{"before_id": {"175"}, "limit": {"100"}, "acceptFiles": {"1"}},
 			status: 200, resp: envelopeOf("200", `{"count":2,"messages":[`+messageJSON("174", "g1")+`,`+messageJSON("173", "g2")+`]}`),
 			check: func(t *testing.T, got any) {
-				l := got.(*gen.MessageList)
+				l := got.(*MessageList)
 				if l.Count != 2 || len(l.Messages) != 2 || l.Messages[0].ID != "174" || *l.Messages[1].Text != "hello 173" {
 					t.Fatalf("list = %+v", l)
 				}
@@ -41,7 +39,7 @@ func TestMessages(t *testing.T) {
 			method: "GET", path: "/v3/groups/1234567/messages",
 			status: 304, resp: ``,
 			check: func(t *testing.T, got any) {
-				if l := got.(*gen.MessageList); l == nil || len(l.Messages) != 0 {
+				if l := got.(*MessageList); l == nil || len(l.Messages) != 0 {
 					t.Errorf("list = %+v", l)
 				}
 			},
@@ -49,13 +47,13 @@ func TestMessages(t *testing.T) {
 		{
 			name: "CreateMessage keeps the caller's source_guid",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.CreateMessage(ctx, "1234567", gen.NewMessage{SourceGUID: "mine-1", Text: Ptr("hello 175")})
+				return c.CreateMessage(ctx, "1234567", NewMessage{SourceGUID: "mine-1", Text: Ptr("hello 175")})
 			},
 			method: "POST", path: "/v3/groups/1234567/messages",
 			body:   `{"message":{"source_guid":"mine-1","text":"hello 175"}}`,
 			status: 201, resp: envelopeOf("201", `{"message":`+messageJSON("175", "mine-1")+`}`),
 			check: func(t *testing.T, got any) {
-				if m := got.(*gen.Message); m.ID != "175" || m.SourceGUID != "mine-1" {
+				if m := got.(*Message); m.ID != "175" || m.SourceGUID != "mine-1" {
 					t.Errorf("message = %+v", m)
 				}
 			},
@@ -68,13 +66,13 @@ func TestCreateMessageGeneratesSourceGUID(t *testing.T) {
 	srv, rec := newServer(t, reply(201, envelopeOf("201", `{"message":`+messageJSON("175", "x")+`}`)))
 	c := newTestClient(t, srv)
 	for range 2 {
-		if _, err := c.CreateMessage(t.Context(), "1", gen.NewMessage{Text: Ptr("hi")}); err != nil {
+		if _, err := c.CreateMessage(t.Context(), "1", NewMessage{Text: Ptr("hi")}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var guids []string
 	for _, r := range rec.all() {
-		var body gen.MessageCreateRequest
+		var body MessageCreateRequest
 		if err := jsonUnmarshal(r.Body, &body); err != nil {
 			t.Fatal(err)
 		}

@@ -9,20 +9,20 @@ import (
 	"github.com/groupme-go/groupme/gen"
 )
 
-// RawMessage is a group message as decoded into gen.Message, together with
+// RawMessage is a group message as decoded into Message, together with
 // the exact JSON object GroupMe sent for it. The JSON keeps fields and
 // attachment types that this version of the spec does not know, so an
 // archive written from it loses nothing. Marshalling a RawMessage writes
 // that JSON back unchanged (or the decoded Message when JSON is empty).
 type RawMessage struct {
-	gen.Message
+	Message
 	JSON json.RawMessage
 }
 
 // UnmarshalJSON keeps a copy of b and decodes it into the Message.
 func (m *RawMessage) UnmarshalJSON(b []byte) error {
 	m.JSON = bytes.Clone(b)
-	return json.Unmarshal(b, &m.Message)
+	return unmarshalJSON(b, &m.Message)
 }
 
 // MarshalJSON returns the JSON GroupMe sent.
@@ -40,20 +40,15 @@ type rawMessageList struct {
 }
 
 // ListMessagesAfterRawIter is ListMessagesAfterIter for archives: it walks
-// the same pages, oldest first with after_id, and yields each message with
-// the JSON GroupMe sent for it. Each page is decoded once.
-func (c *Client) ListMessagesAfterRawIter(ctx context.Context, groupID, afterID string, opts ...PageOption) iter.Seq2[RawMessage, error] {
-	p := pageOptions(opts)
-	if afterID == "" {
-		return func(yield func(RawMessage, error) bool) { yield(RawMessage{}, errNoCursor) }
-	}
-	return walk(afterID, func(cursor string) ([]RawMessage, error) {
-		params := p.messageParams("", cursor)
-		req, err := gen.NewListMessagesRequest(c.base, groupID, &params)
+// the same pages with the same params, oldest first with after_id, and
+// yields each message with the JSON GroupMe sent for it.
+func (c *Client) ListMessagesAfterRawIter(ctx context.Context, groupID string, params *MessageParams) iter.Seq2[RawMessage, error] {
+	return messageWalk(params, forward, func(p *MessageParams) ([]RawMessage, error) {
+		req, err := gen.NewListMessagesRequest(c.base, groupID, p.group())
 		res, err := doJSON[rawMessageList](ctx, c, call{op: "ListMessages", notModifiedOK: true}, req, err)
 		if err != nil {
 			return nil, err
 		}
 		return res.Messages, nil
-	}, func(_ string, page []RawMessage) string { return page[len(page)-1].ID }, func(m *RawMessage) string { return m.ID })
+	}, func(m *RawMessage) string { return m.ID })
 }

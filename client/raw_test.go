@@ -24,7 +24,7 @@ func TestListMessagesAfterRawIterKeepsUnknownFields(t *testing.T) {
 	})
 	c := newTestClient(t, srv)
 	var got []RawMessage
-	for m, err := range c.ListMessagesAfterRawIter(t.Context(), "9", "0", PageSize(50)) {
+	for m, err := range c.ListMessagesAfterRawIter(t.Context(), "9", &MessageParams{AfterID: "0", Limit: 50}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +48,7 @@ func TestListMessagesAfterRawIterKeepsUnknownFields(t *testing.T) {
 	if len(reqs) != 2 || reqs[0].Path != "/v3/groups/9/messages" || !strings.Contains(reqs[0].RawQuery, "limit=50") || !strings.Contains(reqs[1].RawQuery, "after_id=102") {
 		t.Errorf("requests %+v", reqs)
 	}
-	for range c.ListMessagesAfterRawIter(t.Context(), "9", "") {
+	for range c.ListMessagesAfterRawIter(t.Context(), "9", nil) {
 		return
 	}
 	t.Error("an empty afterID yielded nothing")

@@ -1,38 +1,18 @@
 package client
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 )
 
-// syncBuffer is a bytes.Buffer safe for a logger shared by goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func debugLogger() (*slog.Logger, *syncBuffer) {
-	buf := &syncBuffer{}
+func debugLogger() (*slog.Logger, *LockedBuffer) {
+	buf := &LockedBuffer{}
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug})), buf
 }
 
@@ -142,7 +122,7 @@ func TestSilentByDefault(t *testing.T) {
 	t.Parallel()
 	srv, _ := newServer(t, reply(200, envelopeOf("200", groupJSON)))
 	c := newTestClient(t, srv)
-	if c.logger != nil || c.hc.Transport.(*RetryTransport).Logger != nil {
+	if c.logger != nil || c.retry.logger != nil {
 		t.Error("a default client has a logger")
 	}
 }

@@ -10,6 +10,9 @@ import (
 
 // RetryTransport is an http.RoundTripper that retries requests GroupMe
 // could not serve: answers 420, 429, 502, 503 and 504, and network errors.
+// The Client retries the same way without it (each call states its own
+// retry policy, see [Client]); RetryTransport is for putting GroupMe's
+// retry rules into another http.Client.
 //
 // It waits between attempts with exponential back-off and jitter, or for as
 // long as a Retry-After header (seconds or an HTTP date) asks, if that is
@@ -17,14 +20,8 @@ import (
 // answer is returned at once so the caller can report it. Waiting ends
 // early when the request's context is done.
 //
-// Only requests that can neither be duplicated nor lose their body are
-// retried: GET and HEAD requests, and requests the Client marks as safe
-// (message and direct-message creation, which carry a source_guid, and
-// image uploads whose body can be replayed). A request with a body is
-// retried only when its GetBody is set.
-//
-// New installs a RetryTransport around the caller's transport; use
-// NewRetryTransport to put one in another http.Client.
+// Only GET and HEAD requests are retried: RetryTransport cannot know
+// whether another request may be sent twice.
 type RetryTransport struct {
 	// Base sends each attempt; nil means http.DefaultTransport.
 	Base http.RoundTripper
@@ -37,8 +34,6 @@ type RetryTransport struct {
 	// Logger receives a Debug record per attempt and a Warn record per
 	// retry; nil means no logging. URLs are logged without their query.
 	Logger *slog.Logger
-
-	secret string // the Client's token, scrubbed from logged errors
 }
 
 // NewRetryTransport returns a RetryTransport around base with the Client's
@@ -47,70 +42,86 @@ func NewRetryTransport(base http.RoundTripper) *RetryTransport {
 	return &RetryTransport{Base: base, MaxRetries: defaultRetries, MaxRetryAfter: defaultMaxRetryAfter}
 }
 
-// retryKey marks a context whose POST request may be retried; its value is
-// a *retryState the transport reports to.
-type retryKey struct{}
-
-// retryState tells the Client whether a request was sent more than once,
-// which is how CreateMessage knows a 409 means "already delivered".
-type retryState struct {
-	attempts int
-}
-
-func (s *retryState) retried() bool { return s != nil && s.attempts > 1 }
-
 // RoundTrip implements http.RoundTripper.
 func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	base := t.Base
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	log := t.Logger
+	r := retrier{max: t.MaxRetries, maxRetryAfter: t.MaxRetryAfter, minDelay: t.MinDelay, maxDelay: t.MaxDelay, logger: t.Logger}
+	policy := retryNever
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		policy = retrySafe
+	}
+	resp, _, err := r.run(req, policy, base.RoundTrip)
+	return resp, err
+}
+
+// retryPolicy is what one call allows to be sent more than once. Each
+// operation states its own in its call; nothing else switches retries on.
+type retryPolicy uint8
+
+const (
+	// retrySafe: GETs, and requests whose repetition does no harm (an
+	// image upload stores another copy). Retried when the body can be
+	// replayed.
+	retrySafe retryPolicy = iota + 1
+	// retryNever: the request is sent once (POSTs that are not
+	// idempotent, and GetMembersResults, whose 503 means "not ready yet").
+	retryNever
+	// retryIdempotent: a POST that carries a source_guid, so GroupMe
+	// answers 409 instead of delivering it twice.
+	retryIdempotent
+)
+
+// retrier holds the retry settings that the Client and RetryTransport
+// share, and runs the attempts of one request.
+type retrier struct {
+	max                int
+	maxRetryAfter      time.Duration
+	minDelay, maxDelay time.Duration
+	logger             *slog.Logger
+	secret             string // scrubbed from logged errors
+}
+
+// run sends req with send, and again after a wait while the answer is one
+// GroupMe could not serve and policy and the attempt count allow it. It
+// returns the last answer and how many attempts were made.
+func (t *retrier) run(req *http.Request, policy retryPolicy, send func(*http.Request) (*http.Response, error)) (*http.Response, int, error) {
+	log := t.logger
 	ctx := req.Context()
-	if log != nil && !log.Enabled(ctx, slog.LevelWarn) {
+	if log != nil && !log.Enabled(ctx, slog.LevelWarn) && !log.Enabled(ctx, slog.LevelDebug) {
 		log = nil
 	}
-	var state *retryState
-	canRetry := t.MaxRetries > 0
-	if canRetry {
-		switch req.Method {
-		case http.MethodGet, http.MethodHead:
-		default:
-			state, _ = ctx.Value(retryKey{}).(*retryState)
-			canRetry = state != nil
-		}
-		canRetry = canRetry && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
-	}
+	canRetry := t.max > 0 && policy != retryNever &&
+		(req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
 
 	r := req
 	for attempt := 1; ; attempt++ {
-		if state != nil {
-			state.attempts = attempt
-		}
 		var start time.Time
 		if log != nil {
 			start = time.Now()
 		}
-		resp, err := base.RoundTrip(r)
+		resp, err := send(r)
 		if log != nil {
-			t.logAttempt(ctx, log, r, resp, err, attempt, time.Since(start))
+			t.logRequest(ctx, log, slog.LevelDebug, "groupme: request", r, resp, err, attempt, slog.Duration("duration", time.Since(start)))
 		}
-		if !canRetry || attempt > t.MaxRetries {
-			return resp, err
+		if !canRetry || attempt > t.max {
+			return resp, attempt, err
 		}
 		var wait time.Duration
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, err
+				return nil, attempt, err
 			}
 			wait = t.backoff(attempt)
 		} else {
 			if !retryableStatus(resp.StatusCode) {
-				return resp, nil
+				return resp, attempt, nil
 			}
 			if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-				if ra > t.maxRetryAfter() {
-					return resp, nil
+				if ra > t.retryAfterCap() {
+					return resp, attempt, nil
 				}
 				wait = ra
 			} else {
@@ -121,7 +132,7 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil && req.Body != http.NoBody {
 			body, gerr := req.GetBody()
 			if gerr != nil {
-				return resp, err // cannot replay: report what we have
+				return resp, attempt, err // cannot replay: report what we have
 			}
 			cp := *req
 			cp.Body = body
@@ -137,20 +148,16 @@ func (t *RetryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if next != r && next.Body != nil {
 				_ = next.Body.Close()
 			}
-			return nil, err
+			return nil, attempt, err
 		}
 		r = next
 	}
 }
 
-func (t *RetryTransport) logAttempt(ctx context.Context, log *slog.Logger, r *http.Request, resp *http.Response, err error, attempt int, d time.Duration) {
-	t.logRequest(ctx, log, slog.LevelDebug, "groupme: request", r, resp, err, attempt, slog.Duration("duration", d))
-}
-
 // logRequest writes one line about an attempt: method, path (never the
 // query, which may hold the token), status, attempt, extra, and the
 // redacted error if there was one.
-func (t *RetryTransport) logRequest(ctx context.Context, log *slog.Logger, level slog.Level, msg string, r *http.Request, resp *http.Response, err error, attempt int, extra slog.Attr) {
+func (t *retrier) logRequest(ctx context.Context, log *slog.Logger, level slog.Level, msg string, r *http.Request, resp *http.Response, err error, attempt int, extra slog.Attr) {
 	if !log.Enabled(ctx, level) {
 		return
 	}
@@ -179,17 +186,17 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-func (t *RetryTransport) maxRetryAfter() time.Duration {
-	if t.MaxRetryAfter > 0 {
-		return t.MaxRetryAfter
+func (t *retrier) retryAfterCap() time.Duration {
+	if t.maxRetryAfter > 0 {
+		return t.maxRetryAfter
 	}
 	return defaultMaxRetryAfter
 }
 
-// backoff is MinDelay doubled per attempt, capped at MaxDelay, with the
+// backoff is the shortest delay doubled per attempt, capped at the longest, with the
 // upper half jittered: the wait lies in [d/2, d].
-func (t *RetryTransport) backoff(attempt int) time.Duration {
-	lo, hi := t.MinDelay, t.MaxDelay
+func (t *retrier) backoff(attempt int) time.Duration {
+	lo, hi := t.minDelay, t.maxDelay
 	if lo <= 0 {
 		lo = 500 * time.Millisecond
 	}

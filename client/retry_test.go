@@ -10,8 +10,6 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 // step is one scripted answer of a fake transport: a status (with body and
@@ -209,11 +207,11 @@ func TestPostsAreNotRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		calls := map[string]func(context.Context, *Client) error{
 			"CreateGroup": func(ctx context.Context, c *Client) error {
-				_, err := c.CreateGroup(ctx, gen.GroupCreateRequest{Name: "x"})
+				_, err := c.CreateGroup(ctx, GroupCreateRequest{Name: "x"})
 				return err
 			},
 			"PostBotMessage": func(ctx context.Context, c *Client) error {
-				return c.PostBotMessage(ctx, gen.BotPostRequest{BotID: "b", Text: "t"})
+				return c.PostBotMessage(ctx, BotPostRequest{BotID: "b", Text: "t"})
 			},
 			"AddMembers": func(ctx context.Context, c *Client) error {
 				_, err := c.AddMembers(ctx, "1", nil)
@@ -260,7 +258,7 @@ func TestRetryTransportStandalone(t *testing.T) {
 
 func TestBackoffBounds(t *testing.T) {
 	t.Parallel()
-	rt := &RetryTransport{MinDelay: time.Second, MaxDelay: 30 * time.Second}
+	rt := &retrier{minDelay: time.Second, maxDelay: 30 * time.Second}
 	for attempt := 1; attempt <= 10; attempt++ {
 		d := min(time.Second<<(attempt-1), 30*time.Second)
 		for range 50 {
@@ -283,7 +281,7 @@ func TestCreateMessageRetryThen409IsSuccess(t *testing.T) {
 				`{"count":3,"messages":[`+messageJSON("176", "other")+`,`+messageJSON("175", "mine-1")+`]}`)}},
 		}}
 		c := scriptedClient(t, s, WithBaseURL("https://api.example/v3"))
-		m, err := c.CreateMessage(t.Context(), "1234567", gen.NewMessage{SourceGUID: "mine-1", Text: Ptr("hello 175")})
+		m, err := c.CreateMessage(t.Context(), "1234567", NewMessage{SourceGUID: "mine-1", Text: Ptr("hello 175")})
 		if err != nil {
 			t.Fatalf("CreateMessage: %v", err)
 		}
@@ -311,7 +309,7 @@ func TestCreateMessageRetryThen409NotListed(t *testing.T) {
 			"GET /v3/groups/1/messages":  {{status: 304}},
 		}}
 		c := scriptedClient(t, s)
-		m, err := c.CreateMessage(t.Context(), "1", gen.NewMessage{Text: Ptr("hi")})
+		m, err := c.CreateMessage(t.Context(), "1", NewMessage{Text: Ptr("hi")})
 		if err != nil {
 			t.Fatalf("CreateMessage: %v (a false failure)", err)
 		}
@@ -326,7 +324,7 @@ func TestCreateMessageFirst409IsConflict(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := &script{steps: []step{{status: 409, body: `{"meta":{"code":409,"errors":["duplicate"]}}`}}}
 		c := scriptedClient(t, s)
-		_, err := c.CreateMessage(t.Context(), "1", gen.NewMessage{SourceGUID: "reused", Text: Ptr("hi")})
+		_, err := c.CreateMessage(t.Context(), "1", NewMessage{SourceGUID: "reused", Text: Ptr("hi")})
 		if !errors.Is(err, ErrConflict) {
 			t.Errorf("err = %v, want ErrConflict", err)
 		}
@@ -345,7 +343,7 @@ func TestCreateDirectMessageRetryThen409IsSuccess(t *testing.T) {
 				`{"count":1,"direct_messages":[`+dmJSON("9", "dm-guid")+`]}`)}},
 		}}
 		c := scriptedClient(t, s)
-		m, err := c.CreateDirectMessage(t.Context(), gen.NewDirectMessage{SourceGUID: "dm-guid", RecipientID: "555", Text: Ptr("dm 9")})
+		m, err := c.CreateDirectMessage(t.Context(), NewDirectMessage{SourceGUID: "dm-guid", RecipientID: "555", Text: Ptr("dm 9")})
 		if err != nil || m.ID != "9" {
 			t.Fatalf("CreateDirectMessage = %+v, %v", m, err)
 		}

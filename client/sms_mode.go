@@ -6,15 +6,22 @@ import (
 	"github.com/groupme-go/groupme/gen"
 )
 
-// EnableSmsMode calls POST /users/sms_mode: messages arrive as SMS instead
-// of push notifications for body.Duration hours (at most 48).
-func (c *Client) EnableSmsMode(ctx context.Context, body gen.SmsModeRequest) error {
-	req, err := gen.NewEnableSmsModeRequest(c.base, body)
+// EnableSMSMode calls POST /users/sms_mode: messages arrive as SMS instead
+// of push notifications for body.Duration (SMSHours(n), at most 48, or
+// SMSAlways()).
+func (c *Client) EnableSMSMode(ctx context.Context, body SMSModeRequest) error {
+	req, err := gen.NewEnableSMSModeRequest(c.base, body)
 	return doNoPayload(ctx, c, call{op: "EnableSmsMode"}, req, err)
 }
 
-// DisableSmsMode calls POST /users/sms_mode/delete; push notifications resume.
-func (c *Client) DisableSmsMode(ctx context.Context) error {
-	req, err := gen.NewDisableSmsModeRequest(c.base)
+// DisableSMSMode calls POST /users/sms_mode/delete; push notifications resume.
+func (c *Client) DisableSMSMode(ctx context.Context) error {
+	req, err := gen.NewDisableSMSModeRequest(c.base)
 	return doNoPayload(ctx, c, call{op: "DisableSmsMode"}, req, err)
 }
+
+// SMSHours is an SMS-mode duration of n hours (GroupMe allows at most 48).
+func SMSHours(n int) SMSDuration { return gen.SMSHours(n) }
+
+// SMSAlways is the SMS-mode duration that lasts until DisableSMSMode.
+func SMSAlways() SMSDuration { return gen.SMSAlways() }

@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"testing"
-
-	"github.com/groupme-go/groupme/gen"
 )
 
 const userJSON = `{"id":"98765432","user_id":"98765432","name":"Mara Lindqvist","phone_number":"+1 2125550100","image_url":null,"email":"m@example.com","sms":false,"created_at":1500000000,"updated_at":1700000000,"zip_code":null,"graduation_year":""}`
@@ -12,7 +10,7 @@ const userJSON = `{"id":"98765432","user_id":"98765432","name":"Mara Lindqvist",
 func TestUsers(t *testing.T) {
 	t.Parallel()
 	check := func(t *testing.T, got any) {
-		u := got.(*gen.User)
+		u := got.(*User)
 		if u.ID != "98765432" || u.Name != "Mara Lindqvist" || *u.Email != "m@example.com" {
 			t.Errorf("user = %+v", u)
 		}
@@ -27,7 +25,7 @@ func TestUsers(t *testing.T) {
 		{
 			name: "UpdateMe",
 			call: func(ctx context.Context, c *Client) (any, error) {
-				return c.UpdateMe(ctx, gen.UserUpdateRequest{Name: Ptr("Mara Lindqvist"), ZipCode: Ptr("94107")})
+				return c.UpdateMe(ctx, UserUpdateRequest{Name: Ptr("Mara Lindqvist"), ZipCode: Ptr("94107")})
 			},
 			method: "POST", path: "/v3/users/update", body: `{"name":"Mara Lindqvist","zip_code":"94107"}`,
 			status: 200, resp: envelopeOf("200", userJSON), check: check,

@@ -67,6 +67,15 @@
 // conversations, bots, a block and a former group. The same seed and sizes
 // on the same clock give the same ids, tokens and content.
 //
+// # Signing in
+//
+// The fake also plays GroupMe's OAuth authorization page at [AuthorizePath]
+// ([Server.AuthorizeURL]), outside the spec's paths. [Fake.AddOAuthApp]
+// registers an application's client id and callback URL; a browser sent to
+// the page is redirected at once to the callback with ?access_token= and
+// the first seeded user's token. [Fake.SetAuthorizeOutcome] picks another
+// user, a refusal (?error=access_denied) or a redirect without a token.
+//
 // # Faults
 //
 // [FaultRule] injects failures per operation, on every Nth request, or at a

@@ -34,6 +34,7 @@ type Fake struct {
 	calls map[string]int
 	rules []*faultState
 	ds    *Dataset
+	oauth oauthState
 }
 
 // Option configures a [Fake] (and a [Server]).
@@ -175,6 +176,10 @@ const maxBody = 32 << 20
 
 // ServeHTTP implements [http.Handler].
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == AuthorizePath {
+		f.serveAuthorize(w, r)
+		return
+	}
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, imagePathPrefix) {
 		f.serveImage(w, r)
 		return

@@ -101,7 +101,7 @@ func (f *Fake) groupView(g *group, omitMembers bool) gen.Group {
 	}
 	if g.shareToken != "" {
 		out.ShareURL = strPtr("https://groupme.com/join_group/" + g.id + "/" + g.shareToken)
-		out.ShareQrCodeURL = strPtr("https://image.groupme.com/qr/join_group/" + g.id + "/" + g.shareToken + "/preview")
+		out.ShareQRCodeURL = strPtr("https://image.groupme.com/qr/join_group/" + g.id + "/" + g.shareToken + "/preview")
 	}
 	count := 0
 	if !omitMembers {

@@ -141,8 +141,7 @@ func (f *Fake) listChats(c *call) {
 			otherID = first.userID
 		}
 		other := f.st.users[otherID]
-		var id gen.StringOrInteger
-		_ = id.FromStringOrInteger0(other.id)
+		id := gen.ID(other.id)
 		out = append(out, gen.Chat{
 			CreatedAt: first.created, UpdatedAt: last.created,
 			LastMessage:   last.directView(true),

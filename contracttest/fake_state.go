@@ -610,16 +610,14 @@ func deref(p *int) int {
 	return *p
 }
 
-func flexInt(v int) *gen.StringOrInteger {
-	var f gen.StringOrInteger
-	_ = f.FromStringOrInteger1(int64(v))
-	return &f
+func flexInt(v int) *gen.ID {
+	id := gen.ID(strconv.Itoa(v))
+	return &id
 }
 
-func flexString(v string) *gen.StringOrInteger {
-	var f gen.StringOrInteger
-	_ = f.FromStringOrInteger0(v)
-	return &f
+func flexString(v string) *gen.ID {
+	id := gen.ID(v)
+	return &id
 }
 
 // fileUpgradeText replaces the text of messages with file attachments for

@@ -13,7 +13,7 @@ import (
 
 func (f *Fake) botView(b *bot) gen.Bot {
 	out := gen.Bot{BotID: b.id, GroupID: b.groupID, Name: b.name, AvatarURL: b.avatarURL,
-		CallbackURL: b.callbackURL, DmNotification: b.dmNotification}
+		CallbackURL: b.callbackURL, DMNotification: b.dmNotification}
 	if g := f.st.groups[b.groupID]; g != nil {
 		out.GroupName = strPtr(g.name)
 	}
@@ -41,7 +41,7 @@ func (f *Fake) createBot(c *call) {
 		c.fail(http.StatusNotFound, notFound)
 		return
 	}
-	dm := nb.DmNotification != nil && *nb.DmNotification
+	dm := nb.DMNotification != nil && *nb.DMNotification
 	b := f.addBotLocked(c.userID, g.id, nb.Name, optStrPtr(nb.AvatarURL), optStrPtr(nb.CallbackURL), dm)
 	c.ok(http.StatusCreated, gen.BotCreated{Bot: f.botView(b)})
 }
@@ -130,7 +130,7 @@ func (f *Fake) userView(u *user, now time.Time) gen.User {
 	enabled := false
 	return gen.User{
 		ID: u.id, UserID: strPtr(u.id), Name: u.name, PhoneNumber: strPtr(u.phone), ImageURL: u.avatar,
-		Email: optStr(u.email), Sms: &sms, CreatedAt: u.created, UpdatedAt: u.updated,
+		Email: optStr(u.email), SMS: &sms, CreatedAt: u.created, UpdatedAt: u.updated,
 		ZipCode: optStr(u.zip), Locale: strPtr("en_us"),
 		Mfa: &struct {
 			Channels *[]struct {
@@ -169,11 +169,11 @@ func (f *Fake) updateMe(c *call) {
 }
 
 func (f *Fake) enableSmsMode(c *call) {
-	var req gen.SmsModeRequest
+	var req gen.SMSModeRequest
 	if !c.decode(&req) {
 		return
 	}
-	if hours, err := req.Duration.AsSmsModeRequestDuration0(); err == nil {
+	if hours, ok := req.Duration.Hours(); ok {
 		c.user.smsUntil, c.user.smsForever = c.now.Add(time.Duration(hours)*time.Hour), false
 	} else {
 		c.user.smsForever = true // "always"

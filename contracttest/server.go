@@ -16,6 +16,10 @@ type Server struct {
 	// https://image.groupme.com. Uploaded images are served from the same
 	// server.
 	ImageURL string
+	// AuthorizeURL is the fake's OAuth authorization page,
+	// "http://127.0.0.1:<port>/oauth/authorize", where the real one is
+	// https://oauth.groupme.com/oauth/authorize; see [Fake.AddOAuthApp].
+	AuthorizeURL string
 	// Fake is the fake behind the server, for seeding, faults and
 	// inspection.
 	Fake *Fake
@@ -47,7 +51,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	f := NewFake(all...)
 	srv := httptest.NewServer(f)
 	tb.Cleanup(srv.Close)
-	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, Fake: f, Dataset: f.Dataset(), srv: srv}
+	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, AuthorizeURL: srv.URL + AuthorizePath, Fake: f, Dataset: f.Dataset(), srv: srv}
 	if s.Dataset != nil && len(s.Dataset.Users) > 0 {
 		s.Token = s.Dataset.Users[0].Token
 	}

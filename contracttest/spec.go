@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -255,4 +256,21 @@ func requireCredential(_ context.Context, in *openapi3filter.AuthenticationInput
 		return in.NewError(errors.New("missing " + s.In + " credential " + s.Name))
 	}
 	return nil
+}
+
+// OperationIDs returns the operationIds of openapi.yaml's paths, sorted.
+// Callbacks (receiveBotCallback) are not among them: GroupMe calls those.
+func OperationIDs() ([]string, error) {
+	doc, err := LoadSpec()
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ids = append(ids, op.OperationID)
+		}
+	}
+	slices.Sort(ids)
+	return ids, nil
 }

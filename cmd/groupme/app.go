@@ -69,17 +69,16 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 		token = t
 	}
 	base, image := a.baseURL, a.imageURL
-	if a.useFake || forceFake || token == "" {
-		reason := "no token given (--token, GROUPME_TOKEN or " + a.configFile() + ")"
-		if a.useFake || forceFake {
-			reason = "asked for the fake"
-		}
+	switch {
+	case a.useFake || forceFake:
 		var err error
 		base, image, token, err = a.startFake(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stderr, "groupme: %s: using a fake GroupMe inside this process (%d messages of demo data); nothing leaves this machine\n", reason, demoDataset.Messages)
+		fmt.Fprintf(a.stderr, "groupme: using a fake GroupMe inside this process (%d messages of demo data); nothing leaves this machine\n", demoDataset.Messages)
+	case token == "":
+		return usagef("no GroupMe token: sign in with 'groupme login', or give one with --token, the GROUPME_TOKEN environment variable, or the config file %s; or try the program without an account with --fake or 'groupme demo'", a.configFile())
 	}
 	if base != "" {
 		opts = append(opts, client.WithBaseURL(base))

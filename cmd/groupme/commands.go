@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/groupme-go/groupme/client"
-	"github.com/groupme-go/groupme/gen"
 	"github.com/spf13/cobra"
 )
 
@@ -18,11 +17,13 @@ func (a *app) rootCommand() *cobra.Command {
 		Short: "Read, write and archive GroupMe from the command line",
 		Long: `groupme talks to GroupMe's public API.
 
-With a token (--token, the GROUPME_TOKEN variable, or {"token": "..."} in
-` + a.configFile() + `) it uses the real GroupMe; get a token from
-https://dev.groupme.com (log in, then "Access Token"). Without a token, or
-with --fake, it starts a fake GroupMe inside the process, seeded with demo
-data, so every command can be tried safely.
+Sign in once with 'groupme login' (it asks for the access token from
+https://dev.groupme.com: log in, then "Access Token", and keeps it in
+` + a.configFile() + `), or give a token with --token or the GROUPME_TOKEN
+variable. Without a token, commands that talk to GroupMe stop with exit
+code 2. With --fake (or 'groupme demo') the program starts a fake GroupMe
+inside the process, seeded with demo data, so every command can be tried
+without an account.
 
 Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 		SilenceUsage:  true,
@@ -43,6 +44,8 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 		a.dmsCmd(), a.dmCmd(), a.likeCmd(true), a.likeCmd(false), a.leaderboardCmd(),
 		a.botsCmd(), a.meCmd(), a.uploadCmd(), a.membersCmd(), a.exportCmd(), a.demoCmd(),
 	)
+	root.AddCommand(a.loginCmd(), a.logoutCmd())
+	root.PersistentPreRun = a.warnTokenFlag
 	return root
 }
 
@@ -55,8 +58,8 @@ func (a *app) groupsCmd() *cobra.Command {
 	}
 	cmd.Flags().IntVar(&perPage, "per-page", 0, "groups per request (GroupMe's default when 0)")
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, _ []string) error {
-		var groups []gen.Group
-		for g, err := range a.api.ListGroupsIter(cmd.Context(), client.PageSize(perPage)) {
+		var groups []client.Group
+		for g, err := range a.api.ListGroupsIter(cmd.Context(), &client.ListGroupsParams{PerPage: perPage}) {
 			if err != nil {
 				return err
 			}
@@ -102,9 +105,15 @@ func (c *cursorFlags) check() error {
 	if c.before != "" && c.after != "" {
 		return usagef("use --before or --after, not both")
 	}
+	for flag, id := range map[string]string{"--before": c.before, "--after": c.after} {
+		if id != "" && strings.Trim(id, "0123456789") != "" {
+			return usagef("%s takes a message id (digits only), not %q", flag, id)
+		}
+	}
 	return nil
 }
 
+// optional is nil for an empty string, for the API's optional fields.
 func optional(s string) *string {
 	if s == "" {
 		return nil
@@ -124,9 +133,7 @@ func (a *app) messagesCmd() *cobra.Command {
 		if err := cf.check(); err != nil {
 			return err
 		}
-		page, err := a.api.ListMessages(cmd.Context(), args[0], &gen.ListMessagesParams{
-			Limit: &cf.limit, BeforeID: optional(cf.before), AfterID: optional(cf.after),
-		})
+		page, err := a.api.ListMessages(cmd.Context(), args[0], &client.MessageParams{Limit: cf.limit, BeforeID: cf.before, AfterID: cf.after})
 		if err != nil {
 			return err
 		}
@@ -136,13 +143,13 @@ func (a *app) messagesCmd() *cobra.Command {
 }
 
 // imageAttachment uploads the file at path and returns it as an attachment.
-func (a *app) imageAttachment(cmd *cobra.Command, path string) (gen.Attachment, string, error) {
-	var att gen.Attachment
+func (a *app) imageAttachment(cmd *cobra.Command, path string) (client.Attachment, string, error) {
+	var att client.Attachment
 	url, err := a.upload(cmd, path)
 	if err != nil {
 		return att, "", err
 	}
-	err = att.FromImageAttachment(gen.ImageAttachment{URL: url})
+	err = att.FromImageAttachment(client.ImageAttachment{URL: url})
 	return att, url, err
 }
 
@@ -173,19 +180,19 @@ func (a *app) sendCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&image, "image", "", "image file to upload and attach")
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		msg := gen.NewMessage{Text: optional(args[1])}
+		msg := client.NewMessage{Text: optional(args[1])}
 		if image != "" {
 			att, _, err := a.imageAttachment(cmd, image)
 			if err != nil {
 				return err
 			}
-			msg.Attachments = &[]gen.Attachment{att}
+			msg.Attachments = &[]client.Attachment{att}
 		}
 		m, err := a.api.CreateMessage(cmd.Context(), args[0], msg)
 		if err != nil {
 			return err
 		}
-		return a.out().emit(m, messagesTable([]gen.Message{*m}))
+		return a.out().emit(m, messagesTable([]client.Message{*m}))
 	})
 	return cmd
 }
@@ -197,8 +204,8 @@ func (a *app) chatsCmd() *cobra.Command {
 		Args:  exactArgs(),
 	}
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, _ []string) error {
-		var chats []gen.Chat
-		for c, err := range a.api.ListChatsIter(cmd.Context()) {
+		var chats []client.Chat
+		for c, err := range a.api.ListChatsIter(cmd.Context(), nil) {
 			if err != nil {
 				return err
 			}
@@ -221,9 +228,7 @@ func (a *app) dmsCmd() *cobra.Command {
 		if err := cf.check(); err != nil {
 			return err
 		}
-		page, err := a.api.ListDirectMessages(cmd.Context(), gen.ListDirectMessagesParams{
-			OtherUserID: args[0], Limit: &cf.limit, BeforeID: optional(cf.before), AfterID: optional(cf.after),
-		})
+		page, err := a.api.ListDirectMessages(cmd.Context(), args[0], &client.MessageParams{Limit: cf.limit, BeforeID: cf.before, AfterID: cf.after})
 		if err != nil {
 			return err
 		}
@@ -239,16 +244,16 @@ func (a *app) dmCmd() *cobra.Command {
 		Args:  exactArgs("USER", "TEXT"),
 	}
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		m, err := a.api.CreateDirectMessage(cmd.Context(), gen.NewDirectMessage{RecipientID: args[0], Text: optional(args[1])})
+		m, err := a.api.CreateDirectMessage(cmd.Context(), client.NewDirectMessage{RecipientID: args[0], Text: optional(args[1])})
 		if err != nil {
 			return err
 		}
-		return a.out().emit(m, directMessagesTable([]gen.DirectMessage{*m}))
+		return a.out().emit(m, directMessagesTable([]client.DirectMessage{*m}))
 	})
 	return cmd
 }
 
-func reactionsTable(rs []gen.Reaction) func(w *tabwriter.Writer) {
+func reactionsTable(rs []client.Reaction) func(w *tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "REACTION", "USERS")
 		for _, r := range rs {
@@ -273,13 +278,13 @@ func (a *app) likeCmd(like bool) *cobra.Command {
 	}
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
 		var (
-			rs  []gen.Reaction
+			rs  []client.Reaction
 			err error
 		)
 		if like {
-			var icon *gen.LikeIcon
+			var icon *client.LikeIcon
 			if emoji != "" {
-				icon = &gen.LikeIcon{Type: gen.LikeIconTypeUnicode, Code: &emoji}
+				icon = &client.LikeIcon{Type: client.LikeIconTypeUnicode, Code: &emoji}
 			}
 			rs, err = a.api.LikeMessage(cmd.Context(), args[0], args[1], icon)
 		} else {
@@ -289,7 +294,7 @@ func (a *app) likeCmd(like bool) *cobra.Command {
 			return err
 		}
 		if rs == nil {
-			rs = []gen.Reaction{}
+			rs = []client.Reaction{}
 		}
 		return a.out().emit(rs, reactionsTable(rs))
 	})
@@ -310,15 +315,15 @@ func (a *app) leaderboardCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&mine, "mine", false, "messages you liked instead")
 	cmd.Flags().BoolVar(&forMe, "for-me", false, "your messages others liked instead")
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		p := gen.GetLeaderboardParamsPeriod(period)
-		if !p.Valid() {
+		p := client.LeaderboardPeriod(period)
+		if p != client.PeriodDay && p != client.PeriodWeek && p != client.PeriodMonth {
 			return usagef("--period must be day, week or month, not %q", period)
 		}
 		if mine && forMe {
 			return usagef("use --mine or --for-me, not both")
 		}
 		var (
-			msgs []gen.Message
+			msgs []client.Message
 			err  error
 		)
 		switch {
@@ -333,7 +338,7 @@ func (a *app) leaderboardCmd() *cobra.Command {
 			return err
 		}
 		if msgs == nil {
-			msgs = []gen.Message{}
+			msgs = []client.Message{}
 		}
 		return a.out().emit(msgs, messagesTable(msgs))
 	})
@@ -356,7 +361,7 @@ func (a *app) botsCmd() *cobra.Command {
 			return err
 		}
 		if bots == nil {
-			bots = []gen.Bot{}
+			bots = []client.Bot{}
 		}
 		return a.out().emit(bots, botsTable(bots))
 	})
@@ -366,18 +371,18 @@ func (a *app) botsCmd() *cobra.Command {
 	create.Flags().StringVar(&callback, "callback-url", "", "URL GroupMe posts the group's messages to")
 	create.Flags().StringVar(&avatar, "avatar-url", "", "image-service URL of the bot's avatar")
 	create.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		b, err := a.api.CreateBot(cmd.Context(), gen.NewBot{GroupID: args[0], Name: args[1], CallbackURL: optional(callback), AvatarURL: optional(avatar)})
+		b, err := a.api.CreateBot(cmd.Context(), client.NewBot{GroupID: args[0], Name: args[1], CallbackURL: optional(callback), AvatarURL: optional(avatar)})
 		if err != nil {
 			return err
 		}
-		return a.out().emit(b, botsTable([]gen.Bot{*b}))
+		return a.out().emit(b, botsTable([]client.Bot{*b}))
 	})
 
 	var picture string
 	post := &cobra.Command{Use: "post BOT_ID TEXT", Short: "Post into the bot's group as the bot", Args: exactArgs("BOT_ID", "TEXT")}
 	post.Flags().StringVar(&picture, "image", "", "image file to upload and attach")
 	post.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		req := gen.BotPostRequest{BotID: args[0], Text: args[1]}
+		req := client.BotPostRequest{BotID: args[0], Text: args[1]}
 		if picture != "" {
 			url, err := a.upload(cmd, picture)
 			if err != nil {
@@ -456,7 +461,7 @@ func (a *app) membersCmd() *cobra.Command {
 		if n != 1 {
 			return usagef("give exactly one of --user-id, --phone and --email")
 		}
-		id, err := a.api.AddMembers(cmd.Context(), args[0], []gen.MemberToAdd{{
+		id, err := a.api.AddMembers(cmd.Context(), args[0], []client.MemberToAdd{{
 			Nickname: args[1], UserID: optional(userID), PhoneNumber: optional(phone), Email: optional(email),
 		}})
 		if err != nil {
@@ -470,7 +475,7 @@ func (a *app) membersCmd() *cobra.Command {
 	results.Flags().BoolVar(&wait, "wait", true, "poll until the results are ready")
 	results.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
 		var (
-			ms  []gen.Member
+			ms  []client.Member
 			err error
 		)
 		if wait {
@@ -482,7 +487,7 @@ func (a *app) membersCmd() *cobra.Command {
 			return err
 		}
 		if ms == nil {
-			ms = []gen.Member{}
+			ms = []client.Member{}
 		}
 		return a.out().emit(ms, membersTable(ms))
 	})

@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/groupme-go/groupme/gen"
+	"github.com/groupme-go/groupme/client"
 	"github.com/spf13/cobra"
 )
 
@@ -34,8 +34,8 @@ leaderboard, then prints a summary and where the export went.`,
 		step := func(n int, title string) { fmt.Fprintf(a.stdout, "\n== %d. %s ==\n", n, title) }
 
 		step(1, "Your groups")
-		var groups []gen.Group
-		for g, err := range a.api.ListGroupsIter(ctx) {
+		var groups []client.Group
+		for g, err := range a.api.ListGroupsIter(ctx, nil) {
 			if err != nil {
 				return err
 			}
@@ -66,11 +66,11 @@ leaderboard, then prints a summary and where the export went.`,
 			return err
 		}
 		text := "Photo from the groupme demo"
-		sent, err := a.api.CreateMessage(ctx, big, gen.NewMessage{Text: &text, Attachments: &[]gen.Attachment{att}})
+		sent, err := a.api.CreateMessage(ctx, big, client.NewMessage{Text: &text, Attachments: &[]client.Attachment{att}})
 		if err != nil {
 			return err
 		}
-		if err := a.out().emit(sent, messagesTable([]gen.Message{*sent})); err != nil {
+		if err := a.out().emit(sent, messagesTable([]client.Message{*sent})); err != nil {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "image: %s\n", url)
@@ -82,7 +82,7 @@ leaderboard, then prints a summary and where the export went.`,
 		fmt.Fprintf(a.stdout, "liked message %s\n", sent.ID)
 
 		step(5, "Leaderboard (day)")
-		top, err := a.api.GetLeaderboard(ctx, big, gen.GetLeaderboardParamsPeriodDay)
+		top, err := a.api.GetLeaderboard(ctx, big, client.PeriodDay)
 		if err != nil {
 			return err
 		}

@@ -86,7 +86,7 @@ func (a *app) export(ctx context.Context, groupID, path string, resume bool) (ex
 	for {
 		inPage := 0
 		var iterErr error
-		for m, err := range a.api.ListMessagesAfterRawIter(ctx, groupID, after, client.PageSize(page), client.AcceptFiles()) {
+		for m, err := range a.api.ListMessagesAfterRawIter(ctx, groupID, &client.MessageParams{AfterID: after, Limit: page, AcceptFiles: true}) {
 			if err != nil {
 				iterErr = err
 				break

@@ -51,7 +51,7 @@ func runWith(t *testing.T, ctx context.Context, vars map[string]string, fakeOpts
 
 // runFake runs the program with no token, so it uses its built-in fake.
 func runFake(t *testing.T, args ...string) result {
-	return runWith(t, t.Context(), nil, nil, args...)
+	return runWith(t, t.Context(), nil, nil, append([]string{"--fake"}, args...)...)
 }
 
 // newServer starts a fake GroupMe seeded like the built-in one, which the
@@ -268,12 +268,24 @@ func TestHelpOnEveryCommand(t *testing.T) {
 	}
 }
 
-func TestNoTokenUsesFakeAndSaysSo(t *testing.T) {
+// Without a token a command that talks to GroupMe is a usage error that
+// names every way to give one, and the way to try the program without one:
+// a scheduled job whose token went missing must not "succeed" on a fake.
+func TestNoTokenIsAUsageError(t *testing.T) {
 	t.Parallel()
-	r := runFake(t, "me")
+	r := runWith(t, t.Context(), nil, nil, "me")
+	if r.code != exitUsage || r.stdout != "" {
+		t.Fatalf("exit %d, stdout %q; want %d and nothing", r.code, r.stdout, exitUsage)
+	}
+	for _, want := range []string{"groupme login", "--token", "GROUPME_TOKEN", "config.json", "--fake", "groupme demo"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not mention %s: %q", want, r.stderr)
+		}
+	}
+	r = runFake(t, "me")
 	mustOK(t, r)
 	if !strings.Contains(r.stderr, "fake GroupMe") {
-		t.Errorf("stderr does not say the fake is used: %q", r.stderr)
+		t.Errorf("--fake: stderr does not say the fake is used: %q", r.stderr)
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/groupme-go/groupme/gen"
+	"github.com/groupme-go/groupme/client"
 )
 
 // printer writes results either as aligned tables for people or, with
@@ -59,7 +59,7 @@ func when(sec int64) string {
 	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04")
 }
 
-func groupsTable(groups []gen.Group) func(*tabwriter.Writer) {
+func groupsTable(groups []client.Group) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "ID", "NAME", "MEMBERS", "MESSAGES", "LAST ACTIVE")
 		for _, g := range groups {
@@ -75,7 +75,7 @@ func groupsTable(groups []gen.Group) func(*tabwriter.Writer) {
 	}
 }
 
-func groupTable(g gen.Group) func(*tabwriter.Writer) {
+func groupTable(g client.Group) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "ID", g.ID)
 		row(w, "NAME", g.Name)
@@ -95,7 +95,7 @@ func groupTable(g gen.Group) func(*tabwriter.Writer) {
 }
 
 // attachmentSummary names a message's attachments by type, e.g. "image,mentions".
-func attachmentSummary(as []gen.Attachment) string {
+func attachmentSummary(as []client.Attachment) string {
 	types := make([]string, 0, len(as))
 	for _, a := range as {
 		t, err := a.Discriminator()
@@ -107,7 +107,7 @@ func attachmentSummary(as []gen.Attachment) string {
 	return strings.Join(types, ",")
 }
 
-func messagesTable(msgs []gen.Message) func(*tabwriter.Writer) {
+func messagesTable(msgs []client.Message) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "ID", "TIME", "FROM", "LIKES", "ATTACHMENTS", "TEXT")
 		for _, m := range msgs {
@@ -116,7 +116,7 @@ func messagesTable(msgs []gen.Message) func(*tabwriter.Writer) {
 	}
 }
 
-func directMessagesTable(msgs []gen.DirectMessage) func(*tabwriter.Writer) {
+func directMessagesTable(msgs []client.DirectMessage) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "ID", "TIME", "FROM", "LIKES", "ATTACHMENTS", "TEXT")
 		for _, m := range msgs {
@@ -125,27 +125,16 @@ func directMessagesTable(msgs []gen.DirectMessage) func(*tabwriter.Writer) {
 	}
 }
 
-// flexID renders an id GroupMe sends as a string or a number.
-func flexID(f gen.FlexID) string {
-	if s, err := f.AsStringOrInteger0(); err == nil {
-		return s
-	}
-	if n, err := f.AsStringOrInteger1(); err == nil {
-		return strconv.FormatInt(n, 10)
-	}
-	return ""
-}
-
-func chatsTable(chats []gen.Chat) func(*tabwriter.Writer) {
+func chatsTable(chats []client.Chat) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "USER ID", "NAME", "MESSAGES", "UPDATED", "LAST MESSAGE")
 		for _, c := range chats {
-			row(w, flexID(c.OtherUser.ID), clip(c.OtherUser.Name, 30), strconv.Itoa(c.MessagesCount), when(c.UpdatedAt), clip(str(c.LastMessage.Text), 50))
+			row(w, string(c.OtherUser.ID), clip(c.OtherUser.Name, 30), strconv.Itoa(c.MessagesCount), when(c.UpdatedAt), clip(str(c.LastMessage.Text), 50))
 		}
 	}
 }
 
-func botsTable(bots []gen.Bot) func(*tabwriter.Writer) {
+func botsTable(bots []client.Bot) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "BOT ID", "NAME", "GROUP", "CALLBACK URL")
 		for _, b := range bots {
@@ -158,14 +147,14 @@ func botsTable(bots []gen.Bot) func(*tabwriter.Writer) {
 	}
 }
 
-func userTable(u gen.User) func(*tabwriter.Writer) {
+func userTable(u client.User) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "ID", u.ID)
 		row(w, "NAME", u.Name)
 		row(w, "EMAIL", str(u.Email))
 		row(w, "PHONE", str(u.PhoneNumber))
 		sms := "off"
-		if u.Sms != nil && *u.Sms {
+		if u.SMS != nil && *u.SMS {
 			sms = "on"
 		}
 		row(w, "SMS MODE", sms)
@@ -173,7 +162,7 @@ func userTable(u gen.User) func(*tabwriter.Writer) {
 	}
 }
 
-func membersTable(members []gen.Member) func(*tabwriter.Writer) {
+func membersTable(members []client.Member) func(*tabwriter.Writer) {
 	return func(w *tabwriter.Writer) {
 		row(w, "MEMBERSHIP ID", "USER ID", "NICKNAME")
 		for _, m := range members {

@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -33,6 +30,7 @@ type env struct {
 	configDir      string           // "": os.UserConfigDir()
 	fakeOpts       []contracttest.Option
 	clientOpts     []client.Option
+	login          loginEnv // what login reads and opens; see login.go
 }
 
 // usageError marks a mistake on the command line (exit code 2).
@@ -82,41 +80,4 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 		}
 		return nil
 	}
-}
-
-// configFile is where the token may be kept: <user config dir>/groupme/config.json,
-// holding {"token": "..."}.
-func (e env) configFile() string {
-	dir := e.configDir
-	if dir == "" {
-		d, err := os.UserConfigDir()
-		if err != nil {
-			return ""
-		}
-		dir = d
-	}
-	return filepath.Join(dir, "groupme", "config.json")
-}
-
-// tokenFromConfig reads the token from the config file, if there is one.
-func (e env) tokenFromConfig() (string, error) {
-	path := e.configFile()
-	if path == "" {
-		return "", nil
-	}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	var c struct {
-		Token string `json:"token"`
-	}
-	if err := json.Unmarshal(b, &c); err != nil {
-		// Never echo the file's content: it holds a secret.
-		return "", fmt.Errorf("config file %s is not valid JSON", path)
-	}
-	return c.Token, nil
 }

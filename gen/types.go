@@ -1,0 +1,124 @@
+package gen
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+)
+
+// This file is hand-written. The overlay (gen/overlay.yaml) maps the spec's
+// values that GroupMe sends in more than one JSON form onto these types with
+// x-go-type, so Go code reads each as one plain value instead of a union.
+
+// ID is an identifier GroupMe sends as a JSON string in some places and as a
+// JSON number in others (mention user_ids in older messages, emoji pack
+// ids). It holds the decimal text and is written back as a JSON string.
+type ID string
+
+var errBadID = errors.New("an id must be a JSON string or integer")
+
+// UnmarshalJSON accepts a JSON string or an integer; null leaves id empty.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0:
+		return errBadID
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*id = ID(s)
+	case string(b) == "null":
+		*id = ""
+	default:
+		if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
+			return errBadID
+		}
+		*id = ID(b)
+	}
+	return nil
+}
+
+// String returns the id's text.
+func (id ID) String() string { return string(id) }
+
+// Timestamp is a time GroupMe sends as integer seconds since the Unix epoch
+// (listings) or as an ISO-8601 string (some push payloads). It holds the
+// seconds and is written back as an integer.
+type Timestamp int64
+
+// UnmarshalJSON accepts an integer, an RFC 3339 string, or null (zero).
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*t = 0
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		tm, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return errors.New("a timestamp string must be RFC 3339")
+		}
+		*t = Timestamp(tm.Unix())
+		return nil
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return errors.New("a timestamp must be integer seconds or an RFC 3339 string")
+	}
+	*t = Timestamp(n)
+	return nil
+}
+
+// Time returns t as a time.Time in UTC.
+func (t Timestamp) Time() time.Time { return time.Unix(int64(t), 0).UTC() }
+
+// SMSDuration is how long SMS mode lasts: a number of hours (at most 48),
+// or Always, the keyword GroupMe's own apps send for "until turned off".
+// The zero value is invalid; use SMSHours or SMSAlways.
+type SMSDuration struct {
+	hours  int
+	always bool
+}
+
+// SMSHours is an SMS-mode duration of n hours.
+func SMSHours(n int) SMSDuration { return SMSDuration{hours: n} }
+
+// SMSAlways is the SMS-mode duration that never expires.
+func SMSAlways() SMSDuration { return SMSDuration{always: true} }
+
+// Hours returns the number of hours and false when d is SMSAlways.
+func (d SMSDuration) Hours() (int, bool) { return d.hours, !d.always }
+
+// MarshalJSON writes the hours as an integer, or the string "always".
+func (d SMSDuration) MarshalJSON() ([]byte, error) {
+	if d.always {
+		return []byte(`"always"`), nil
+	}
+	if d.hours <= 0 {
+		return nil, errors.New("an SMS duration needs a positive number of hours, or SMSAlways")
+	}
+	return strconv.AppendInt(nil, int64(d.hours), 10), nil
+}
+
+// UnmarshalJSON reads an integer number of hours or the string "always".
+func (d *SMSDuration) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == `"always"` {
+		*d = SMSAlways()
+		return nil
+	}
+	n, err := strconv.Atoi(string(b))
+	if err != nil {
+		return errors.New(`an SMS duration must be an integer number of hours or "always"`)
+	}
+	*d = SMSHours(n)
+	return nil
+}

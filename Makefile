@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly spectral prism docs docs-test breaking check bench clean
+.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly spectral prism docs docs-test breaking check bench clean ts-check ts-build compat
 
 all: check
 
@@ -71,8 +71,25 @@ docs-test: docs
 breaking:
 	GO=$(GO) tools/spec-breaking.sh
 
+## ts-check: openapi-typescript types of openapi.yaml compile under tsc --strict, and an
+## openapi-fetch smoke test drives `groupme fake` (tools/ts, pinned npm packages).
+ts-check: ts-build
+	cd tools/ts && node --test --test-timeout=180000 build/smoke.test.js
+
+ts-build: tools/ts/node_modules/.package-lock.json
+	cd tools/ts && ./node_modules/.bin/openapi-typescript ../../openapi.yaml -o generated/groupme.d.ts
+	cd tools/ts && ./node_modules/.bin/tsc -p tsconfig.json
+
+tools/ts/node_modules/.package-lock.json: tools/ts/package.json tools/ts/package-lock.json
+	cd tools/ts && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+## compat: a third-party client (node-groupme from npm) against `groupme fake`.
+compat: ts-build
+	cd tools/ts && node --test --test-timeout=180000 compat/node-groupme.test.mjs
+
 ## check: everything CI runs.
-check: check-generated lint test prism docs-test breaking
+check: check-generated lint test ts-check compat prism docs-test breaking
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
 ## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT runs
@@ -90,4 +107,4 @@ bench:
 				if (b in t) line = line sprintf("   time %.2fx  allocs %.2fx of %s", med(t[n]) / med(t[b]), (med(a[b]) ? med(a[n]) / med(a[b]) : 0), b); \
 				print line } }' bench.out | sort
 clean:
-	rm -rf tools/node_modules tools/out
+	rm -rf tools/node_modules tools/out tools/ts/node_modules tools/ts/build tools/ts/generated

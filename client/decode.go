@@ -14,7 +14,7 @@ import (
 // GroupMe's answers rely on it: names match case-insensitively, a repeated
 // name keeps the last value, invalid UTF-8 is replaced rather than
 // rejected, and unknown fields are ignored (v2's default). The generated
-// union types and gen.ID decode through their UnmarshalJSON methods,
+// union types and ID decode through their UnmarshalJSON methods,
 // which v2 calls as v1 does.
 var decodeOptions = jsonv2.JoinOptions(
 	jsonv2.MatchCaseInsensitiveNames(true),

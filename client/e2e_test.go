@@ -161,11 +161,7 @@ func testPNG(t testing.TB, w, h int) []byte {
 
 func imageAttachment(t testing.TB, url string) client.Attachment {
 	t.Helper()
-	var a client.Attachment
-	if err := a.FromImageAttachment(client.ImageAttachment{Type: client.ImageAttachmentTypeImage, URL: url}); err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return client.NewImageAttachment(url)
 }
 
 // fetch GETs url with plain net/http and returns the body.
@@ -709,8 +705,8 @@ func TestE2ETour(t *testing.T) {
 			}
 			if a := newest.Messages[0].Attachments; len(a) != 1 {
 				t.Errorf("the created message has %d attachments, want 1", len(a))
-			} else if img, err := a[0].AsImageAttachment(); err != nil || img.URL != tr.pictureURL {
-				t.Errorf("the created message's attachment is %+v (%v), want the uploaded image", img, err)
+			} else if img, ok := client.AsImage(a[0]); !ok || img.URL != tr.pictureURL {
+				t.Errorf("the created message's attachment is %+v, want the uploaded image", img)
 			}
 
 			// A caller-chosen source_guid reused at once: the first attempt's 409 is an error.
@@ -737,7 +733,7 @@ func TestE2ETour(t *testing.T) {
 			if err != nil {
 				t.Fatalf("LikeMessage: %v", err)
 			}
-			if len(reactions) != 1 || !slices.Contains(reactions[0].UserIds, tr.u1.ID) {
+			if len(reactions) != 1 || reactions[0].UserIds == nil || !slices.Contains(*reactions[0].UserIds, tr.u1.ID) {
 				t.Errorf("LikeMessage reactions = %+v, want Users[1]'s heart", reactions)
 			}
 			fire := client.LikeIcon{Type: client.LikeIconTypeUnicode, Code: client.Ptr("\U0001F525")}
@@ -789,7 +785,7 @@ func TestE2ETour(t *testing.T) {
 			if err != nil {
 				t.Fatalf("UnlikeMessage: %v", err)
 			}
-			if len(reactions) != 1 || slices.Contains(reactions[0].UserIds, tr.u0.ID) {
+			if len(reactions) != 1 || reactions[0].UserIds == nil || slices.Contains(*reactions[0].UserIds, tr.u0.ID) {
 				t.Errorf("UnlikeMessage left reactions %+v", reactions)
 			}
 			if liked := findMessage(tr.srv.Fake.GroupMessages(tr.g0), m.ID); !slices.Equal(liked.FavoritedBy, []string{tr.u1.ID}) {
@@ -968,7 +964,7 @@ func TestE2ETour(t *testing.T) {
 				t.Errorf("Users[1]'s ListBots = %v (err %v), want [%s]", botIDs(theirs), err, last)
 			}
 
-			bot, err := tr.c0.CreateBot(tr.ctx, client.NewBot{GroupID: tr.g0, Name: "Tour bot", CallbackURL: client.Ptr("https://example.com/cb"), AvatarURL: &tr.pictureURL})
+			bot, err := tr.c0.CreateBot(tr.ctx, client.NewBot{GroupID: client.ID(tr.g0), Name: "Tour bot", CallbackURL: client.Ptr("https://example.com/cb"), AvatarURL: &tr.pictureURL})
 			tr.cov.mark("CreateBot")
 			if err != nil {
 				t.Fatalf("CreateBot: %v", err)
@@ -1000,8 +996,8 @@ func TestE2ETour(t *testing.T) {
 			m := stored[len(stored)-1]
 			if deref(m.SenderType) != "bot" || deref(m.Text) != "beep from the poster" || len(m.Attachments) != 1 {
 				t.Errorf("the poster's message was stored as %+v", m)
-			} else if img, err := m.Attachments[0].AsImageAttachment(); err != nil || img.URL != tr.pictureURL {
-				t.Errorf("the poster's picture is %+v (%v)", img, err)
+			} else if img, ok := client.AsImage(m.Attachments[0]); !ok || img.URL != tr.pictureURL {
+				t.Errorf("the poster's picture is %+v", img)
 			}
 			// What the client lists is what the fake stored.
 			if page, err := tr.c2.ListMessages(tr.ctx, tr.g0, &client.MessageParams{Limit: 1}); err != nil || page.Messages[0].ID != m.ID {

@@ -28,8 +28,8 @@ func TestMessages(t *testing.T) {
 				if l.Count != 2 || len(l.Messages) != 2 || l.Messages[0].ID != "174" || *l.Messages[1].Text != "hello 173" {
 					t.Fatalf("list = %+v", l)
 				}
-				if typ, err := l.Messages[0].Attachments[1].Discriminator(); err != nil || typ != "brand_new_kind" {
-					t.Errorf("unknown attachment = %q, %v", typ, err)
+				if typ := AttachmentKind(l.Messages[0].Attachments[1]); typ != "brand_new_kind" {
+					t.Errorf("unknown attachment = %q", typ)
 				}
 			},
 		},

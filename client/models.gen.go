@@ -4,9 +4,11 @@ package client
 
 import "github.com/groupme-go/groupme/gen"
 
-// Attachment Something attached to a message, told apart by `type`. GroupMe keeps
-// adding read-only types; clients should keep an attachment of an
-// unknown type rather than fail.
+// Attachment Something attached to a message, told apart by `type`. The union is
+// open: GroupMe keeps adding read-only types, so an attachment is
+// either one of the known types below (`KnownAttachment`, whose
+// discriminator picks the schema) or an attachment of any other type
+// (`OtherAttachment`), which clients must keep rather than reject.
 type Attachment = gen.Attachment
 
 // AutokickedMemberAttachment On the notice that a member was removed for inactivity (read-only).
@@ -27,7 +29,7 @@ type BlockCreated = gen.BlockCreated
 // BlockList defines model for BlockList.
 type BlockList = gen.BlockList
 
-// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot.
+// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
 type Bot = gen.Bot
 
 // BotCallback What GroupMe POSTs to a bot's `callback_url` for each message in its
@@ -43,6 +45,12 @@ type BotCreated = gen.BotCreated
 
 // BotDestroyRequest defines model for BotDestroyRequest.
 type BotDestroyRequest = gen.BotDestroyRequest
+
+// BotPostForm What `POST /bots/post` reads from a form body: the fields of
+// BotPostRequest as form fields (`attachments` cannot be sent this
+// way), or, when the form holds no `bot_id`, a JSON document that was
+// merely labelled as a form.
+type BotPostForm = gen.BotPostForm
 
 // BotPostRequest defines model for BotPostRequest.
 type BotPostRequest = gen.BotPostRequest
@@ -87,8 +95,10 @@ type DirectMessageCreated = gen.DirectMessageCreated
 type DirectMessageList = gen.DirectMessageList
 
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
-// `charmap` holds one `[pack_id, offset]` pair per placeholder, in
-// order.
+// `charmap` holds one `[pack_id, offset]` entry per placeholder, in
+// order. Older messages carry entries that are not pairs of integers
+// (a pack id as a string, or a third number), so an entry is a list of
+// strings or integers.
 type EmojiAttachment = gen.EmojiAttachment
 
 // EmojiAttachmentType defines model for EmojiAttachment.Type.
@@ -106,7 +116,9 @@ type FileAttachment = gen.FileAttachment
 // FileAttachmentType defines model for FileAttachment.Type.
 type FileAttachmentType = gen.FileAttachmentType
 
-// Group A group. Fields beyond the required ones come and go between deployments.
+// Group A group. Fields beyond the required ones come and go between
+// deployments: older groups (recorded in 2014 and 2015) carry neither
+// `share_qr_code_url` nor `max_members`.
 type Group = gen.Group
 
 // GroupCreateRequest defines model for GroupCreateRequest.
@@ -149,6 +161,9 @@ type ImageUploadResult = gen.ImageUploadResult
 
 // JoinQuestion defines model for JoinQuestion.
 type JoinQuestion = gen.JoinQuestion
+
+// KnownAttachment An attachment of a type this document describes, told apart by `type`.
+type KnownAttachment = gen.KnownAttachment
 
 // Leaderboard defines model for Leaderboard.
 type Leaderboard = gen.Leaderboard
@@ -195,7 +210,10 @@ type MembershipUpdate = gen.MembershipUpdate
 // MembershipUpdateRequest defines model for MembershipUpdateRequest.
 type MembershipUpdateRequest = gen.MembershipUpdateRequest
 
-// MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that mentions `user_ids[i]`; the id `-1` stands for everyone.
+// MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that
+// mentions `user_ids[i]`; the id `-1` stands for everyone. Older
+// messages carry the user ids as numbers, and group previews may
+// carry no `loci`.
 type MentionsAttachment = gen.MentionsAttachment
 
 // MentionsAttachmentType defines model for MentionsAttachment.Type.
@@ -239,6 +257,17 @@ type NewDirectMessage = gen.NewDirectMessage
 // NewMessage A message to send. `text` may be left out when there is at least one attachment.
 type NewMessage = gen.NewMessage
 
+// Number is an integer that GroupMe sends as a JSON number or, in some
+// older payloads, as a string of digits (emoji pack ids and indexes). It
+// keeps the form it was received in and is written back the same way, so
+// a message read and written again says what GroupMe said.
+type Number = gen.Number
+
+// OtherAttachment An attachment of a type this document does not describe: its `type`
+// and whatever else GroupMe sent. A known `type` never takes this
+// branch, so a malformed image, say, is still an error.
+type OtherAttachment = gen.OtherAttachment
+
 // OwnerChange One transfer of ownership.
 type OwnerChange = gen.OwnerChange
 
@@ -254,7 +283,7 @@ type PollAttachment = gen.PollAttachment
 // PollAttachmentType defines model for PollAttachment.Type.
 type PollAttachmentType = gen.PollAttachmentType
 
-// Reaction One emoji reaction and who gave it.
+// Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction = gen.Reaction
 
 // ReactionList defines model for ReactionList.

@@ -13,8 +13,11 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/groupme-go/groupme/client"
@@ -41,7 +44,9 @@ func prismCalls() []prismCall {
 			return ignore(c.UpdateGroup(ctx, "1234567", client.GroupUpdateRequest{Name: str("Hikers")}))
 		}},
 		{"destroyGroup", func(ctx context.Context, c *client.Client) error { return c.DestroyGroup(ctx, "1234567") }},
-		{"joinGroup", func(ctx context.Context, c *client.Client) error { return ignore(c.JoinGroup(ctx, "1234567", "SHARETOKEN")) }},
+		{"joinGroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.JoinGroup(ctx, "1234567", "SHARETOKEN"))
+		}},
 		{"rejoinGroup", func(ctx context.Context, c *client.Client) error { return ignore(c.RejoinGroup(ctx, "1234567")) }},
 		{"changeGroupOwners", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.ChangeGroupOwners(ctx, client.ChangeOwnersRequest{Requests: []client.OwnerChange{{GroupID: "1234567", OwnerID: "98765432"}}}))
@@ -77,12 +82,16 @@ func prismCalls() []prismCall {
 			return ignore(c.GetLeaderboard(ctx, "1234567", client.PeriodWeek))
 		}},
 		{"getLeaderboardMine", func(ctx context.Context, c *client.Client) error { return ignore(c.GetLeaderboardMine(ctx, "1234567")) }},
-		{"getLeaderboardForMe", func(ctx context.Context, c *client.Client) error { return ignore(c.GetLeaderboardForMe(ctx, "1234567")) }},
+		{"getLeaderboardForMe", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.GetLeaderboardForMe(ctx, "1234567"))
+		}},
 		{"listBots", func(ctx context.Context, c *client.Client) error { return ignore(c.ListBots(ctx)) }},
 		{"createBot", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.CreateBot(ctx, client.NewBot{GroupID: "1234567", Name: "Hiker bot"}))
 		}},
-		{"destroyBot", func(ctx context.Context, c *client.Client) error { return c.DestroyBot(ctx, "4f2e6a8c0b1d3f5e7a9c2b4d6e") }},
+		{"destroyBot", func(ctx context.Context, c *client.Client) error {
+			return c.DestroyBot(ctx, "4f2e6a8c0b1d3f5e7a9c2b4d6e")
+		}},
 		{"postBotMessage", func(ctx context.Context, c *client.Client) error {
 			return c.PostBotMessage(ctx, client.BotPostRequest{BotID: "4f2e6a8c0b1d3f5e7a9c2b4d6e", Text: "hello"})
 		}},
@@ -171,5 +180,39 @@ func TestPrismMock(t *testing.T) {
 				t.Errorf("%s against Prism: %v", pc.op, err)
 			}
 		})
+	}
+}
+
+// TestAcceptHeaders: JSON calls ask for application/json; a bot post, whose
+// answer is a single space as text, asks for anything (asking for JSON
+// there makes Prism, and any server that negotiates, answer 406).
+func TestAcceptHeaders(t *testing.T) {
+	t.Parallel()
+	accepts := make(chan string, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		accepts <- r.URL.Path + " " + r.Header.Get("Accept")
+		if strings.HasSuffix(r.URL.Path, "/bots/post") {
+			w.WriteHeader(http.StatusAccepted)
+			_, _ = w.Write([]byte(" "))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"response":{"id":"1","name":"A","created_at":1,"updated_at":1},"meta":{"code":200}}`))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New("t", client.WithBaseURL(srv.URL+"/v3"), client.WithRetries(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetMe(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PostBotMessage(t.Context(), client.BotPostRequest{BotID: "b", Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"/v3/users/me application/json", "/v3/bots/post */*"} {
+		if got := <-accepts; got != want {
+			t.Errorf("path and Accept = %q, want %q", got, want)
+		}
 	}
 }

@@ -64,8 +64,11 @@
 // [WithDataset] build a realistic dataset from a seed and sizes: several
 // users, groups (the first with, for example, 10,000 messages carrying every
 // attachment type, system notices, bot posts and likes), direct
-// conversations, bots, a block and a former group. The same seed and sizes
-// on the same clock give the same ids, tokens and content.
+// conversations, bots, a block and a former group, and a group made in 2014
+// ([Dataset].OldEraGroup) whose messages keep the shapes GroupMe sent then
+// (mention ids as numbers, odd emoji charmaps, an attachment type the spec
+// does not list), served byte for byte. The same seed and sizes on the same
+// clock give the same ids, tokens and content.
 //
 // # Signing in
 //
@@ -106,6 +109,12 @@
 // every operation documents. The package's tests route each one with
 // kin-openapi and validate request and response, prove with mutated copies
 // that the check can fail, and report properties recorded but missing from
-// the spec. [LoadSpec] and [Validator] are the validation code the tests and
-// the fake share.
+// the spec.
+//
+// testdata/real/ holds traffic GroupMe really sent, recorded by other
+// projects and anonymized, one file per source (its README lists them).
+// Every real response, and every real request GroupMe answered with 2xx,
+// must validate; where written and real recordings disagree, the real ones
+// decide what the spec says. [LoadSpec] and [Validator] are the validation
+// code the tests and the fake share.
 package contracttest

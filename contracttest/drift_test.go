@@ -16,44 +16,63 @@ import (
 var strictDrift = flag.Bool("strict-drift", false,
 	"fail TestUndocumentedProperties when recorded responses carry properties the spec does not describe (also: GROUPME_STRICT_DRIFT=1)")
 
-// TestUndocumentedProperties reports properties that recorded response
-// bodies carry but the response schemas do not describe. It is a report:
-// findings are logged, and fail the test only with -strict-drift or
-// GROUPME_STRICT_DRIFT=1.
+// TestUndocumentedProperties reports properties that response bodies carry
+// but the response schemas do not describe, in both sets: the written
+// recordings and the real corpus (each finding says which). It is a
+// report: findings are logged, and fail the test only with -strict-drift
+// or GROUPME_STRICT_DRIFT=1.
 func TestUndocumentedProperties(t *testing.T) {
 	t.Parallel()
 	v := newTestValidator(t)
-	findings := map[string]int{} // "operation status path" -> occurrences
-	walked := 0
+	type entry struct {
+		set, op string
+		ex      exchange
+	}
+	var entries []entry
 	for _, f := range loadRecordings(t) {
 		for _, ex := range f.Exchanges {
-			if ex.Response.Body == nil {
-				continue
-			}
-			schema, err := responseSchema(v, ex)
-			if err != nil {
-				t.Errorf("%s / %q: %v", f.OperationID, ex.Name, err)
-				continue
-			}
-			if schema == nil {
-				continue // declared without a schema: anything goes
-			}
-			var body any
-			if err := json.Unmarshal(ex.Response.Body, &body); err != nil {
-				t.Errorf("%s / %q: response body: %v", f.OperationID, ex.Name, err)
-				continue
-			}
-			walked++
-			for _, p := range undocumentedProperties(schema, body) {
-				findings[fmt.Sprintf("%s %d %s", f.OperationID, ex.Response.Status, p)]++
-			}
+			entries = append(entries, entry{"written", f.OperationID, ex})
+		}
+	}
+	for _, ex := range realExchanges(t) {
+		op, err := v.RouteFor(ex.Request.httpRequest(t))
+		if err != nil {
+			t.Errorf("%s: %v", ex.Name, err)
+			continue
+		}
+		entries = append(entries, entry{"real", op, ex})
+	}
+	findings := map[string]int{} // "set operation status path" -> occurrences
+	walked := map[string]int{}   // set -> JSON bodies walked
+	for _, e := range entries {
+		ex := e.ex
+		if ex.Response.Body == nil {
+			continue
+		}
+		schema, err := responseSchema(v, ex)
+		if err != nil {
+			t.Errorf("%s / %q: %v", e.op, ex.Name, err)
+			continue
+		}
+		if schema == nil {
+			continue // declared without a schema: anything goes
+		}
+		var body any
+		if err := json.Unmarshal(ex.Response.Body, &body); err != nil {
+			t.Errorf("%s / %q: response body: %v", e.op, ex.Name, err)
+			continue
+		}
+		walked[e.set]++
+		for _, p := range undocumentedProperties(schema, body) {
+			findings[fmt.Sprintf("%s %s %d %s", e.set, e.op, ex.Response.Status, p)]++
 		}
 	}
 	keys := slices.Sorted(maps.Keys(findings))
 	for _, k := range keys {
 		t.Logf("undocumented: %s (%d×)", k, findings[k])
 	}
-	t.Logf("summary: %d undocumented properties (distinct operation/status/path) in %d JSON response bodies", len(keys), walked)
+	t.Logf("summary: %d undocumented properties (distinct set/operation/status/path) in %d written and %d real JSON response bodies",
+		len(keys), walked["written"], walked["real"])
 	if len(keys) > 0 && (*strictDrift || os.Getenv("GROUPME_STRICT_DRIFT") == "1") {
 		t.Errorf("%d undocumented properties (strict drift mode)", len(keys))
 	}
@@ -129,6 +148,9 @@ func walkSchema(schema *openapi3.Schema, value any, path string, found map[strin
 				if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil {
 					described = true
 					walkSchema(ap.Value, val[key], path+".*", found)
+				}
+				if has := s.AdditionalProperties.Has; has != nil && *has {
+					described = true // additionalProperties: true
 				}
 			}
 			if !described && declares {
@@ -248,6 +270,11 @@ components:
               properties:
                 type: {type: string}
                 data: {type: object}
+            extras:
+              type: object
+              properties:
+                kind: {type: string}
+              additionalProperties: true
     Named:
       type: object
       properties:
@@ -296,7 +323,8 @@ components:
 	      {"type": "hologram", "depth": 3}
 	    ],
 	    "labels": {"fast": {"color": "red", "shade": "dark"}},
-	    "event": {"type": "x", "data": {"anything": 1}}
+	    "event": {"type": "x", "data": {"anything": 1}},
+	    "extras": {"kind": "open", "whatever": [1, 2]}
 	  },
 	  "meta": {"code": 400, "errors": {"filter": "cannot be blank"}},
 	  "extra_top": true

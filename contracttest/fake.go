@@ -51,6 +51,7 @@ type config struct {
 	resultsWait int
 	resultsTime time.Duration
 	noDataset   bool
+	replaceBad  bool
 }
 
 // WithClock makes the fake read the time from now instead of [time.Now]. It
@@ -81,6 +82,14 @@ func WithPublicURL(base string) Option {
 // that fails the test.
 func WithViolationHandler(h func(error)) Option {
 	return func(c *config) { c.onViolation = append(c.onViolation, h) }
+}
+
+// WithViolationsAs500 makes the fake send a 500 error envelope instead of
+// any answer of its own that violates the spec (after the violation
+// handlers have seen it), so a client never receives a shape GroupMe would
+// not send. `groupme fake` uses it.
+func WithViolationsAs500() Option {
+	return func(c *config) { c.replaceBad = true }
 }
 
 // WithDataset seeds the fake with the deterministic dataset [Fake.Seed]
@@ -200,7 +209,7 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f:      f,
 		r:      r,
 		op:     op,
-		params: input.PathParams,
+		params: decodePathParams(input.PathParams),
 		query:  r.URL.Query(),
 		body:   body,
 		res:    &bufferedResponse{header: http.Header{}},
@@ -228,6 +237,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := f.val.ValidateResponse(r, c.res.status, c.res.header, c.res.body.Bytes()); err != nil {
 		f.violation(fmt.Errorf("%s %s: response %d does not match openapi.yaml: %s", op, r.URL.Path, c.res.status, describeError(err)))
+		if f.cfg.replaceBad {
+			c.res.header = http.Header{}
+			c.fail(http.StatusInternalServerError, "the fake GroupMe's answer would have broken openapi.yaml (see its log)")
+		}
 	}
 	c.res.writeTo(w)
 }
@@ -313,13 +326,18 @@ func errorEnvelope(status int, msgs ...string) []byte {
 }
 
 // ok writes payload in an envelope with the given status.
+//
+// Like GroupMe, it does not escape &, < and > as \u0026, \u003c and
+// \u003e, so the bytes of archived messages go out as stored.
 func (c *call) ok(status int, payload any) {
-	b, err := json.Marshal(envelope{Response: payload, Meta: meta{Code: status}})
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(envelope{Response: payload, Meta: meta{Code: status}}); err != nil {
 		c.fail(http.StatusInternalServerError, "encoding the response: "+err.Error())
 		return
 	}
-	c.res.set(status, "application/json; charset=utf-8", b)
+	c.res.set(status, "application/json; charset=utf-8", bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
 
 // fail writes an error envelope.
@@ -350,12 +368,33 @@ func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
 		w.Header()[k] = v
 	}
 	if b.status == http.StatusNotModified {
+		// GroupMe's 304s say "Content-Length: 0", and some clients
+		// (node-groupme) treat an answer as empty only when they do.
+		// net/http deletes a Content-Length set under its canonical name
+		// on a 304, so it goes in under a name net/http does not look for
+		// (header names are case-insensitive on the wire).
+		w.Header().Del("Content-Length")
+		w.Header()["content-length"] = []string{"0"}
 		w.WriteHeader(b.status)
 		return
 	}
 	w.Header().Set("Content-Length", fmt.Sprint(b.body.Len()))
 	w.WriteHeader(b.status)
 	_, _ = w.Write(b.body.Bytes())
+}
+
+// decodePathParams percent-decodes the path parameters the router matched:
+// a client that follows the spec escapes the "+" of a direct conversation
+// id as "%2B".
+func decodePathParams(params map[string]string) map[string]string {
+	out := make(map[string]string, len(params))
+	for k, v := range params {
+		if d, err := url.PathUnescape(v); err == nil {
+			v = d
+		}
+		out[k] = v
+	}
+	return out
 }
 
 func writeDirect(w http.ResponseWriter, status int, body []byte) {

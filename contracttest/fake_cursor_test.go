@@ -211,7 +211,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 	liked := 0
 	for _, m := range msgs {
 		for _, att := range m.Attachments {
-			d, _ := att.Discriminator()
+			d := attachmentType(att)
 			types[d]++
 		}
 		senders[*m.SenderType]++

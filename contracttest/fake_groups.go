@@ -94,14 +94,19 @@ func (f *Fake) groupView(g *group, omitMembers bool) gen.Group {
 	out := gen.Group{
 		ID: g.id, GroupID: g.id, Name: g.name, Type: g.typ, Description: g.description,
 		ImageURL: g.imageURL, CreatorUserID: g.creator, CreatedAt: g.created, UpdatedAt: g.updated,
-		PhoneNumber: strPtr(g.phone), OfficeMode: &g.officeMode, MaxMembers: 5000,
+		PhoneNumber: strPtr(g.phone), OfficeMode: &g.officeMode,
 		ThemeName: g.themeName, LikeIcon: g.likeIcon, RequiresApproval: &g.requiresApproval,
 		ShowJoinQuestion: &g.showJoinQuestion, JoinQuestion: g.joinQuestion,
 		Visibility: strPtr(g.visibility), MessageDeletionMode: &g.deletionMode,
 	}
+	if !g.oldEra {
+		out.MaxMembers = intPtr(5000)
+	}
 	if g.shareToken != "" {
 		out.ShareURL = strPtr("https://groupme.com/join_group/" + g.id + "/" + g.shareToken)
-		out.ShareQRCodeURL = strPtr("https://image.groupme.com/qr/join_group/" + g.id + "/" + g.shareToken + "/preview")
+		if !g.oldEra {
+			out.ShareQRCodeURL = strPtr("https://image.groupme.com/qr/join_group/" + g.id + "/" + g.shareToken + "/preview")
+		}
 	}
 	count := 0
 	if !omitMembers {

@@ -47,9 +47,18 @@ func (f *Fake) listMessages(c *call) {
 		return
 	}
 	accept := c.query.Get("acceptFiles") == "1"
-	out := gen.MessageList{Count: len(g.conv.msgs), Messages: make([]gen.Message, len(msgs))}
+	// A page is a gen.MessageList, except that archived messages go out
+	// as the bytes GroupMe sent.
+	out := struct {
+		Count    int   `json:"count"`
+		Messages []any `json:"messages"`
+	}{Count: len(g.conv.msgs), Messages: make([]any, len(msgs))}
 	for i, m := range msgs {
-		out.Messages[i] = m.groupView(accept)
+		if m.raw != nil && len(m.likes) == 0 {
+			out.Messages[i] = m.raw
+		} else {
+			out.Messages[i] = m.groupView(accept)
+		}
 	}
 	c.ok(http.StatusOK, out)
 }

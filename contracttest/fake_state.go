@@ -1,6 +1,8 @@
 package contracttest
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -103,6 +105,7 @@ type group struct {
 	joinQuestion           *gen.JoinQuestion
 	visibility             string
 	deletionMode           []string
+	oldEra                 bool // made before 2016: no max_members, no share_qr_code_url
 	members                []*member
 	former                 map[string]*member // left on their own: may rejoin
 	removed                map[string]bool    // removed by someone else
@@ -150,6 +153,10 @@ type message struct {
 	recipientID, conversationID  string // direct messages
 	likes                        []like // in the order given
 	hasFile                      bool
+	// raw, when set, is the group message exactly as GroupMe sent it
+	// (an archived, old-era message). Pages serve these bytes verbatim
+	// until someone likes the message.
+	raw json.RawMessage
 }
 
 type like struct {
@@ -231,6 +238,10 @@ type Bot struct {
 var ErrNotFound = errors.New("contracttest: not found")
 
 func strPtr(s string) *string { return &s }
+
+func intPtr(n int) *int { return &n }
+
+func boolPtr(b bool) *bool { return &b }
 
 func optStr(s string) *string {
 	if s == "" {
@@ -395,7 +406,7 @@ func (f *Fake) finishMessageLocked(c *conversation, msg *message, guid string) {
 		msg.attachments = []gen.Attachment{}
 	}
 	for _, a := range msg.attachments {
-		if t, _ := a.Discriminator(); t == "file" {
+		if attachmentType(a) == "file" {
 			msg.hasFile = true
 		}
 	}
@@ -528,6 +539,27 @@ func (f *Fake) GroupMessages(groupID string) []gen.Message {
 	return out
 }
 
+// GroupMessagesJSON returns a group's messages, oldest first, each as the
+// exact JSON its message pages carry (to a client sending acceptFiles=1),
+// or nil for an unknown group.
+func (f *Fake) GroupMessagesJSON(groupID string) []json.RawMessage {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	g := f.st.groups[groupID]
+	if g == nil {
+		return nil
+	}
+	out := make([]json.RawMessage, 0, len(g.conv.msgs))
+	for _, m := range g.conv.msgs {
+		if m.raw != nil && len(m.likes) == 0 {
+			out = append(out, bytes.Clone(m.raw))
+		} else {
+			out = append(out, encodeRaw(m.groupView(true)))
+		}
+	}
+	return out
+}
+
 // conversationLocked finds a group or direct conversation that userID may
 // see; the group is returned too when it is one.
 func (f *Fake) conversationLocked(id, userID string) (*conversation, *group) {
@@ -586,19 +618,19 @@ func (m *message) reactions(numeric bool) []gen.Reaction {
 		}
 		i, ok := index[key]
 		if !ok {
-			r := gen.Reaction{Type: string(l.icon.Type), Code: l.icon.Code, UserIds: []string{}}
+			r := gen.Reaction{Type: string(l.icon.Type), Code: l.icon.Code, UserIds: &[]string{}}
 			pack, idx := deref(l.icon.PackID), deref(l.icon.PackIndex)
 			switch {
 			case numeric:
-				r.PackID, r.PackIndex = flexInt(pack), flexInt(idx)
+				r.PackID, r.PackIndex = ptrTo(gen.NewNumber(int64(pack))), ptrTo(gen.NewNumber(int64(idx)))
 			case l.icon.Type == gen.LikeIconTypeEmoji:
-				r.PackID, r.PackIndex = flexString(strconv.Itoa(pack)), flexString(strconv.Itoa(idx))
+				r.PackID, r.PackIndex = ptrTo(gen.NewQuotedNumber(int64(pack))), ptrTo(gen.NewQuotedNumber(int64(idx)))
 			}
 			i = len(out)
 			index[key] = i
 			out = append(out, r)
 		}
-		out[i].UserIds = append(out[i].UserIds, l.userID)
+		*out[i].UserIds = append(*out[i].UserIds, l.userID)
 	}
 	return out
 }
@@ -608,16 +640,6 @@ func deref(p *int) int {
 		return 0
 	}
 	return *p
-}
-
-func flexInt(v int) *gen.ID {
-	id := gen.ID(strconv.Itoa(v))
-	return &id
-}
-
-func flexString(v string) *gen.ID {
-	id := gen.ID(v)
-	return &id
 }
 
 // fileUpgradeText replaces the text of messages with file attachments for
@@ -634,6 +656,17 @@ func (m *message) favoritedBy() []string {
 
 // groupView renders a group message.
 func (m *message) groupView(acceptFiles bool) gen.Message {
+	if m.raw != nil {
+		var out gen.Message
+		if json.Unmarshal(m.raw, &out) == nil {
+			if len(m.likes) > 0 {
+				out.FavoritedBy = m.favoritedBy()
+				r := m.reactions(false)
+				out.Reactions = &r
+			}
+			return out
+		}
+	}
 	out := gen.Message{
 		ID: m.id, SourceGUID: m.sourceGUID, CreatedAt: m.created,
 		UserID: m.userID, SenderID: strPtr(m.senderID), SenderType: strPtr(m.senderType),
@@ -707,3 +740,29 @@ func reversed(in []*message) []*message {
 	}
 	return out
 }
+
+// attachment wraps one typed attachment (a gen.ImageAttachment, say) as a
+// gen.Attachment, keeping its JSON as the union's raw value.
+func attachment(v any) gen.Attachment {
+	var a gen.Attachment
+	if b, err := json.Marshal(v); err == nil {
+		_ = a.UnmarshalJSON(b)
+	}
+	return a
+}
+
+// attachmentType returns a's "type", or "" when it has none.
+func attachmentType(a gen.Attachment) string {
+	b, err := a.MarshalJSON()
+	if err != nil {
+		return ""
+	}
+	var head struct {
+		Type string `json:"type"`
+	}
+	_ = json.Unmarshal(b, &head)
+	return head.Type
+}
+
+// flexText returns an id sent as a string or a number as a string.
+func flexText(f gen.ID) string { return string(f) }

@@ -418,7 +418,7 @@ func TestFakeLikesAndLeaderboard(t *testing.T) {
 	clock.Advance(time.Minute)
 	asB.do("POST", "/messages/"+g+"/"+recent+"/like", map[string]any{"like_icon": map[string]any{"type": "emoji", "pack_id": 1, "pack_index": 62}}, nil).
 		expect(t, 200).decode(t, &reactions)
-	if len(reactions.Reactions) != 1 || reactions.Reactions[0].Type != "emoji" || reactions.Reactions[0].PackID != "1" {
+	if len(reactions.Reactions) != 1 || reactions.Reactions[0].Type != "emoji" || reactions.Reactions[0].PackID != float64(1) {
 		t.Errorf("reactions %+v", reactions.Reactions)
 	}
 	asA.do("POST", "/messages/"+g+"/"+recent+"/like", nil, nil).expect(t, 200).decode(t, &reactions)

@@ -2,9 +2,13 @@ package contracttest
 
 import (
 	"bytes"
+	"encoding/json"
+	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/groupme-go/groupme/gen"
 )
@@ -13,7 +17,7 @@ import (
 
 func (f *Fake) botView(b *bot) gen.Bot {
 	out := gen.Bot{BotID: b.id, GroupID: b.groupID, Name: b.name, AvatarURL: b.avatarURL,
-		CallbackURL: b.callbackURL, DMNotification: b.dmNotification}
+		CallbackURL: b.callbackURL, DMNotification: boolPtr(b.dmNotification)}
 	if g := f.st.groups[b.groupID]; g != nil {
 		out.GroupName = strPtr(g.name)
 	}
@@ -36,7 +40,7 @@ func (f *Fake) createBot(c *call) {
 		return
 	}
 	nb := req.Bot
-	g := f.st.groups[nb.GroupID]
+	g := f.st.groups[flexText(nb.GroupID)]
 	if g == nil || g.member(c.userID) == nil {
 		c.fail(http.StatusNotFound, notFound)
 		return
@@ -54,15 +58,9 @@ func optStrPtr(p *string) *string {
 }
 
 func (f *Fake) postBotMessage(c *call) {
-	var req gen.BotPostRequest
-	if len(bytes.TrimSpace(c.body)) > 0 {
-		if !c.decode(&req) {
-			return
-		}
-	} else {
-		// The tutorial's form: everything in the query string.
-		req.BotID, req.Text = c.query.Get("bot_id"), c.query.Get("text")
-		req.PictureURL = optStr(c.query.Get("picture_url"))
+	req, ok := c.botPostRequest()
+	if !ok {
+		return
 	}
 	if req.BotID == "" {
 		c.fail(http.StatusBadRequest, "bot_id is required")
@@ -70,6 +68,10 @@ func (f *Fake) postBotMessage(c *call) {
 	}
 	if req.Text == "" && req.PictureURL == nil && (req.Attachments == nil || len(*req.Attachments) == 0) {
 		c.fail(http.StatusBadRequest, "text is required")
+		return
+	}
+	if utf8.RuneCountInString(req.Text) > 1000 {
+		c.fail(http.StatusBadRequest, "Text is too long")
 		return
 	}
 	b := f.st.bots[req.BotID]
@@ -86,13 +88,39 @@ func (f *Fake) postBotMessage(c *call) {
 		atts = append(atts, *req.Attachments...)
 	}
 	if req.PictureURL != nil && *req.PictureURL != "" {
-		var a gen.Attachment
-		_ = a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: *req.PictureURL})
-		atts = append(atts, a)
+		atts = append(atts, attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: *req.PictureURL}))
 	}
 	f.botMessageLocked(b, g, req.Text, atts, c.now)
 	// What GroupMe sends: 202 and a body of one space, not JSON.
 	c.res.set(http.StatusAccepted, "text/plain; charset=utf-8", []byte(" "))
+}
+
+// botPostRequest reads a bot post the ways GroupMe does: fields from the
+// query string when there is no body; form fields from a form body that has
+// a bot_id; otherwise the body as JSON, whatever its Content-Type says (curl
+// -d labels JSON as a form, and some bots send no Content-Type). It writes
+// 400 and reports false when the body is neither.
+func (c *call) botPostRequest() (gen.BotPostRequest, bool) {
+	var req gen.BotPostRequest
+	if len(bytes.TrimSpace(c.body)) == 0 {
+		// The tutorial's form: everything in the query string.
+		req.BotID, req.Text = c.query.Get("bot_id"), c.query.Get("text")
+		req.PictureURL = optStr(c.query.Get("picture_url"))
+		return req, true
+	}
+	mt, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	if mt == "application/x-www-form-urlencoded" {
+		if form, err := url.ParseQuery(string(c.body)); err == nil && form.Has("bot_id") {
+			req.BotID, req.Text = form.Get("bot_id"), form.Get("text")
+			req.PictureURL = optStr(form.Get("picture_url"))
+			return req, true
+		}
+	}
+	if err := json.Unmarshal(c.body, &req); err != nil {
+		c.fail(http.StatusBadRequest, "request body: neither JSON nor form fields with a bot_id")
+		return req, false
+	}
+	return req, true
 }
 
 // botMessageLocked stores a post by a bot: sender_type "bot", sent by the

@@ -41,12 +41,23 @@ type Dataset struct {
 	// "me": a member of every group, with direct conversations and bots.
 	Users []Account
 	// Groups are group ids, newest activity first is not implied: Groups[0]
-	// is the group with SeedConfig.Messages messages and every user in it.
+	// is the group with SeedConfig.Messages messages and every user in it;
+	// after the SeedConfig.Groups groups comes OldEraGroup.
 	Groups []string
 	// FormerGroup is a group Users[1] left (and may rejoin), or "".
 	FormerGroup string
 	// Bots are bot ids; Bots[0] lives in Groups[0] and belongs to Users[0].
 	Bots []string
+	// OldEraGroup, also the last of Groups, is a group of Users[0] and
+	// Users[1] made in 2014: it has
+	// no max_members and no share_qr_code_url, and its messages have the
+	// shape GroupMe gave them then (mention ids as numbers, emoji charmap
+	// entries that are not integer pairs, an attachment type the spec does
+	// not list). Its message pages carry them exactly as stored.
+	OldEraGroup string
+	// Chats are the ids ("<lower user id>+<higher user id>") of the direct
+	// conversations seeded with messages.
+	Chats []string
 }
 
 var (
@@ -170,6 +181,9 @@ func (s *seeder) run(cfg SeedConfig) *Dataset {
 	}
 	for _, p := range pairs {
 		a, b := f.st.users[s.ds.Users[p[0]].ID], f.st.users[s.ds.Users[p[1]].ID]
+		if cfg.DirectMessages > 0 {
+			s.ds.Chats = append(s.ds.Chats, conversationID(a.id, b.id))
+		}
 		step := span / time.Duration(max(1, cfg.DirectMessages))
 		for j := range cfg.DirectMessages {
 			from, to := a, b
@@ -204,6 +218,8 @@ func (s *seeder) run(cfg SeedConfig) *Dataset {
 		g.former[m.userID] = m
 		s.ds.FormerGroup = g.id
 	}
+	s.ds.OldEraGroup = s.oldEraGroup().id
+	s.ds.Groups = append(s.ds.Groups, s.ds.OldEraGroup)
 	return &s.ds
 }
 
@@ -311,46 +327,46 @@ func (s *seeder) richContent(g *group, text string, roll int) (string, []gen.Att
 	var a gen.Attachment
 	switch {
 	case roll < 125:
-		_ = a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
+		a = attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
 		if s.rng.IntN(2) == 0 {
 			text = ""
 		}
 	case roll < 155:
-		_ = a.FromLocationAttachment(gen.LocationAttachment{Type: gen.LocationAttachmentTypeLocation,
+		a = attachment(gen.LocationAttachment{Type: gen.LocationAttachmentTypeLocation,
 			Name: "Trailhead parking", Lat: fmt.Sprintf("%.6f", 37+s.rng.Float64()), Lng: fmt.Sprintf("%.6f", -119-s.rng.Float64())})
 	case roll < 200:
 		text += " \u2603"
-		_ = a.FromEmojiAttachment(gen.EmojiAttachment{Type: gen.EmojiAttachmentTypeEmoji, Placeholder: "\u2603",
-			Charmap: [][]int{{1 + s.rng.IntN(20), s.rng.IntN(60)}}})
+		a = attachment(gen.EmojiAttachment{Type: gen.EmojiAttachmentTypeEmoji, Placeholder: "\u2603",
+			Charmap: [][]gen.Number{{gen.NewNumber(int64(1 + s.rng.IntN(20))), gen.NewNumber(int64(s.rng.IntN(60)))}}})
 	case roll < 250:
 		m := g.members[s.rng.IntN(len(g.members))]
 		mention := "@" + m.nickname
 		text = mention + " " + text
-		_ = a.FromMentionsAttachment(gen.MentionsAttachment{Type: gen.MentionsAttachmentTypeMentions,
-			UserIds: []string{m.userID}, Loci: [][]int{{0, len([]rune(mention))}}})
+		a = attachment(gen.MentionsAttachment{Type: gen.MentionsAttachmentTypeMentions,
+			UserIds: []gen.ID{gen.ID(m.userID)}, Loci: &[][]int{{0, len([]rune(mention))}}})
 	case roll < 310 && len(g.conv.msgs) > 0:
 		to := g.conv.msgs[s.rng.IntN(len(g.conv.msgs))]
-		_ = a.FromReplyAttachment(gen.ReplyAttachment{Type: gen.ReplyAttachmentTypeReply, ReplyID: strPtr(to.id),
+		a = attachment(gen.ReplyAttachment{Type: gen.ReplyAttachmentTypeReply, ReplyID: strPtr(to.id),
 			BaseReplyID: to.id, UserID: strPtr(to.userID)})
 	case roll < 325:
 		id := s.hex(32)
-		_ = a.FromVideoAttachment(gen.VideoAttachment{Type: gen.VideoAttachmentTypeVideo,
+		a = attachment(gen.VideoAttachment{Type: gen.VideoAttachmentTypeVideo,
 			URL: "https://v.groupme.com/" + id + "/video.mp4", PreviewURL: strPtr("https://v.groupme.com/" + id + "/thumb.jpg")})
 	case roll < 340:
-		_ = a.FromFileAttachment(gen.FileAttachment{Type: gen.FileAttachmentTypeFile, FileID: s.hex(24)})
+		a = attachment(gen.FileAttachment{Type: gen.FileAttachmentTypeFile, FileID: s.hex(24)})
 		text = "trip-plan.pdf"
 	case roll < 360:
 		url := "https://example.com/trails/" + s.hex(6)
 		text += " " + url
-		_ = a.FromLinkedImageAttachment(gen.LinkedImageAttachment{Type: gen.LinkedImageAttachmentTypeLinkedImage, URL: url})
+		a = attachment(gen.LinkedImageAttachment{Type: gen.LinkedImageAttachmentTypeLinkedImage, URL: url})
 	case roll < 370:
-		_ = a.FromPollAttachment(gen.PollAttachment{Type: gen.PollAttachmentTypePoll, PollID: fmt.Sprint(1700000000 + s.rng.IntN(1e8))})
+		a = attachment(gen.PollAttachment{Type: gen.PollAttachmentTypePoll, PollID: fmt.Sprint(1700000000 + s.rng.IntN(1e8))})
 		text = "Poll: " + text
 	case roll < 380:
-		_ = a.FromEventAttachment(gen.EventAttachment{Type: gen.EventAttachmentTypeEvent, EventID: s.hex(32), View: strPtr("full")})
+		a = attachment(gen.EventAttachment{Type: gen.EventAttachmentTypeEvent, EventID: s.hex(32), View: strPtr("full")})
 		text = "Event: " + text
 	case roll < 383:
-		_ = a.FromSplitAttachment(gen.SplitAttachment{Type: gen.SplitAttachmentTypeSplit, Token: s.hex(16)})
+		a = attachment(gen.SplitAttachment{Type: gen.SplitAttachmentTypeSplit, Token: s.hex(16)})
 	default:
 		return text, nil
 	}
@@ -358,9 +374,7 @@ func (s *seeder) richContent(g *group, text string, roll int) (string, []gen.Att
 }
 
 func (s *seeder) imageAttachment() gen.Attachment {
-	var a gen.Attachment
-	_ = a.FromImageAttachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
-	return a
+	return attachment(gen.ImageAttachment{Type: gen.ImageAttachmentTypeImage, URL: s.imageURL()})
 }
 
 func (s *seeder) imageURL() string {

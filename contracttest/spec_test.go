@@ -170,12 +170,14 @@ func TestMutatedRecordingsAreRejected(t *testing.T) {
 			}),
 		},
 		{
-			name:      "unknown attachment type",
+			// The union is open to types it does not list, but a listed
+			// type must still have its shape.
+			name:      "image attachment without its url",
 			operation: "createMessage",
 			exchange:  "image, mention and reply attachments",
 			mutate: editResponseBody(func(body map[string]any) {
 				m := body["response"].(map[string]any)["message"].(map[string]any)
-				m["attachments"] = append(m["attachments"].([]any), map[string]any{"type": "hologram", "url": "https://i.groupme.com/x"})
+				m["attachments"] = append(m["attachments"].([]any), map[string]any{"type": "image", "source_url": "https://i.groupme.com/x"})
 			}),
 		},
 		{

@@ -430,9 +430,11 @@ func (e ListMessagesParamsAcceptFiles) Valid() bool {
 	}
 }
 
-// Attachment Something attached to a message, told apart by `type`. GroupMe keeps
-// adding read-only types; clients should keep an attachment of an
-// unknown type rather than fail.
+// Attachment Something attached to a message, told apart by `type`. The union is
+// open: GroupMe keeps adding read-only types, so an attachment is
+// either one of the known types below (`KnownAttachment`, whose
+// discriminator picks the schema) or an attachment of any other type
+// (`OtherAttachment`), which clients must keep rather than reject.
 type Attachment struct {
 	union json.RawMessage
 }
@@ -463,8 +465,8 @@ type BlockBetween struct {
 // BlockBetweenEnvelope defines model for BlockBetweenEnvelope.
 type BlockBetweenEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta          `json:"meta"`
-	Response *BlockBetween `json:"response,omitempty"`
+	Meta     Meta         `json:"meta"`
+	Response BlockBetween `json:"response"`
 }
 
 // BlockCreated defines model for BlockCreated.
@@ -475,8 +477,8 @@ type BlockCreated struct {
 // BlockEnvelope defines model for BlockEnvelope.
 type BlockEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta          `json:"meta"`
-	Response *BlockCreated `json:"response,omitempty"`
+	Meta     Meta         `json:"meta"`
+	Response BlockCreated `json:"response"`
 }
 
 // BlockList defines model for BlockList.
@@ -487,17 +489,17 @@ type BlockList struct {
 // BlockListEnvelope defines model for BlockListEnvelope.
 type BlockListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta       `json:"meta"`
-	Response *BlockList `json:"response,omitempty"`
+	Meta     Meta      `json:"meta"`
+	Response BlockList `json:"response"`
 }
 
-// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot.
+// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
 type Bot struct {
 	Active         *bool   `json:"active,omitempty"`
 	AvatarURL      *string `json:"avatar_url"`
 	BotID          string  `json:"bot_id"`
 	CallbackURL    *string `json:"callback_url"`
-	DMNotification bool    `json:"dm_notification"`
+	DMNotification *bool   `json:"dm_notification,omitempty"`
 	GroupID        string  `json:"group_id"`
 	GroupName      *string `json:"group_name,omitempty"`
 	Name           string  `json:"name"`
@@ -537,7 +539,7 @@ type BotCreateRequest struct {
 
 // BotCreated defines model for BotCreated.
 type BotCreated struct {
-	// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot.
+	// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
 	Bot Bot `json:"bot"`
 }
 
@@ -549,15 +551,31 @@ type BotDestroyRequest struct {
 // BotEnvelope defines model for BotEnvelope.
 type BotEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta        `json:"meta"`
-	Response *BotCreated `json:"response,omitempty"`
+	Meta     Meta       `json:"meta"`
+	Response BotCreated `json:"response"`
 }
 
 // BotListEnvelope defines model for BotListEnvelope.
 type BotListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta   `json:"meta"`
-	Response *[]Bot `json:"response,omitempty"`
+	Meta     Meta  `json:"meta"`
+	Response []Bot `json:"response"`
+}
+
+// BotPostAnswer The body of a successful bot post: a single space in practice. Its
+// real `Content-Type` has not been recorded; it is not JSON.
+type BotPostAnswer = string
+
+// BotPostForm What `POST /bots/post` reads from a form body: the fields of
+// BotPostRequest as form fields (`attachments` cannot be sent this
+// way), or, when the form holds no `bot_id`, a JSON document that was
+// merely labelled as a form.
+type BotPostForm struct {
+	BotID *string `json:"bot_id,omitempty"`
+
+	// PictureURL An image-service URL to attach.
+	PictureURL *string `json:"picture_url,omitempty"`
+	Text       *string `json:"text,omitempty"`
 }
 
 // BotPostRequest defines model for BotPostRequest.
@@ -573,8 +591,8 @@ type BotPostRequest struct {
 // ChangeOwnersEnvelope defines model for ChangeOwnersEnvelope.
 type ChangeOwnersEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta                 `json:"meta"`
-	Response *ChangeOwnersResults `json:"response,omitempty"`
+	Meta     Meta                `json:"meta"`
+	Response ChangeOwnersResults `json:"response"`
 }
 
 // ChangeOwnersRequest defines model for ChangeOwnersRequest.
@@ -626,8 +644,8 @@ type Chat struct {
 // ChatListEnvelope defines model for ChatListEnvelope.
 type ChatListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta    `json:"meta"`
-	Response *[]Chat `json:"response,omitempty"`
+	Meta     Meta   `json:"meta"`
+	Response []Chat `json:"response"`
 }
 
 // ChatUser defines model for ChatUser.
@@ -701,7 +719,7 @@ type DirectMessageCreatedEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response Sources disagree on the key; exactly one of the two is sent.
-	Response *DirectMessageCreated `json:"response,omitempty"`
+	Response DirectMessageCreated `json:"response"`
 }
 
 // DirectMessageList defines model for DirectMessageList.
@@ -717,15 +735,17 @@ type DirectMessageList struct {
 // DirectMessageListEnvelope defines model for DirectMessageListEnvelope.
 type DirectMessageListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta               `json:"meta"`
-	Response *DirectMessageList `json:"response,omitempty"`
+	Meta     Meta              `json:"meta"`
+	Response DirectMessageList `json:"response"`
 }
 
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
-// `charmap` holds one `[pack_id, offset]` pair per placeholder, in
-// order.
+// `charmap` holds one `[pack_id, offset]` entry per placeholder, in
+// order. Older messages carry entries that are not pairs of integers
+// (a pack id as a string, or a third number), so an entry is a list of
+// strings or integers.
 type EmojiAttachment struct {
-	Charmap [][]int `json:"charmap"`
+	Charmap [][]Number `json:"charmap"`
 
 	// Placeholder Example: ☃
 	Placeholder string              `json:"placeholder"`
@@ -765,7 +785,9 @@ type FileAttachment struct {
 // FileAttachmentType defines model for FileAttachment.Type.
 type FileAttachmentType string
 
-// Group A group. Fields beyond the required ones come and go between deployments.
+// Group A group. Fields beyond the required ones come and go between
+// deployments: older groups (recorded in 2014 and 2015) carry neither
+// `share_qr_code_url` nor `max_members`.
 type Group struct {
 	ActiveCallParticipants *[]interface{} `json:"active_call_participants,omitempty"`
 	AudioMessageDisabled   *bool          `json:"audio_message_disabled,omitempty"`
@@ -789,7 +811,7 @@ type Group struct {
 	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
 	LikeIcon       *LikeIcon      `json:"like_icon,omitempty"`
 	Locations      *[]interface{} `json:"locations,omitempty"`
-	MaxMembers     int            `json:"max_members"`
+	MaxMembers     *int           `json:"max_members,omitempty"`
 	MaxMemberships *int           `json:"max_memberships,omitempty"`
 
 	// Members Null when the group was listed with `omit=memberships`.
@@ -814,7 +836,7 @@ type Group struct {
 	// PhoneNumber The number that relays SMS to the group, `+<country code> <number>`.
 	PhoneNumber      *string `json:"phone_number,omitempty"`
 	RequiresApproval *bool   `json:"requires_approval,omitempty"`
-	ShareQRCodeURL   *string `json:"share_qr_code_url"`
+	ShareQRCodeURL   *string `json:"share_qr_code_url,omitempty"`
 
 	// ShareURL `https://groupme.com/join_group/{group_id}/{share_token}`, or null when sharing is off.
 	ShareURL              *string `json:"share_url"`
@@ -854,28 +876,32 @@ type GroupEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta Meta `json:"meta"`
 
-	// Response A group. Fields beyond the required ones come and go between deployments.
-	Response *Group `json:"response,omitempty"`
+	// Response A group. Fields beyond the required ones come and go between
+	// deployments: older groups (recorded in 2014 and 2015) carry neither
+	// `share_qr_code_url` nor `max_members`.
+	Response Group `json:"response"`
 }
 
 // GroupJoin defines model for GroupJoin.
 type GroupJoin struct {
-	// Group A group. Fields beyond the required ones come and go between deployments.
+	// Group A group. Fields beyond the required ones come and go between
+	// deployments: older groups (recorded in 2014 and 2015) carry neither
+	// `share_qr_code_url` nor `max_members`.
 	Group Group `json:"group"`
 }
 
 // GroupJoinEnvelope defines model for GroupJoinEnvelope.
 type GroupJoinEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta       `json:"meta"`
-	Response *GroupJoin `json:"response,omitempty"`
+	Meta     Meta      `json:"meta"`
+	Response GroupJoin `json:"response"`
 }
 
 // GroupListEnvelope defines model for GroupListEnvelope.
 type GroupListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta     `json:"meta"`
-	Response *[]Group `json:"response,omitempty"`
+	Meta     Meta    `json:"meta"`
+	Response []Group `json:"response"`
 }
 
 // GroupRejoinRequest defines model for GroupRejoinRequest.
@@ -910,11 +936,18 @@ type GroupUpdateRequestVisibility string
 
 // ImageAttachment A picture. When sending, `url` must come from the image service.
 type ImageAttachment struct {
-	BlurHash  *string             `json:"blur_hash,omitempty"`
-	FileID    *string             `json:"file_id,omitempty"`
-	SourceURL *string             `json:"source_url,omitempty"`
-	Type      ImageAttachmentType `json:"type"`
-	URL       string              `json:"url"`
+	// AspectRatio Set by some clients around 2015, a CSS percentage such as `56.25%`.
+	//
+	// Example: 56.25%
+	AspectRatio *string             `json:"aspectRatio,omitempty"`
+	BlurHash    *string             `json:"blur_hash,omitempty"`
+	FileID      *string             `json:"file_id,omitempty"`
+	SourceURL   *string             `json:"source_url,omitempty"`
+	Type        ImageAttachmentType `json:"type"`
+	URL         string              `json:"url"`
+
+	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string.
+	Width interface{} `json:"width,omitempty"`
 }
 
 // ImageAttachmentType defines model for ImageAttachment.Type.
@@ -949,6 +982,11 @@ type JoinQuestion struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// KnownAttachment An attachment of a type this document describes, told apart by `type`.
+type KnownAttachment struct {
+	union json.RawMessage
+}
+
 // Leaderboard defines model for Leaderboard.
 type Leaderboard struct {
 	Messages []Message `json:"messages"`
@@ -957,8 +995,8 @@ type Leaderboard struct {
 // LeaderboardEnvelope defines model for LeaderboardEnvelope.
 type LeaderboardEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta         `json:"meta"`
-	Response *Leaderboard `json:"response,omitempty"`
+	Meta     Meta        `json:"meta"`
+	Response Leaderboard `json:"response"`
 }
 
 // LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
@@ -1031,7 +1069,7 @@ type MemberEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response A membership of a group. `id` is the membership id, which removal needs; `user_id` is the person.
-	Response *Member `json:"response,omitempty"`
+	Response Member `json:"response"`
 }
 
 // MemberToAdd One person to add, identified by exactly one of `user_id`, `phone_number` or `email`.
@@ -1050,8 +1088,8 @@ type MemberToAdd struct {
 // MembersAddEnvelope defines model for MembersAddEnvelope.
 type MembersAddEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta              `json:"meta"`
-	Response *MembersAddResult `json:"response,omitempty"`
+	Meta     Meta             `json:"meta"`
+	Response MembersAddResult `json:"response"`
 }
 
 // MembersAddRequest defines model for MembersAddRequest.
@@ -1073,8 +1111,8 @@ type MembersResults struct {
 // MembersResultsEnvelope defines model for MembersResultsEnvelope.
 type MembersResultsEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta            `json:"meta"`
-	Response *MembersResults `json:"response,omitempty"`
+	Meta     Meta           `json:"meta"`
+	Response MembersResults `json:"response"`
 }
 
 // MembershipUpdate defines model for MembershipUpdate.
@@ -1087,11 +1125,14 @@ type MembershipUpdateRequest struct {
 	Membership MembershipUpdate `json:"membership"`
 }
 
-// MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that mentions `user_ids[i]`; the id `-1` stands for everyone.
+// MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that
+// mentions `user_ids[i]`; the id `-1` stands for everyone. Older
+// messages carry the user ids as numbers, and group previews may
+// carry no `loci`.
 type MentionsAttachment struct {
-	Loci    [][]int                `json:"loci"`
+	Loci    *[][]int               `json:"loci,omitempty"`
 	Type    MentionsAttachmentType `json:"type"`
-	UserIds []string               `json:"user_ids"`
+	UserIds []StringOrInteger      `json:"user_ids"`
 }
 
 // MentionsAttachmentType defines model for MentionsAttachment.Type.
@@ -1166,8 +1207,8 @@ type MessageCreated struct {
 // MessageCreatedEnvelope defines model for MessageCreatedEnvelope.
 type MessageCreatedEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta            `json:"meta"`
-	Response *MessageCreated `json:"response,omitempty"`
+	Meta     Meta           `json:"meta"`
+	Response MessageCreated `json:"response"`
 }
 
 // MessageEvent What a system notice is about, for example `membership.announce.joined`. The shape of `data` depends on `type`; user ids inside it may be numbers.
@@ -1188,8 +1229,8 @@ type MessageList struct {
 // MessageListEnvelope defines model for MessageListEnvelope.
 type MessageListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta         `json:"meta"`
-	Response *MessageList `json:"response,omitempty"`
+	Meta     Meta        `json:"meta"`
+	Response MessageList `json:"response"`
 }
 
 // MessagePreview defines model for MessagePreview.
@@ -1243,8 +1284,10 @@ type NewBot struct {
 	AvatarURL      *string `json:"avatar_url,omitempty"`
 	CallbackURL    *string `json:"callback_url,omitempty"`
 	DMNotification *bool   `json:"dm_notification,omitempty"`
-	GroupID        string  `json:"group_id"`
-	Name           string  `json:"name"`
+
+	// GroupID A value GroupMe sends as a string in some places and as a number in others.
+	GroupID StringOrInteger `json:"group_id"`
+	Name    string          `json:"name"`
 }
 
 // NewDirectMessage defines model for NewDirectMessage.
@@ -1262,6 +1305,14 @@ type NewMessage struct {
 	// SourceGUID Chosen by the client; a repeat within about a minute answers 409 and posts nothing.
 	SourceGUID string  `json:"source_guid"`
 	Text       *string `json:"text,omitempty"`
+}
+
+// OtherAttachment An attachment of a type this document does not describe: its `type`
+// and whatever else GroupMe sent. A known `type` never takes this
+// branch, so a malformed image, say, is still an error.
+type OtherAttachment struct {
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OwnerChange One transfer of ownership.
@@ -1291,20 +1342,16 @@ type PollAttachment struct {
 // PollAttachmentType defines model for PollAttachment.Type.
 type PollAttachmentType string
 
-// Reaction One emoji reaction and who gave it.
+// Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction struct {
 	// Code The emoji character, on `unicode` reactions.
-	Code *string `json:"code,omitempty"`
-
-	// PackID A value GroupMe sends as a string in some places and as a number in others.
-	PackID *StringOrInteger `json:"pack_id,omitempty"`
-
-	// PackIndex A value GroupMe sends as a string in some places and as a number in others.
-	PackIndex *StringOrInteger `json:"pack_index,omitempty"`
+	Code      *string `json:"code,omitempty"`
+	PackID    *Number `json:"pack_id,omitempty"`
+	PackIndex *Number `json:"pack_index,omitempty"`
 
 	// Type `unicode` or `emoji` (a GroupMe PowerUp emoji).
-	Type    string   `json:"type"`
-	UserIds []string `json:"user_ids"`
+	Type    string    `json:"type"`
+	UserIds *[]string `json:"user_ids,omitempty"`
 }
 
 // ReactionList defines model for ReactionList.
@@ -1409,7 +1456,7 @@ type UserEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response The user the token belongs to.
-	Response *User `json:"response,omitempty"`
+	Response User `json:"response"`
 }
 
 // UserUpdateRequest defines model for UserUpdateRequest.
@@ -1658,6 +1705,9 @@ type DestroyBotJSONRequestBody = BotDestroyRequest
 // PostBotMessageJSONRequestBody defines body for PostBotMessage for application/json ContentType.
 type PostBotMessageJSONRequestBody = BotPostRequest
 
+// PostBotMessageFormdataRequestBody defines body for PostBotMessage for application/x-www-form-urlencoded ContentType.
+type PostBotMessageFormdataRequestBody = BotPostForm
+
 // CreateDirectMessageJSONRequestBody defines body for CreateDirectMessage for application/json ContentType.
 type CreateDirectMessageJSONRequestBody = DirectMessageCreateRequest
 
@@ -1694,15 +1744,143 @@ type UpdateMeJSONRequestBody = UserUpdateRequest
 // ReceiveBotCallbackJSONRequestBody defines body for ReceiveBotCallback for application/json ContentType.
 type ReceiveBotCallbackJSONRequestBody = BotCallback
 
-// AsImageAttachment returns the union data inside the Attachment as a ImageAttachment
-func (t Attachment) AsImageAttachment() (ImageAttachment, error) {
+// Getter for additional properties for OtherAttachment. Returns the specified
+// element and whether it was found
+func (a OtherAttachment) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for OtherAttachment
+func (a *OtherAttachment) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for OtherAttachment to handle AdditionalProperties
+func (a *OtherAttachment) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["type"]; found {
+		err = json.Unmarshal(raw, &a.Type)
+		if err != nil {
+			return fmt.Errorf("error reading 'type': %w", err)
+		}
+		delete(object, "type")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for OtherAttachment to handle AdditionalProperties
+func (a OtherAttachment) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["type"], err = json.Marshal(a.Type)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'type': %w", err)
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// AsKnownAttachment returns the union data inside the Attachment as a KnownAttachment
+func (t Attachment) AsKnownAttachment() (KnownAttachment, error) {
+	var body KnownAttachment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromKnownAttachment overwrites any union data inside the Attachment as the provided KnownAttachment
+func (t *Attachment) FromKnownAttachment(v KnownAttachment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeKnownAttachment performs a merge with any union data inside the Attachment, using the provided KnownAttachment
+func (t *Attachment) MergeKnownAttachment(v KnownAttachment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsOtherAttachment returns the union data inside the Attachment as a OtherAttachment
+func (t Attachment) AsOtherAttachment() (OtherAttachment, error) {
+	var body OtherAttachment
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromOtherAttachment overwrites any union data inside the Attachment as the provided OtherAttachment
+func (t *Attachment) FromOtherAttachment(v OtherAttachment) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeOtherAttachment performs a merge with any union data inside the Attachment, using the provided OtherAttachment
+func (t *Attachment) MergeOtherAttachment(v OtherAttachment) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Attachment) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Attachment) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsImageAttachment returns the union data inside the KnownAttachment as a ImageAttachment
+func (t KnownAttachment) AsImageAttachment() (ImageAttachment, error) {
 	var body ImageAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromImageAttachment overwrites any union data inside the Attachment as the provided ImageAttachment
-func (t *Attachment) FromImageAttachment(v ImageAttachment) error {
+// FromImageAttachment overwrites any union data inside the KnownAttachment as the provided ImageAttachment
+func (t *KnownAttachment) FromImageAttachment(v ImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1712,8 +1890,8 @@ func (t *Attachment) FromImageAttachment(v ImageAttachment) error {
 	return err
 }
 
-// MergeImageAttachment performs a merge with any union data inside the Attachment, using the provided ImageAttachment
-func (t *Attachment) MergeImageAttachment(v ImageAttachment) error {
+// MergeImageAttachment performs a merge with any union data inside the KnownAttachment, using the provided ImageAttachment
+func (t *KnownAttachment) MergeImageAttachment(v ImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1728,15 +1906,15 @@ func (t *Attachment) MergeImageAttachment(v ImageAttachment) error {
 	return err
 }
 
-// AsLocationAttachment returns the union data inside the Attachment as a LocationAttachment
-func (t Attachment) AsLocationAttachment() (LocationAttachment, error) {
+// AsLocationAttachment returns the union data inside the KnownAttachment as a LocationAttachment
+func (t KnownAttachment) AsLocationAttachment() (LocationAttachment, error) {
 	var body LocationAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromLocationAttachment overwrites any union data inside the Attachment as the provided LocationAttachment
-func (t *Attachment) FromLocationAttachment(v LocationAttachment) error {
+// FromLocationAttachment overwrites any union data inside the KnownAttachment as the provided LocationAttachment
+func (t *KnownAttachment) FromLocationAttachment(v LocationAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1746,8 +1924,8 @@ func (t *Attachment) FromLocationAttachment(v LocationAttachment) error {
 	return err
 }
 
-// MergeLocationAttachment performs a merge with any union data inside the Attachment, using the provided LocationAttachment
-func (t *Attachment) MergeLocationAttachment(v LocationAttachment) error {
+// MergeLocationAttachment performs a merge with any union data inside the KnownAttachment, using the provided LocationAttachment
+func (t *KnownAttachment) MergeLocationAttachment(v LocationAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1762,15 +1940,15 @@ func (t *Attachment) MergeLocationAttachment(v LocationAttachment) error {
 	return err
 }
 
-// AsSplitAttachment returns the union data inside the Attachment as a SplitAttachment
-func (t Attachment) AsSplitAttachment() (SplitAttachment, error) {
+// AsSplitAttachment returns the union data inside the KnownAttachment as a SplitAttachment
+func (t KnownAttachment) AsSplitAttachment() (SplitAttachment, error) {
 	var body SplitAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSplitAttachment overwrites any union data inside the Attachment as the provided SplitAttachment
-func (t *Attachment) FromSplitAttachment(v SplitAttachment) error {
+// FromSplitAttachment overwrites any union data inside the KnownAttachment as the provided SplitAttachment
+func (t *KnownAttachment) FromSplitAttachment(v SplitAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1780,8 +1958,8 @@ func (t *Attachment) FromSplitAttachment(v SplitAttachment) error {
 	return err
 }
 
-// MergeSplitAttachment performs a merge with any union data inside the Attachment, using the provided SplitAttachment
-func (t *Attachment) MergeSplitAttachment(v SplitAttachment) error {
+// MergeSplitAttachment performs a merge with any union data inside the KnownAttachment, using the provided SplitAttachment
+func (t *KnownAttachment) MergeSplitAttachment(v SplitAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1796,15 +1974,15 @@ func (t *Attachment) MergeSplitAttachment(v SplitAttachment) error {
 	return err
 }
 
-// AsEmojiAttachment returns the union data inside the Attachment as a EmojiAttachment
-func (t Attachment) AsEmojiAttachment() (EmojiAttachment, error) {
+// AsEmojiAttachment returns the union data inside the KnownAttachment as a EmojiAttachment
+func (t KnownAttachment) AsEmojiAttachment() (EmojiAttachment, error) {
 	var body EmojiAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromEmojiAttachment overwrites any union data inside the Attachment as the provided EmojiAttachment
-func (t *Attachment) FromEmojiAttachment(v EmojiAttachment) error {
+// FromEmojiAttachment overwrites any union data inside the KnownAttachment as the provided EmojiAttachment
+func (t *KnownAttachment) FromEmojiAttachment(v EmojiAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1814,8 +1992,8 @@ func (t *Attachment) FromEmojiAttachment(v EmojiAttachment) error {
 	return err
 }
 
-// MergeEmojiAttachment performs a merge with any union data inside the Attachment, using the provided EmojiAttachment
-func (t *Attachment) MergeEmojiAttachment(v EmojiAttachment) error {
+// MergeEmojiAttachment performs a merge with any union data inside the KnownAttachment, using the provided EmojiAttachment
+func (t *KnownAttachment) MergeEmojiAttachment(v EmojiAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1830,15 +2008,15 @@ func (t *Attachment) MergeEmojiAttachment(v EmojiAttachment) error {
 	return err
 }
 
-// AsMentionsAttachment returns the union data inside the Attachment as a MentionsAttachment
-func (t Attachment) AsMentionsAttachment() (MentionsAttachment, error) {
+// AsMentionsAttachment returns the union data inside the KnownAttachment as a MentionsAttachment
+func (t KnownAttachment) AsMentionsAttachment() (MentionsAttachment, error) {
 	var body MentionsAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromMentionsAttachment overwrites any union data inside the Attachment as the provided MentionsAttachment
-func (t *Attachment) FromMentionsAttachment(v MentionsAttachment) error {
+// FromMentionsAttachment overwrites any union data inside the KnownAttachment as the provided MentionsAttachment
+func (t *KnownAttachment) FromMentionsAttachment(v MentionsAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1848,8 +2026,8 @@ func (t *Attachment) FromMentionsAttachment(v MentionsAttachment) error {
 	return err
 }
 
-// MergeMentionsAttachment performs a merge with any union data inside the Attachment, using the provided MentionsAttachment
-func (t *Attachment) MergeMentionsAttachment(v MentionsAttachment) error {
+// MergeMentionsAttachment performs a merge with any union data inside the KnownAttachment, using the provided MentionsAttachment
+func (t *KnownAttachment) MergeMentionsAttachment(v MentionsAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1864,15 +2042,15 @@ func (t *Attachment) MergeMentionsAttachment(v MentionsAttachment) error {
 	return err
 }
 
-// AsReplyAttachment returns the union data inside the Attachment as a ReplyAttachment
-func (t Attachment) AsReplyAttachment() (ReplyAttachment, error) {
+// AsReplyAttachment returns the union data inside the KnownAttachment as a ReplyAttachment
+func (t KnownAttachment) AsReplyAttachment() (ReplyAttachment, error) {
 	var body ReplyAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromReplyAttachment overwrites any union data inside the Attachment as the provided ReplyAttachment
-func (t *Attachment) FromReplyAttachment(v ReplyAttachment) error {
+// FromReplyAttachment overwrites any union data inside the KnownAttachment as the provided ReplyAttachment
+func (t *KnownAttachment) FromReplyAttachment(v ReplyAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1882,8 +2060,8 @@ func (t *Attachment) FromReplyAttachment(v ReplyAttachment) error {
 	return err
 }
 
-// MergeReplyAttachment performs a merge with any union data inside the Attachment, using the provided ReplyAttachment
-func (t *Attachment) MergeReplyAttachment(v ReplyAttachment) error {
+// MergeReplyAttachment performs a merge with any union data inside the KnownAttachment, using the provided ReplyAttachment
+func (t *KnownAttachment) MergeReplyAttachment(v ReplyAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1898,15 +2076,15 @@ func (t *Attachment) MergeReplyAttachment(v ReplyAttachment) error {
 	return err
 }
 
-// AsVideoAttachment returns the union data inside the Attachment as a VideoAttachment
-func (t Attachment) AsVideoAttachment() (VideoAttachment, error) {
+// AsVideoAttachment returns the union data inside the KnownAttachment as a VideoAttachment
+func (t KnownAttachment) AsVideoAttachment() (VideoAttachment, error) {
 	var body VideoAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromVideoAttachment overwrites any union data inside the Attachment as the provided VideoAttachment
-func (t *Attachment) FromVideoAttachment(v VideoAttachment) error {
+// FromVideoAttachment overwrites any union data inside the KnownAttachment as the provided VideoAttachment
+func (t *KnownAttachment) FromVideoAttachment(v VideoAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1916,8 +2094,8 @@ func (t *Attachment) FromVideoAttachment(v VideoAttachment) error {
 	return err
 }
 
-// MergeVideoAttachment performs a merge with any union data inside the Attachment, using the provided VideoAttachment
-func (t *Attachment) MergeVideoAttachment(v VideoAttachment) error {
+// MergeVideoAttachment performs a merge with any union data inside the KnownAttachment, using the provided VideoAttachment
+func (t *KnownAttachment) MergeVideoAttachment(v VideoAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1932,15 +2110,15 @@ func (t *Attachment) MergeVideoAttachment(v VideoAttachment) error {
 	return err
 }
 
-// AsFileAttachment returns the union data inside the Attachment as a FileAttachment
-func (t Attachment) AsFileAttachment() (FileAttachment, error) {
+// AsFileAttachment returns the union data inside the KnownAttachment as a FileAttachment
+func (t KnownAttachment) AsFileAttachment() (FileAttachment, error) {
 	var body FileAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromFileAttachment overwrites any union data inside the Attachment as the provided FileAttachment
-func (t *Attachment) FromFileAttachment(v FileAttachment) error {
+// FromFileAttachment overwrites any union data inside the KnownAttachment as the provided FileAttachment
+func (t *KnownAttachment) FromFileAttachment(v FileAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1950,8 +2128,8 @@ func (t *Attachment) FromFileAttachment(v FileAttachment) error {
 	return err
 }
 
-// MergeFileAttachment performs a merge with any union data inside the Attachment, using the provided FileAttachment
-func (t *Attachment) MergeFileAttachment(v FileAttachment) error {
+// MergeFileAttachment performs a merge with any union data inside the KnownAttachment, using the provided FileAttachment
+func (t *KnownAttachment) MergeFileAttachment(v FileAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1966,15 +2144,15 @@ func (t *Attachment) MergeFileAttachment(v FileAttachment) error {
 	return err
 }
 
-// AsLinkedImageAttachment returns the union data inside the Attachment as a LinkedImageAttachment
-func (t Attachment) AsLinkedImageAttachment() (LinkedImageAttachment, error) {
+// AsLinkedImageAttachment returns the union data inside the KnownAttachment as a LinkedImageAttachment
+func (t KnownAttachment) AsLinkedImageAttachment() (LinkedImageAttachment, error) {
 	var body LinkedImageAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromLinkedImageAttachment overwrites any union data inside the Attachment as the provided LinkedImageAttachment
-func (t *Attachment) FromLinkedImageAttachment(v LinkedImageAttachment) error {
+// FromLinkedImageAttachment overwrites any union data inside the KnownAttachment as the provided LinkedImageAttachment
+func (t *KnownAttachment) FromLinkedImageAttachment(v LinkedImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -1984,8 +2162,8 @@ func (t *Attachment) FromLinkedImageAttachment(v LinkedImageAttachment) error {
 	return err
 }
 
-// MergeLinkedImageAttachment performs a merge with any union data inside the Attachment, using the provided LinkedImageAttachment
-func (t *Attachment) MergeLinkedImageAttachment(v LinkedImageAttachment) error {
+// MergeLinkedImageAttachment performs a merge with any union data inside the KnownAttachment, using the provided LinkedImageAttachment
+func (t *KnownAttachment) MergeLinkedImageAttachment(v LinkedImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2000,15 +2178,15 @@ func (t *Attachment) MergeLinkedImageAttachment(v LinkedImageAttachment) error {
 	return err
 }
 
-// AsPollAttachment returns the union data inside the Attachment as a PollAttachment
-func (t Attachment) AsPollAttachment() (PollAttachment, error) {
+// AsPollAttachment returns the union data inside the KnownAttachment as a PollAttachment
+func (t KnownAttachment) AsPollAttachment() (PollAttachment, error) {
 	var body PollAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPollAttachment overwrites any union data inside the Attachment as the provided PollAttachment
-func (t *Attachment) FromPollAttachment(v PollAttachment) error {
+// FromPollAttachment overwrites any union data inside the KnownAttachment as the provided PollAttachment
+func (t *KnownAttachment) FromPollAttachment(v PollAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2018,8 +2196,8 @@ func (t *Attachment) FromPollAttachment(v PollAttachment) error {
 	return err
 }
 
-// MergePollAttachment performs a merge with any union data inside the Attachment, using the provided PollAttachment
-func (t *Attachment) MergePollAttachment(v PollAttachment) error {
+// MergePollAttachment performs a merge with any union data inside the KnownAttachment, using the provided PollAttachment
+func (t *KnownAttachment) MergePollAttachment(v PollAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2034,15 +2212,15 @@ func (t *Attachment) MergePollAttachment(v PollAttachment) error {
 	return err
 }
 
-// AsEventAttachment returns the union data inside the Attachment as a EventAttachment
-func (t Attachment) AsEventAttachment() (EventAttachment, error) {
+// AsEventAttachment returns the union data inside the KnownAttachment as a EventAttachment
+func (t KnownAttachment) AsEventAttachment() (EventAttachment, error) {
 	var body EventAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromEventAttachment overwrites any union data inside the Attachment as the provided EventAttachment
-func (t *Attachment) FromEventAttachment(v EventAttachment) error {
+// FromEventAttachment overwrites any union data inside the KnownAttachment as the provided EventAttachment
+func (t *KnownAttachment) FromEventAttachment(v EventAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2052,8 +2230,8 @@ func (t *Attachment) FromEventAttachment(v EventAttachment) error {
 	return err
 }
 
-// MergeEventAttachment performs a merge with any union data inside the Attachment, using the provided EventAttachment
-func (t *Attachment) MergeEventAttachment(v EventAttachment) error {
+// MergeEventAttachment performs a merge with any union data inside the KnownAttachment, using the provided EventAttachment
+func (t *KnownAttachment) MergeEventAttachment(v EventAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2068,15 +2246,15 @@ func (t *Attachment) MergeEventAttachment(v EventAttachment) error {
 	return err
 }
 
-// AsCopilotAttachment returns the union data inside the Attachment as a CopilotAttachment
-func (t Attachment) AsCopilotAttachment() (CopilotAttachment, error) {
+// AsCopilotAttachment returns the union data inside the KnownAttachment as a CopilotAttachment
+func (t KnownAttachment) AsCopilotAttachment() (CopilotAttachment, error) {
 	var body CopilotAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromCopilotAttachment overwrites any union data inside the Attachment as the provided CopilotAttachment
-func (t *Attachment) FromCopilotAttachment(v CopilotAttachment) error {
+// FromCopilotAttachment overwrites any union data inside the KnownAttachment as the provided CopilotAttachment
+func (t *KnownAttachment) FromCopilotAttachment(v CopilotAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2086,8 +2264,8 @@ func (t *Attachment) FromCopilotAttachment(v CopilotAttachment) error {
 	return err
 }
 
-// MergeCopilotAttachment performs a merge with any union data inside the Attachment, using the provided CopilotAttachment
-func (t *Attachment) MergeCopilotAttachment(v CopilotAttachment) error {
+// MergeCopilotAttachment performs a merge with any union data inside the KnownAttachment, using the provided CopilotAttachment
+func (t *KnownAttachment) MergeCopilotAttachment(v CopilotAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2102,15 +2280,15 @@ func (t *Attachment) MergeCopilotAttachment(v CopilotAttachment) error {
 	return err
 }
 
-// AsPartialImageAttachment returns the union data inside the Attachment as a PartialImageAttachment
-func (t Attachment) AsPartialImageAttachment() (PartialImageAttachment, error) {
+// AsPartialImageAttachment returns the union data inside the KnownAttachment as a PartialImageAttachment
+func (t KnownAttachment) AsPartialImageAttachment() (PartialImageAttachment, error) {
 	var body PartialImageAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromPartialImageAttachment overwrites any union data inside the Attachment as the provided PartialImageAttachment
-func (t *Attachment) FromPartialImageAttachment(v PartialImageAttachment) error {
+// FromPartialImageAttachment overwrites any union data inside the KnownAttachment as the provided PartialImageAttachment
+func (t *KnownAttachment) FromPartialImageAttachment(v PartialImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2120,8 +2298,8 @@ func (t *Attachment) FromPartialImageAttachment(v PartialImageAttachment) error 
 	return err
 }
 
-// MergePartialImageAttachment performs a merge with any union data inside the Attachment, using the provided PartialImageAttachment
-func (t *Attachment) MergePartialImageAttachment(v PartialImageAttachment) error {
+// MergePartialImageAttachment performs a merge with any union data inside the KnownAttachment, using the provided PartialImageAttachment
+func (t *KnownAttachment) MergePartialImageAttachment(v PartialImageAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2136,15 +2314,15 @@ func (t *Attachment) MergePartialImageAttachment(v PartialImageAttachment) error
 	return err
 }
 
-// AsImageEditedAttachment returns the union data inside the Attachment as a ImageEditedAttachment
-func (t Attachment) AsImageEditedAttachment() (ImageEditedAttachment, error) {
+// AsImageEditedAttachment returns the union data inside the KnownAttachment as a ImageEditedAttachment
+func (t KnownAttachment) AsImageEditedAttachment() (ImageEditedAttachment, error) {
 	var body ImageEditedAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromImageEditedAttachment overwrites any union data inside the Attachment as the provided ImageEditedAttachment
-func (t *Attachment) FromImageEditedAttachment(v ImageEditedAttachment) error {
+// FromImageEditedAttachment overwrites any union data inside the KnownAttachment as the provided ImageEditedAttachment
+func (t *KnownAttachment) FromImageEditedAttachment(v ImageEditedAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2154,8 +2332,8 @@ func (t *Attachment) FromImageEditedAttachment(v ImageEditedAttachment) error {
 	return err
 }
 
-// MergeImageEditedAttachment performs a merge with any union data inside the Attachment, using the provided ImageEditedAttachment
-func (t *Attachment) MergeImageEditedAttachment(v ImageEditedAttachment) error {
+// MergeImageEditedAttachment performs a merge with any union data inside the KnownAttachment, using the provided ImageEditedAttachment
+func (t *KnownAttachment) MergeImageEditedAttachment(v ImageEditedAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2170,15 +2348,15 @@ func (t *Attachment) MergeImageEditedAttachment(v ImageEditedAttachment) error {
 	return err
 }
 
-// AsAutokickedMemberAttachment returns the union data inside the Attachment as a AutokickedMemberAttachment
-func (t Attachment) AsAutokickedMemberAttachment() (AutokickedMemberAttachment, error) {
+// AsAutokickedMemberAttachment returns the union data inside the KnownAttachment as a AutokickedMemberAttachment
+func (t KnownAttachment) AsAutokickedMemberAttachment() (AutokickedMemberAttachment, error) {
 	var body AutokickedMemberAttachment
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAutokickedMemberAttachment overwrites any union data inside the Attachment as the provided AutokickedMemberAttachment
-func (t *Attachment) FromAutokickedMemberAttachment(v AutokickedMemberAttachment) error {
+// FromAutokickedMemberAttachment overwrites any union data inside the KnownAttachment as the provided AutokickedMemberAttachment
+func (t *KnownAttachment) FromAutokickedMemberAttachment(v AutokickedMemberAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2188,8 +2366,8 @@ func (t *Attachment) FromAutokickedMemberAttachment(v AutokickedMemberAttachment
 	return err
 }
 
-// MergeAutokickedMemberAttachment performs a merge with any union data inside the Attachment, using the provided AutokickedMemberAttachment
-func (t *Attachment) MergeAutokickedMemberAttachment(v AutokickedMemberAttachment) error {
+// MergeAutokickedMemberAttachment performs a merge with any union data inside the KnownAttachment, using the provided AutokickedMemberAttachment
+func (t *KnownAttachment) MergeAutokickedMemberAttachment(v AutokickedMemberAttachment) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -2204,7 +2382,7 @@ func (t *Attachment) MergeAutokickedMemberAttachment(v AutokickedMemberAttachmen
 	return err
 }
 
-func (t Attachment) Discriminator() (string, error) {
+func (t KnownAttachment) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
 	}
@@ -2212,7 +2390,7 @@ func (t Attachment) Discriminator() (string, error) {
 	return discriminator.Discriminator, err
 }
 
-func (t Attachment) ValueByDiscriminator() (interface{}, error) {
+func (t KnownAttachment) ValueByDiscriminator() (interface{}, error) {
 	discriminator, err := t.Discriminator()
 	if err != nil {
 		return nil, err
@@ -2253,12 +2431,12 @@ func (t Attachment) ValueByDiscriminator() (interface{}, error) {
 	}
 }
 
-func (t Attachment) MarshalJSON() ([]byte, error) {
+func (t KnownAttachment) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *Attachment) UnmarshalJSON(b []byte) error {
+func (t *KnownAttachment) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

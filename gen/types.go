@@ -122,3 +122,57 @@ func (d *SMSDuration) UnmarshalJSON(b []byte) error {
 	*d = SMSHours(n)
 	return nil
 }
+
+// Number is an integer that GroupMe sends as a JSON number or, in some
+// older payloads, as a string of digits (emoji pack ids and indexes). It
+// keeps the form it was received in and is written back the same way, so
+// a message read and written again says what GroupMe said.
+type Number struct {
+	text   string // the digits
+	quoted bool   // received as a JSON string
+}
+
+// NewNumber is n, written as a JSON number.
+func NewNumber(n int64) Number { return Number{text: strconv.FormatInt(n, 10)} }
+
+// NewQuotedNumber is n, written as a JSON string, the way some of
+// GroupMe's payloads carry it.
+func NewQuotedNumber(n int64) Number { return Number{text: strconv.FormatInt(n, 10), quoted: true} }
+
+// Int64 returns the number's value.
+func (n Number) Int64() (int64, error) { return strconv.ParseInt(n.text, 10, 64) }
+
+// String returns the number's digits.
+func (n Number) String() string { return n.text }
+
+// MarshalJSON writes the number as it was received: quoted or not.
+func (n Number) MarshalJSON() ([]byte, error) {
+	if n.text == "" {
+		return []byte("null"), nil
+	}
+	if n.quoted {
+		return strconv.AppendQuote(nil, n.text), nil
+	}
+	return []byte(n.text), nil
+}
+
+// UnmarshalJSON reads a JSON integer or a string of one.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		*n = Number{}
+		return nil
+	}
+	quoted := len(b) > 0 && b[0] == '"'
+	text := string(b)
+	if quoted {
+		if err := json.Unmarshal(b, &text); err != nil {
+			return err
+		}
+	}
+	if _, err := strconv.ParseInt(text, 10, 64); err != nil {
+		return errors.New("a number must be a JSON integer or a string of one")
+	}
+	*n = Number{text: text, quoted: quoted}
+	return nil
+}

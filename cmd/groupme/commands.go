@@ -42,7 +42,7 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 	root.AddCommand(
 		a.groupsCmd(), a.groupCmd(), a.messagesCmd(), a.sendCmd(), a.chatsCmd(),
 		a.dmsCmd(), a.dmCmd(), a.likeCmd(true), a.likeCmd(false), a.leaderboardCmd(),
-		a.botsCmd(), a.meCmd(), a.uploadCmd(), a.membersCmd(), a.exportCmd(), a.demoCmd(),
+		a.botsCmd(), a.meCmd(), a.uploadCmd(), a.membersCmd(), a.exportCmd(), a.demoCmd(), a.fakeCmd(),
 	)
 	root.AddCommand(a.loginCmd(), a.logoutCmd())
 	root.PersistentPreRun = a.warnTokenFlag
@@ -149,8 +149,7 @@ func (a *app) imageAttachment(cmd *cobra.Command, path string) (client.Attachmen
 	if err != nil {
 		return att, "", err
 	}
-	err = att.FromImageAttachment(client.ImageAttachment{URL: url})
-	return att, url, err
+	return client.NewImageAttachment(url), url, nil
 }
 
 // upload sends a local image file to the image service.
@@ -261,7 +260,11 @@ func reactionsTable(rs []client.Reaction) func(w *tabwriter.Writer) {
 			if r.Code != nil {
 				what = *r.Code
 			}
-			row(w, what, strings.Join(r.UserIds, ","))
+			var users []string
+			if r.UserIds != nil {
+				users = *r.UserIds
+			}
+			row(w, what, strings.Join(users, ","))
 		}
 	}
 }
@@ -371,7 +374,7 @@ func (a *app) botsCmd() *cobra.Command {
 	create.Flags().StringVar(&callback, "callback-url", "", "URL GroupMe posts the group's messages to")
 	create.Flags().StringVar(&avatar, "avatar-url", "", "image-service URL of the bot's avatar")
 	create.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		b, err := a.api.CreateBot(cmd.Context(), client.NewBot{GroupID: args[0], Name: args[1], CallbackURL: optional(callback), AvatarURL: optional(avatar)})
+		b, err := a.api.CreateBot(cmd.Context(), client.NewBot{GroupID: client.ID(args[0]), Name: args[1], CallbackURL: optional(callback), AvatarURL: optional(avatar)})
 		if err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ func TestDemo(t *testing.T) {
 		"== 3. Send a message with an image ==",
 		"== 4. Like it ==",
 		"== 5. Leaderboard (day) ==",
-		"groups:      5\n",
+		"groups:      6\n",
 		"exported:    10000 messages of group",
 		"on the leaderboard: true",
 		"export file: " + out + "\n",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -74,7 +75,6 @@ func (a *app) export(ctx context.Context, groupID, path string, resume bool) (ex
 	defer f.Close()
 	res.Messages = st.count
 	w := bufio.NewWriterSize(f, 256<<10)
-	enc := json.NewEncoder(w)
 	prog := newProgress(a.stderr, a.stderrTTY, "export "+groupID, g.Messages.Count, st.count, a.now)
 	// after_id=0 starts before the first message; GroupMe's ids are positive.
 	after := st.lastID
@@ -91,7 +91,9 @@ func (a *app) export(ctx context.Context, groupID, path string, resume bool) (ex
 				iterErr = err
 				break
 			}
-			if werr = enc.Encode(m); werr != nil {
+			// The bytes GroupMe sent, written as they are: an encoder would
+			// escape &, <, > and U+2028 and re-space the object.
+			if werr = writeLine(w, m); werr != nil {
 				break
 			}
 			after = m.ID
@@ -159,4 +161,25 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// writeLine writes one message of an export: its JSON exactly as GroupMe
+// sent it, then a newline.
+func writeLine(w *bufio.Writer, m client.RawMessage) error {
+	b, err := m.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	if bytes.ContainsAny(b, "\r\n") {
+		// A JSON object that spans lines would break the JSON Lines file.
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, b); err != nil {
+			return err
+		}
+		b = buf.Bytes()
+	}
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	return w.WriteByte('\n')
 }

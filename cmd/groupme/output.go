@@ -98,8 +98,8 @@ func groupTable(g client.Group) func(*tabwriter.Writer) {
 func attachmentSummary(as []client.Attachment) string {
 	types := make([]string, 0, len(as))
 	for _, a := range as {
-		t, err := a.Discriminator()
-		if err != nil || t == "" {
+		t := client.AttachmentKind(a)
+		if t == "" {
 			t = "?"
 		}
 		types = append(types, t)

@@ -1,4 +1,4 @@
-package groupme_test
+package contracttest_test
 
 // The spec's version and changelog (x-changelog at the end of openapi.yaml),
 // and the check behind `make breaking`: every breaking change oasdiff finds

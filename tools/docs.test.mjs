@@ -110,7 +110,7 @@ test('every operation of openapi.yaml has its page with its summary', async () =
     await page.evaluate((h) => { window.location.hash = h; }, hash);
     const heading = h2(op.summary);
     try {
-      await heading.waitFor({ timeout: 5_000 });
+      await heading.waitFor({ timeout: 10_000 });
     } catch {
       missing.push(`${op.id} (${hash}: no heading "${op.summary}")`);
     }

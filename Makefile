@@ -6,7 +6,7 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly check bench fuzz clean ts-check ts-build compat
+.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly spectral prism docs docs-test breaking check bench fuzz clean ts-check ts-build compat
 
 all: check
 
@@ -30,8 +30,8 @@ check-generated: generate
 		exit 1; \
 	fi
 
-## lint: go vet, staticcheck (pinned in go.mod), kin-openapi validation of the spec, Redocly lint (recommended rules).
-lint: vet staticcheck spec-validate redocly
+## lint: go vet, staticcheck (pinned in go.mod), kin-openapi validation of the spec, Redocly lint (recommended rules), Spectral (spectral:oas).
+lint: vet staticcheck spec-validate redocly spectral
 
 vet:
 	$(GO) vet ./...
@@ -48,6 +48,28 @@ tools/node_modules/.package-lock.json: tools/package.json tools/package-lock.jso
 
 redocly: tools/node_modules/.package-lock.json
 	cd tools && ./node_modules/.bin/redocly lint ../openapi.yaml --config ../redocly.yaml
+
+## spectral: Spectral's OpenAPI ruleset (tools/.spectral.yaml); any finding fails, hints included.
+spectral: tools/node_modules/.package-lock.json
+	cd tools && ./node_modules/.bin/spectral lint ../openapi.yaml --ruleset .spectral.yaml --fail-severity hint
+
+## prism: the Go client calls every operation against `prism mock openapi.yaml` (tools/prism-test.sh).
+prism: tools/node_modules/.package-lock.json
+	GO=$(GO) tools/prism-test.sh
+
+## docs: the reference page, one self-contained HTML file: tools/out/groupme-api.html.
+docs: tools/node_modules/.package-lock.json
+	mkdir -p tools/out
+	cd tools && ./node_modules/.bin/redocly build-docs ../openapi.yaml --config ../redocly.yaml -o out/redoc-cdn.html
+	cd tools && node docs-inline.mjs out/redoc-cdn.html out/groupme-api.html && rm out/redoc-cdn.html
+
+## docs-test: open the page in headless Chromium (every operation, search, offline); screenshot in tools/out/.
+docs-test: docs
+	cd tools && node --test docs.test.mjs
+
+## breaking: oasdiff against the previous release tag (or HEAD^, or BASE=<rev>); breaking changes must be declared in openapi.yaml's x-changelog.
+breaking:
+	GO=$(GO) tools/spec-breaking.sh
 
 ## ts-check: openapi-typescript types of openapi.yaml compile under tsc --strict, and an
 ## openapi-fetch smoke test drives `groupme fake` (tools/ts, pinned npm packages).
@@ -67,7 +89,7 @@ compat: ts-build
 	cd tools/ts && node --test --test-timeout=180000 compat/node-groupme.test.mjs
 
 ## check: everything CI runs.
-check: check-generated lint test ts-check compat
+check: check-generated lint test ts-check compat prism docs-test breaking
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
 ## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT runs
@@ -97,4 +119,4 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzScanExport$$' -fuzztime $(FUZZTIME) ./cmd/groupme/
 
 clean:
-	rm -rf tools/node_modules tools/ts/node_modules tools/ts/build tools/ts/generated
+	rm -rf tools/node_modules tools/out tools/ts/node_modules tools/ts/build tools/ts/generated

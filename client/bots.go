@@ -59,7 +59,8 @@ func (c *Client) DestroyBot(ctx context.Context, botID string) error {
 // single space). It is not retried, since a retry could post twice.
 func (c *Client) PostBotMessage(ctx context.Context, msg BotPostRequest) error {
 	req, err := gen.NewPostBotMessageRequest(c.base, nil, msg)
-	return doNoPayload(ctx, c, call{op: "PostBotMessage", noAuth: true}, req, err)
+	// The answer is text (a single space), never JSON, and is ignored.
+	return doNoPayload(ctx, c, call{op: "PostBotMessage", noAuth: true, accept: "*/*"}, req, err)
 }
 
 // BotPoster posts as bots without any user token, for programs that only

@@ -275,6 +275,7 @@ func newGUID() string {
 type call struct {
 	op            string
 	noAuth        bool        // POST /bots/post carries no user token
+	accept        string      // the Accept header; empty: application/json
 	notModifiedOK bool        // 304 is an empty result
 	retry         retryPolicy // zero: retrySafe for GET, retryNever otherwise
 	attempts      *int        // when set, receives how many attempts were sent
@@ -304,8 +305,14 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 		req.Header["User-Agent"] = []string{c.userAgent}
 	}
 	// Every answer is read as JSON (or ignored); saying so lets mock
-	// servers such as Prism pick the JSON form of a response.
-	req.Header["Accept"] = []string{"application/json"}
+	// servers such as Prism pick the JSON form of a response. A call whose
+	// answer is never JSON (a bot post's) says what it takes instead, or a
+	// mock answers 406.
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header["Accept"] = []string{accept}
 	policy := cl.retry
 	if policy == 0 {
 		policy = retryNever

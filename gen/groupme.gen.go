@@ -756,15 +756,6 @@ type EmojiAttachment struct {
 // EmojiAttachmentType defines model for EmojiAttachment.Type.
 type EmojiAttachmentType string
 
-// EmptyEnvelope The body of a call that succeeds without a payload.
-type EmptyEnvelope struct {
-	// Meta The status part of every envelope.
-	Meta Meta `json:"meta"`
-
-	// Response Null or absent.
-	Response *map[string]interface{} `json:"response,omitempty"`
-}
-
 // ErrorEnvelope The body of a failed call. `response` is `null` or absent.
 type ErrorEnvelope struct {
 	// Meta The status part of every envelope.
@@ -1534,9 +1525,6 @@ type Forbidden = ErrorEnvelope
 
 // InternalServerError The body of a failed call. `response` is `null` or absent.
 type InternalServerError = ErrorEnvelope
-
-// NoPayload The body of a call that succeeds without a payload.
-type NoPayload = EmptyEnvelope
 
 // NotFound The body of a failed call. `response` is `null` or absent.
 type NotFound = ErrorEnvelope

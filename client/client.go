@@ -43,6 +43,7 @@ type Client struct {
 	queryToken bool
 	base       string // with a trailing slash
 	imageBase  string // with a trailing slash
+	unofficial unofficialHosts // bases of the unofficial v4, video and file calls
 	userAgent  string
 	hc         *http.Client
 	logger     *slog.Logger // nil when logging is off

@@ -24,6 +24,9 @@ import (
 const (
 	APIHost   = "api.groupme.com"
 	ImageHost = "image.groupme.com"
+	// VideoHost and FileHost serve the unofficial video and file uploads.
+	VideoHost = "video.groupme.com"
+	FileHost  = "file.groupme.com"
 )
 
 var (
@@ -76,7 +79,7 @@ func NewValidator() (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
-	router, err := gorillamux.NewRouter(doc)
+	router, err := gorillamux.NewRouter(routingDoc(doc))
 	if err != nil {
 		return nil, fmt.Errorf("contracttest: building router: %w", err)
 	}
@@ -191,12 +194,16 @@ func (v *Validator) route(req *http.Request) (*routers.Route, map[string]string,
 // ending in /pictures to https://image.groupme.com/pictures. Other URLs are
 // returned unchanged and will not route.
 func SpecURL(u *url.URL) *url.URL {
-	if u.Host == APIHost || u.Host == ImageHost {
+	switch u.Host {
+	case APIHost, ImageHost, VideoHost, FileHost:
 		return u
 	}
 	out := *u
 	out.Scheme = "https"
 	path := u.EscapedPath()
+	if mapped, ok := unofficialSpecURL(&out, path); ok {
+		return mapped
+	}
 	switch {
 	case strings.HasPrefix(path, "/v3/") || path == "/v3":
 		out.Host = APIHost

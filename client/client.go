@@ -41,8 +41,8 @@ const (
 type Client struct {
 	token      string
 	queryToken bool
-	base       string // with a trailing slash
-	imageBase  string // with a trailing slash
+	base       string          // with a trailing slash
+	imageBase  string          // with a trailing slash
 	unofficial unofficialHosts // bases of the unofficial v4, video and file calls
 	userAgent  string
 	hc         *http.Client

@@ -41,9 +41,8 @@ const (
 type Client struct {
 	token      string
 	queryToken bool
-	base       string          // with a trailing slash
-	imageBase  string          // with a trailing slash
-	unofficial unofficialHosts // bases of the unofficial v4, video and file calls
+	base       string // with a trailing slash
+	imageBase  string // with a trailing slash
 	userAgent  string
 	hc         *http.Client
 	logger     *slog.Logger // nil when logging is off
@@ -53,6 +52,9 @@ type Client struct {
 	maxRetryAfter time.Duration
 	minDelay      time.Duration
 	maxDelay      time.Duration
+
+	// unofficial holds the bases of the unofficial v4, video and file calls.
+	unofficial unofficialHosts
 }
 
 // Option configures a Client in New.

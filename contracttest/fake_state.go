@@ -23,6 +23,7 @@ type state struct {
 	blocks   map[string][]gen.Block // by blocker
 	results  map[string]*addResults
 	images   map[string]storedImage
+	uo       unofficialState // polls, calendar events, topics, upload jobs
 }
 
 func (s *state) init() {
@@ -35,6 +36,7 @@ func (s *state) init() {
 	s.blocks = map[string][]gen.Block{}
 	s.results = map[string]*addResults{}
 	s.images = map[string]storedImage{}
+	s.uo.init()
 }
 
 // Id bases: every kind of id is a decimal string of fixed width, so ids of
@@ -150,6 +152,7 @@ type message struct {
 	recipientID, conversationID  string // direct messages
 	likes                        []like // in the order given
 	hasFile                      bool
+	uo                           messageExtras // pins, edits, deletion
 }
 
 type like struct {
@@ -651,6 +654,7 @@ func (m *message) groupView(acceptFiles bool) gen.Message {
 		r := m.reactions(false)
 		out.Reactions = &r
 	}
+	m.uo.applyGroup(&out)
 	return out
 }
 
@@ -670,6 +674,7 @@ func (m *message) directView(acceptFiles bool) gen.DirectMessage {
 		r := m.reactions(false)
 		out.Reactions = &r
 	}
+	m.uo.applyDirect(&out)
 	return out
 }
 

@@ -16,6 +16,11 @@ type Server struct {
 	// https://image.groupme.com. Uploaded images are served from the same
 	// server.
 	ImageURL string
+	// V4URL, VideoURL and FileURL are the bases of the unofficial calls:
+	// "<server>/v4" for https://api.groupme.com/v4, "<server>/video" for
+	// https://video.groupme.com and "<server>/file/v1" for
+	// https://file.groupme.com/v1.
+	V4URL, VideoURL, FileURL string
 	// Fake is the fake behind the server, for seeding, faults and
 	// inspection.
 	Fake *Fake
@@ -48,6 +53,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	srv := httptest.NewServer(f)
 	tb.Cleanup(srv.Close)
 	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, Fake: f, Dataset: f.Dataset(), srv: srv}
+	s.V4URL, s.VideoURL, s.FileURL = srv.URL+"/v4", srv.URL+"/video", srv.URL+"/file/v1"
 	if s.Dataset != nil && len(s.Dataset.Users) > 0 {
 		s.Token = s.Dataset.Users[0].Token
 	}

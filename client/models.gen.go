@@ -283,6 +283,9 @@ type NewDirectMessage = gen.NewDirectMessage
 // NewMessage A message to send. `text` may be left out when there is at least one attachment.
 type NewMessage = gen.NewMessage
 
+// NewPollOption Unofficial. One choice of a new poll.
+type NewPollOption = gen.NewPollOption
+
 // OwnerChange One transfer of ownership.
 type OwnerChange = gen.OwnerChange
 

@@ -61,7 +61,9 @@ func unofficialSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 		}, 201},
 		{"listPolls", func() fakeReply { return api.do("GET", "/poll/"+gid, nil, nil) }, 200},
 		{"getPoll", func() fakeReply { return api.do("GET", "/poll/"+gid+"/"+pollID, nil, nil) }, 201},
-		{"votePoll", func() fakeReply { return api.do("POST", "/poll/"+gid+"/"+pollID, map[string]any{"votes": []string{"1", "2"}}, nil) }, 200},
+		{"votePoll", func() fakeReply {
+			return api.do("POST", "/poll/"+gid+"/"+pollID, map[string]any{"votes": []string{"1", "2"}}, nil)
+		}, 200},
 		{"votePollOption", func() fakeReply { return api.do("POST", "/poll/"+gid+"/"+pollID+"/2", nil, nil) }, 200},
 		{"endPoll", func() fakeReply { return api.do("POST", "/poll/"+gid+"/"+pollID+"/end", nil, nil) }, 200},
 		{"createEvent", func() fakeReply {
@@ -78,7 +80,9 @@ func unofficialSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 		{"listEvents", func() fakeReply {
 			return api.do("GET", "/conversations/"+gid+"/events/list", nil, q("end_at", "2026-11-01T00:00:00Z", "limit", "5"))
 		}, 200},
-		{"getEvent", func() fakeReply { return api.do("GET", "/conversations/"+gid+"/events/show", nil, q("event_id", eventID)) }, 200},
+		{"getEvent", func() fakeReply {
+			return api.do("GET", "/conversations/"+gid+"/events/show", nil, q("event_id", eventID))
+		}, 200},
 		{"updateEvent", func() fakeReply {
 			return api.do("POST", "/conversations/"+gid+"/events/update", map[string]any{"name": "Long run"}, q("event_id", eventID))
 		}, 200},
@@ -88,7 +92,9 @@ func unofficialSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 		{"deleteEventRsvp", func() fakeReply {
 			return api.as(other.Token).do("DELETE", "/conversations/"+gid+"/events/rsvp/delete", nil, q("event_id", eventID))
 		}, 200},
-		{"deleteEvent", func() fakeReply { return api.do("DELETE", "/conversations/"+gid+"/events/delete", nil, q("event_id", eventID)) }, 200},
+		{"deleteEvent", func() fakeReply {
+			return api.do("DELETE", "/conversations/"+gid+"/events/delete", nil, q("event_id", eventID))
+		}, 200},
 		{"pinMessage", func() fakeReply { return api.do("POST", "/conversations/"+gid+"/messages/"+mid+"/pin", nil, nil) }, 200},
 		{"listPinnedMessages", func() fakeReply { return api.do("GET", "/pinned/groups/"+gid+"/messages", nil, nil) }, 200},
 		{"unpinMessage", func() fakeReply { return api.do("POST", "/conversations/"+gid+"/messages/"+mid+"/unpin", nil, nil) }, 200},
@@ -97,7 +103,9 @@ func unofficialSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 		{"editMessage", func() fakeReply {
 			return api.do("PUT", srv.V4URL+"/groups/"+gid+"/messages/"+mid, map[string]any{"text": "hello, edited"}, nil)
 		}, 200},
-		{"listGallery", func() fakeReply { return api.do("GET", "/conversations/"+srv.Dataset.Groups[0]+"/gallery", nil, q("limit", "3")) }, 200},
+		{"listGallery", func() fakeReply {
+			return api.do("GET", "/conversations/"+srv.Dataset.Groups[0]+"/gallery", nil, q("limit", "3"))
+		}, 200},
 		{"deleteMessage", func() fakeReply { return api.do("DELETE", "/conversations/"+gid+"/messages/"+mid, nil, nil) }, 204},
 		{"createSubgroup", func() fakeReply {
 			r := api.do("POST", "/groups/"+gid+"/subgroups", map[string]any{"topic": "Rides", "group_type": "announcement"}, nil)

@@ -1567,6 +1567,11 @@ type NewMessage struct {
 	Text       *string `json:"text,omitempty"`
 }
 
+// NewPollOption Unofficial. One choice of a new poll.
+type NewPollOption struct {
+	Title string `json:"title"`
+}
+
 // OwnerChange One transfer of ownership.
 type OwnerChange struct {
 	GroupID string `json:"group_id"`
@@ -1655,10 +1660,8 @@ type PollAttachmentType string
 // PollCreateRequest Unofficial. A new poll; GroupMe requires every field.
 type PollCreateRequest struct {
 	// Expiration When voting closes, in seconds since the epoch.
-	Expiration int64 `json:"expiration"`
-	Options    []struct {
-		Title string `json:"title"`
-	} `json:"options"`
+	Expiration int64                       `json:"expiration"`
+	Options    []NewPollOption             `json:"options"`
 	Subject    string                      `json:"subject"`
 	Type       PollCreateRequestType       `json:"type"`
 	Visibility PollCreateRequestVisibility `json:"visibility"`

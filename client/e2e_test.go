@@ -1040,6 +1040,8 @@ func TestE2ETour(t *testing.T) {
 		}
 	})
 
+	t.Run("unofficial", func(t *testing.T) { unofficialTour(t, srv, &cov) })
+
 	// Every operation of the spec reached the fake.
 	ops := specOperations(t)
 	if len(ops) < 37 {

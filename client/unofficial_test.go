@@ -381,3 +381,116 @@ func TestUnicodeReaction(t *testing.T) {
 		t.Fatalf("reaction: %+v, %v", rs, err)
 	}
 }
+
+// unofficialTour is TestE2ETour's part for the unofficial calls: each
+// method once, against the tour's server, each result checked lightly (the
+// Unofficial tests above check the behaviour).
+func unofficialTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
+	ctx := t.Context()
+	ds := srv.Dataset
+	gid, err := srv.Fake.AddGroup(contracttest.Group{Name: "Tour topics", CreatorID: ds.Users[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Fake.AddMember(gid, ds.Users[1].ID, "Ben"); err != nil {
+		t.Fatal(err)
+	}
+	c := e2eClient(t, srv, ds.Users[0].Token, client.WithV4BaseURL(srv.V4URL), client.WithVideoBaseURL(srv.VideoURL), client.WithFileBaseURL(srv.FileURL))
+	must := func(name string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cov.mark(name)
+	}
+	mid, _ := srv.Fake.AddMessage(gid, contracttest.Message{UserID: ds.Users[0].ID, Text: "tour"})
+
+	created, err := c.CreatePoll(ctx, gid, client.PollCreateRequest{Subject: "Q", Options: []client.NewPollOption{{Title: "a"}, {Title: "b"}},
+		Expiration: time.Now().Add(time.Hour).Unix(), Type: client.PollSingle, Visibility: client.PollAnonymous})
+	must("CreatePoll", err)
+	pid := string(created.Poll.Data.ID)
+	_, err = c.ListPolls(ctx, gid)
+	must("ListPolls", err)
+	_, err = c.GetPoll(ctx, gid, pid)
+	must("GetPoll", err)
+	_, err = c.VotePoll(ctx, gid, pid, "1")
+	must("VotePoll", err)
+	p, err := c.VotePollOption(ctx, gid, pid, "2")
+	must("VotePollOption", err)
+	if o := (*p.Data.Options)[1]; o.VoterIds != nil {
+		t.Errorf("an anonymous poll shows its voters: %v", *o.VoterIds)
+	}
+	_, err = c.EndPoll(ctx, gid, pid)
+	must("EndPoll", err)
+
+	ev, err := c.CreateEvent(ctx, gid, client.EventCreateRequest{Name: "E", StartAt: "2030-01-01T10:00:00Z", EndAt: "2030-01-01T11:00:00Z", Timezone: "UTC"})
+	must("CreateEvent", err)
+	eid := string(ev.Event.EventID)
+	_, err = c.ListEvents(ctx, gid, nil)
+	must("ListEvents", err)
+	_, err = c.GetEvent(ctx, gid, eid)
+	must("GetEvent", err)
+	_, err = c.UpdateEvent(ctx, gid, eid, client.EventUpdateRequest{Name: client.Ptr("E2")})
+	must("UpdateEvent", err)
+	_, err = c.RsvpEvent(ctx, gid, eid, false)
+	must("RsvpEvent", err)
+	_, err = c.DeleteEventRsvp(ctx, gid, eid)
+	must("DeleteEventRsvp", err)
+	must("DeleteEvent", c.DeleteEvent(ctx, gid, eid))
+
+	must("PinMessage", c.PinMessage(ctx, gid, mid))
+	_, err = c.ListPinnedMessages(ctx, gid)
+	must("ListPinnedMessages", err)
+	must("UnpinMessage", c.UnpinMessage(ctx, gid, mid))
+	_, err = c.ListPinnedDirectMessages(ctx, ds.Users[1].ID)
+	must("ListPinnedDirectMessages", err)
+	_, err = c.GetMessage(ctx, gid, mid)
+	must("GetMessage", err)
+	_, err = c.EditMessage(ctx, gid, mid, client.MessageEditRequest{Text: client.Ptr("tour, edited")})
+	must("EditMessage", err)
+	must("DeleteMessage", c.DeleteMessage(ctx, gid, mid))
+
+	_, err = c.ListGallery(ctx, ds.Groups[0], &client.GalleryParams{Limit: 2})
+	must("ListGallery", err)
+	n := 0
+	for _, err := range c.ListGalleryIter(ctx, ds.Groups[0], client.GalleryParams{Limit: 50}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 60 {
+			break
+		}
+	}
+	if n != 60 {
+		t.Errorf("ListGalleryIter stopped after %d entries", n)
+	}
+	cov.mark("ListGalleryIter")
+
+	topic, err := c.CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "T"})
+	must("CreateSubgroup", err)
+	tid := string(topic.ID)
+	_, err = c.ListSubgroups(ctx, gid, &client.SubgroupsParams{Page: 1, PerPage: 5})
+	must("ListSubgroups", err)
+	if got := collect(t, c.ListSubgroupsIter(ctx, gid, 0)); len(got) != 1 {
+		t.Errorf("ListSubgroupsIter: %d topics", len(got))
+	}
+	cov.mark("ListSubgroupsIter")
+	_, err = c.GetSubgroup(ctx, gid, tid)
+	must("GetSubgroup", err)
+	_, err = c.UpdateSubgroup(ctx, gid, tid, client.SubgroupUpdateRequest{Description: client.Ptr("d")})
+	must("UpdateSubgroup", err)
+	must("DeleteSubgroup", c.DeleteSubgroup(ctx, gid, tid))
+	_, err = c.ListGroupMembers(ctx, gid, client.MembersInactive)
+	must("ListGroupMembers", err)
+
+	job, err := c.UploadVideo(ctx, gid, strings.NewReader("video"), "")
+	must("UploadVideo", err)
+	jid, _ := client.UploadJobID(job)
+	_, err = c.GetVideoUploadStatus(ctx, jid)
+	must("GetVideoUploadStatus", err)
+	fjob, err := c.UploadFile(ctx, gid, "f.txt", strings.NewReader("file"))
+	must("UploadFile", err)
+	fid, _ := client.UploadJobID(fjob)
+	_, err = c.GetFileUploadStatus(ctx, gid, fid)
+	must("GetFileUploadStatus", err)
+}

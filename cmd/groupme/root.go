@@ -33,6 +33,7 @@ type env struct {
 	configDir      string           // "": os.UserConfigDir()
 	fakeOpts       []contracttest.Option
 	clientOpts     []client.Option
+	sleep          func(context.Context, time.Duration) error // nil: a real timer (gallery waits)
 }
 
 // usageError marks a mistake on the command line (exit code 2).

@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 )
@@ -188,4 +189,169 @@ func jobOf(t testing.TB, r fakeReply) string {
 		t.Fatal(err)
 	}
 	return u.Query().Get("job")
+}
+
+func TestFakePollVotesAreCounted(t *testing.T) {
+	t.Parallel()
+	srv, _ := newManualServer(t)
+	gid, _ := ownGroup(t, srv)
+	me, other := newFakeAPI(t, srv, srv.Dataset.Users[0].Token), newFakeAPI(t, srv, srv.Dataset.Users[1].Token)
+	expiry := fmt.Sprint(fakeClock.Add(time.Hour).Unix())
+	var created struct {
+		Poll struct {
+			Data struct {
+				ID string `json:"id"`
+			} `json:"data"`
+		} `json:"poll"`
+	}
+	me.do("POST", "/poll/"+gid, json.RawMessage(`{"subject":"?","options":[{"title":"A"},{"title":"B"}],"expiration":`+expiry+`,"type":"single","visibility":"anonymous"}`), nil).expect(t, 201).decode(t, &created)
+	pid := created.Poll.Data.ID
+	me.do("POST", "/poll/"+gid+"/"+pid+"/1", nil, nil).expect(t, 200)
+	var got struct {
+		Poll struct {
+			Data struct {
+				Options []struct {
+					ID       string   `json:"id"`
+					Votes    *int     `json:"votes"`
+					VoterIDs []string `json:"voter_ids"`
+				} `json:"options"`
+			} `json:"data"`
+			UserVotes []string `json:"user_votes"`
+		} `json:"poll"`
+	}
+	other.do("POST", "/poll/"+gid+"/"+pid+"/1", nil, nil).expect(t, 200).decode(t, &got)
+	opts := got.Poll.Data.Options
+	if opts[0].Votes == nil || *opts[0].Votes != 2 || opts[1].Votes != nil {
+		t.Errorf("counts after two votes for A: %+v", opts)
+	}
+	if opts[0].VoterIDs != nil {
+		t.Errorf("an anonymous poll names its voters: %v", opts[0].VoterIDs)
+	}
+	// A single-choice poll takes one option; a second vote moves it.
+	if r := other.do("POST", "/poll/"+gid+"/"+pid, map[string]any{"votes": []string{"1", "2"}}, nil); r.status != 400 {
+		t.Errorf("two votes in a single-choice poll: %d", r.status)
+	}
+	other.do("POST", "/poll/"+gid+"/"+pid+"/2", nil, nil).expect(t, 200).decode(t, &got)
+	if opts := got.Poll.Data.Options; *opts[0].Votes != 1 || *opts[1].Votes != 1 {
+		t.Errorf("after moving a vote: %+v", opts)
+	}
+	// Expiry ends the poll.
+	srv2, clock := newManualServer(t)
+	gid2, _ := ownGroup(t, srv2)
+	api2 := newFakeAPI(t, srv2, srv2.Dataset.Users[0].Token)
+	api2.do("POST", "/poll/"+gid2, json.RawMessage(`{"subject":"?","options":[{"title":"A"},{"title":"B"}],"expiration":`+expiry+`,"type":"multi","visibility":"public"}`), nil).expect(t, 201).decode(t, &created)
+	clock.Advance(2 * time.Hour)
+	if r := api2.do("POST", "/poll/"+gid2+"/"+created.Poll.Data.ID, map[string]any{"votes": []string{"1"}}, nil); r.status != 400 {
+		t.Errorf("a vote after expiry: %d", r.status)
+	}
+}
+
+func TestFakeDeletedMessageLeavesPinsAndGallery(t *testing.T) {
+	t.Parallel()
+	srv, _ := newManualServer(t)
+	gid, _ := ownGroup(t, srv)
+	me := newFakeAPI(t, srv, srv.Dataset.Users[0].Token)
+	img := testPNG(t, 4, 4)
+	var up struct {
+		Payload struct {
+			URL string `json:"url"`
+		} `json:"payload"`
+	}
+	r := me.do("POST", srv.ImageURL+"/pictures", img, nil).expect(t, 200)
+	if err := json.Unmarshal(r.body, &up); err != nil {
+		t.Fatal(err)
+	}
+	var sent struct {
+		Message struct {
+			ID string `json:"id"`
+		} `json:"message"`
+	}
+	me.do("POST", "/groups/"+gid+"/messages", map[string]any{"message": map[string]any{"source_guid": "g1", "attachments": []any{map[string]any{"type": "image", "url": up.Payload.URL}}}}, nil).expect(t, 201).decode(t, &sent)
+	mid := sent.Message.ID
+	me.do("POST", "/conversations/"+gid+"/messages/"+mid+"/pin", nil, nil).expect(t, 200)
+	var gallery struct {
+		Messages []struct {
+			ID string `json:"id"`
+		} `json:"messages"`
+	}
+	me.do("GET", "/conversations/"+gid+"/gallery", nil, nil).expect(t, 200).decode(t, &gallery)
+	if len(gallery.Messages) != 1 || gallery.Messages[0].ID != mid {
+		t.Fatalf("gallery before deletion: %+v", gallery.Messages)
+	}
+	me.do("DELETE", "/conversations/"+gid+"/messages/"+mid, nil, nil).expect(t, 204)
+	me.do("GET", "/conversations/"+gid+"/gallery", nil, nil).expect(t, 200).decode(t, &gallery)
+	if len(gallery.Messages) != 0 {
+		t.Errorf("a deleted message stays in the gallery: %+v", gallery.Messages)
+	}
+	var pins struct {
+		Count int `json:"count"`
+	}
+	me.do("GET", "/pinned/groups/"+gid+"/messages", nil, nil).expect(t, 200).decode(t, &pins)
+	if pins.Count != 0 {
+		t.Errorf("a deleted message stays pinned")
+	}
+	var page struct {
+		Messages []struct {
+			ID            string  `json:"id"`
+			Text          *string `json:"text"`
+			DeletedAt     *int64  `json:"deleted_at"`
+			DeletionActor string  `json:"deletion_actor"`
+			Attachments   []any   `json:"attachments"`
+		} `json:"messages"`
+	}
+	me.do("GET", "/groups/"+gid+"/messages", nil, nil).expect(t, 200).decode(t, &page)
+	m := page.Messages[0]
+	if m.ID != mid || m.DeletedAt == nil || m.DeletionActor != "sender" || m.Text == nil || *m.Text != deletedText || len(m.Attachments) != 0 {
+		t.Errorf("the listing shows the deleted message as %+v", m)
+	}
+}
+
+func TestFakeGalleryCursorNeitherSkipsNorRepeats(t *testing.T) {
+	t.Parallel()
+	srv, _ := newManualServer(t)
+	api := newFakeAPI(t, srv, srv.Token)
+	g := srv.Dataset.Groups[0]
+	seen := map[string]bool{}
+	before := ""
+	for pages := 0; ; pages++ {
+		if pages > 1000 {
+			t.Fatal("the gallery does not end")
+		}
+		var page struct {
+			Messages []struct {
+				ID        string `json:"id"`
+				GalleryTS string `json:"gallery_ts"`
+			} `json:"messages"`
+		}
+		query := q("limit", "13")
+		if before != "" {
+			query.Set("before", before)
+		}
+		api.do("GET", "/conversations/"+g+"/gallery", nil, query).expect(t, 200).decode(t, &page)
+		if len(page.Messages) == 0 {
+			break
+		}
+		for _, m := range page.Messages {
+			if seen[m.ID] {
+				t.Fatalf("%s came twice", m.ID)
+			}
+			seen[m.ID] = true
+		}
+		before = page.Messages[len(page.Messages)-1].GalleryTS
+	}
+	want := 0
+	for _, m := range srv.Fake.GroupMessages(g) {
+		for _, a := range m.Attachments {
+			if d, _ := a.Discriminator(); slices.Contains([]string{"image", "video", "file", "linked_image"}, d) {
+				want++
+				break
+			}
+		}
+	}
+	if len(seen) != want {
+		t.Errorf("the gallery walked %d entries, want %d", len(seen), want)
+	}
+	if r := api.do("GET", "/conversations/"+g+"/gallery", nil, q("before", "last week")); r.status != 400 {
+		t.Errorf("a bad cursor: %d", r.status)
+	}
 }

@@ -197,7 +197,11 @@ type LikeIcon = gen.LikeIcon
 // LikeIconType defines model for LikeIcon.Type.
 type LikeIconType = gen.LikeIconType
 
-// LikeRequest defines model for LikeRequest.
+// LikeRequest Unofficial: the `like_icon` body, which turns a like into an emoji
+// reaction, is not in GroupMe's documentation; GroupMeCommunityDocs
+// describes it from GroupMe's apps
+// (https://github.com/groupme-js/GroupMeCommunityDocs/blob/c2a8a9f/docs/likes.md).
+// GroupMe's apps offer 15 Unicode emoji and reportedly refuse others.
 type LikeRequest = gen.LikeRequest
 
 // LinkedImageAttachment A link preview made by GroupMe (read-only).

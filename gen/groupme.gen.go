@@ -1255,7 +1255,11 @@ type LikeIcon struct {
 // LikeIconType defines model for LikeIcon.Type.
 type LikeIconType string
 
-// LikeRequest defines model for LikeRequest.
+// LikeRequest Unofficial: the `like_icon` body, which turns a like into an emoji
+// reaction, is not in GroupMe's documentation; GroupMeCommunityDocs
+// describes it from GroupMe's apps
+// (https://github.com/groupme-js/GroupMeCommunityDocs/blob/c2a8a9f/docs/likes.md).
+// GroupMe's apps offer 15 Unicode emoji and reportedly refuse others.
 type LikeRequest struct {
 	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
 	LikeIcon *LikeIcon `json:"like_icon,omitempty"`

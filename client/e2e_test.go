@@ -1280,7 +1280,7 @@ func TestE2ECallbackWithFakeMessages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := http.Post(cb.URL, "application/json; charset=utf-8", bytes.NewReader(body))
+		resp, err := cb.Client().Post(cb.URL, "application/json; charset=utf-8", bytes.NewReader(body)) // its own transport: closing other test servers resets http.DefaultTransport
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -51,6 +51,9 @@ type Client struct {
 	imageSet bool           // WithImageBaseURL was given (redact.go)
 	timeout  *time.Duration // nil: DefaultTimeout (limits.go)
 	maxBody  int64          // 0: DefaultMaxResponseBytes (limits.go)
+
+	// unofficial holds the bases of the unofficial v4, video and file calls.
+	unofficial unofficialHosts
 }
 
 // Option configures a Client in New.

@@ -212,7 +212,7 @@ func (c *coverage) servers(srv *contracttest.Server) {
 
 // tourScenarios is how many subtests TestE2ETour has; the coverage checks
 // run only when all of them did.
-const tourScenarios = 7
+const tourScenarios = 8
 
 func (c *coverage) scenarios() int {
 	c.mu.Lock()
@@ -1100,6 +1100,11 @@ func TestE2ETour(t *testing.T) {
 				t.Errorf("ListBlocks at the end = %v, want [%s]", blockedIDs(blocks), blocked)
 			}
 		})
+		t.Run("unofficial", func(t *testing.T) {
+			t.Parallel()
+			tr := newTour(t, &cov)
+			unofficialTour(t, tr.srv, &cov)
+		})
 	})
 
 	if n := cov.scenarios(); n < tourScenarios {
@@ -1347,7 +1352,7 @@ func TestE2ECallbackWithFakeMessages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, err := http.Post(cb.URL, "application/json; charset=utf-8", bytes.NewReader(body))
+		resp, err := cb.Client().Post(cb.URL, "application/json; charset=utf-8", bytes.NewReader(body)) // its own transport: closing other test servers resets http.DefaultTransport
 		if err != nil {
 			t.Fatal(err)
 		}

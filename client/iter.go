@@ -65,6 +65,45 @@ func walkPages[T any](start int, fetch func(page int) ([]T, error), key func(*T)
 	}
 }
 
+// walkCursor walks pages from cursor start, each next cursor taken from the
+// page before by next (a cursor that is not a message id, such as the
+// gallery's timestamps). It ends at an empty page; a cursor that does not
+// move, or a page whose first item repeats the previous page's, yields
+// ErrPagingStalled once.
+func walkCursor[T any](start string, fetch func(cursor string) ([]T, error), next func(cursor string, page []T) string, key func(*T) string) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		cursor, prevFirst := start, ""
+		for {
+			page, err := fetch(cursor)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if len(page) == 0 {
+				return
+			}
+			first := key(&page[0])
+			if first != "" && first == prevFirst {
+				yield(zero, stalled("the page after cursor %q repeats the one before", cursor))
+				return
+			}
+			prevFirst = first
+			for i := range page {
+				if !yield(page[i], nil) {
+					return
+				}
+			}
+			n := next(cursor, page)
+			if n == cursor {
+				yield(zero, stalled("cursor %q did not move", cursor))
+				return
+			}
+			cursor = n
+		}
+	}
+}
+
 // direction is the way a message walk moves through a conversation.
 type direction bool
 

@@ -55,6 +55,11 @@ type BotPostForm = gen.BotPostForm
 // BotPostRequest defines model for BotPostRequest.
 type BotPostRequest = gen.BotPostRequest
 
+// CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
+// GroupMe, its times (`start_at`, `end_at`, `created_at`,
+// `updated_at`) are ISO-8601 strings.
+type CalendarEvent = gen.CalendarEvent
+
 // ChangeOwnersRequest defines model for ChangeOwnersRequest.
 type ChangeOwnersRequest = gen.ChangeOwnersRequest
 
@@ -75,6 +80,9 @@ type Chat = gen.Chat
 
 // ChatUser defines model for ChatUser.
 type ChatUser = gen.ChatUser
+
+// Coordinate A latitude or longitude, as a number or as a string holding one.
+type Coordinate = gen.Coordinate
 
 // CopilotAttachment A Copilot answer (read-only).
 type CopilotAttachment = gen.CopilotAttachment
@@ -110,11 +118,41 @@ type EventAttachment = gen.EventAttachment
 // EventAttachmentType defines model for EventAttachment.Type.
 type EventAttachmentType = gen.EventAttachmentType
 
+// EventCreateRequest Unofficial. A new calendar event.
+type EventCreateRequest = gen.EventCreateRequest
+
+// EventCreated Unofficial. A new calendar event and the message announcing it.
+type EventCreated = gen.EventCreated
+
+// EventList Unofficial. Calendar events.
+type EventList = gen.EventList
+
+// EventLocation Unofficial. Where an event takes place. `lat` and `lng` are sent as
+// strings and read back as numbers.
+type EventLocation = gen.EventLocation
+
+// EventResult Unofficial. One calendar event.
+type EventResult = gen.EventResult
+
+// EventUpdateRequest Unofficial. The fields of a calendar event to change.
+type EventUpdateRequest = gen.EventUpdateRequest
+
 // FileAttachment defines model for FileAttachment.
 type FileAttachment = gen.FileAttachment
 
 // FileAttachmentType defines model for FileAttachment.Type.
 type FileAttachmentType = gen.FileAttachmentType
+
+// FileUploadStatus Unofficial. The state of a file upload; `file_id` is set when `status` is `complete`.
+type FileUploadStatus = gen.FileUploadStatus
+
+// GalleryMessage Unofficial. A message of the gallery: a group or direct message with
+// at least one picture, video or file, and `gallery_ts`, the cursor
+// for the next page.
+type GalleryMessage = gen.GalleryMessage
+
+// GalleryPage Unofficial. One page of a conversation's gallery, newest first.
+type GalleryPage = gen.GalleryPage
 
 // Group A group. Fields beyond the required ones come and go between
 // deployments: older groups (recorded in 2014 and 2015) carry neither
@@ -174,7 +212,11 @@ type LikeIcon = gen.LikeIcon
 // LikeIconType defines model for LikeIcon.Type.
 type LikeIconType = gen.LikeIconType
 
-// LikeRequest defines model for LikeRequest.
+// LikeRequest Unofficial: the `like_icon` body, which turns a like into an emoji
+// reaction, is not in GroupMe's documentation; GroupMeCommunityDocs
+// describes it from GroupMe's apps
+// (https://github.com/groupme-js/GroupMeCommunityDocs/blob/c2a8a9f/docs/likes.md).
+// GroupMe's apps offer 15 Unicode emoji and reportedly refuse others.
 type LikeRequest = gen.LikeRequest
 
 // LinkedImageAttachment A link preview made by GroupMe (read-only).
@@ -204,6 +246,9 @@ type MembersAddResult = gen.MembersAddResult
 // MembersResults defines model for MembersResults.
 type MembersResults = gen.MembersResults
 
+// MembershipList Unofficial. A group's current or former memberships.
+type MembershipList = gen.MembershipList
+
 // MembershipUpdate defines model for MembershipUpdate.
 type MembershipUpdate = gen.MembershipUpdate
 
@@ -227,6 +272,9 @@ type MessageCreateRequest = gen.MessageCreateRequest
 
 // MessageCreated defines model for MessageCreated.
 type MessageCreated = gen.MessageCreated
+
+// MessageEditRequest Unofficial. The new content of an edited message; `text` may be left out when there are attachments.
+type MessageEditRequest = gen.MessageEditRequest
 
 // MessageEvent What a system notice is about, for example `membership.announce.joined`. The shape of `data` depends on `type`; user ids inside it may be numbers.
 type MessageEvent = gen.MessageEvent
@@ -257,8 +305,11 @@ type NewDirectMessage = gen.NewDirectMessage
 // NewMessage A message to send. `text` may be left out when there is at least one attachment.
 type NewMessage = gen.NewMessage
 
+// NewPollOption Unofficial. One choice of a new poll.
+type NewPollOption = gen.NewPollOption
+
 // Number is an integer that GroupMe sends as a JSON number or, in some
-// older payloads, as a string of digits (emoji pack ids and indexes). It
+// older payloads, as a string (emoji pack ids and indexes). It
 // keeps the form it was received in and is written back the same way, so
 // a message read and written again says what GroupMe said.
 type Number = gen.Number
@@ -277,11 +328,47 @@ type PartialImageAttachment = gen.PartialImageAttachment
 // PartialImageAttachmentType defines model for PartialImageAttachment.Type.
 type PartialImageAttachmentType = gen.PartialImageAttachmentType
 
+// PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
+type PinnedDirectMessageList = gen.PinnedDirectMessageList
+
+// PinnedMessageList Unofficial. A group's pinned messages.
+type PinnedMessageList = gen.PinnedMessageList
+
+// Poll Unofficial. A poll in a group.
+type Poll = gen.Poll
+
 // PollAttachment A poll (read-only; made by the poll API).
 type PollAttachment = gen.PollAttachment
 
 // PollAttachmentType defines model for PollAttachment.Type.
 type PollAttachmentType = gen.PollAttachmentType
+
+// PollCreateRequest Unofficial. A new poll; GroupMe requires every field.
+type PollCreateRequest = gen.PollCreateRequest
+
+// PollCreateRequestType defines model for PollCreateRequest.Type.
+type PollCreateRequestType = gen.PollCreateRequestType
+
+// PollCreateRequestVisibility defines model for PollCreateRequest.Visibility.
+type PollCreateRequestVisibility = gen.PollCreateRequestVisibility
+
+// PollCreated Unofficial. A new poll and the message announcing it.
+type PollCreated = gen.PollCreated
+
+// PollList Unofficial. A group's polls.
+type PollList = gen.PollList
+
+// PollOption Unofficial. One choice of a poll.
+type PollOption = gen.PollOption
+
+// PollResult Unofficial. One poll with the caller's votes.
+type PollResult = gen.PollResult
+
+// PollVoteRequest Unofficial. The options the caller votes for.
+type PollVoteRequest = gen.PollVoteRequest
+
+// PollWithVotes Unofficial. A poll with the caller's votes.
+type PollWithVotes = gen.PollWithVotes
 
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction = gen.Reaction
@@ -312,10 +399,33 @@ type SplitAttachment = gen.SplitAttachment
 // SplitAttachmentType defines model for SplitAttachment.Type.
 type SplitAttachmentType = gen.SplitAttachmentType
 
+// Subgroup Unofficial. A topic (subgroup) of a group. Its ids are numbers, not
+// strings. Its messages use the group message calls with the topic's
+// id (inferred, not documented).
+type Subgroup = gen.Subgroup
+
+// SubgroupCreateRequest Unofficial. A new topic.
+type SubgroupCreateRequest = gen.SubgroupCreateRequest
+
+// SubgroupSummary Unofficial. A topic's settings, as create and update return them.
+type SubgroupSummary = gen.SubgroupSummary
+
+// SubgroupUpdateRequest Unofficial. The settings of a topic to change.
+type SubgroupUpdateRequest = gen.SubgroupUpdateRequest
+
 // Timestamp is a time GroupMe sends as integer seconds since the Unix epoch
 // (listings) or as an ISO-8601 string (some push payloads). It holds the
 // seconds and is written back as an integer.
 type Timestamp = gen.Timestamp
+
+// UploadJob Unofficial. A video or file upload in progress; poll `status_url`.
+type UploadJob = gen.UploadJob
+
+// UploadVideoMultipartBody defines parameters for UploadVideo.
+type UploadVideoMultipartBody = gen.UploadVideoMultipartBody
+
+// UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.
+type UploadVideoMultipartRequestBody = gen.UploadVideoMultipartRequestBody
 
 // User The user the token belongs to.
 type User = gen.User
@@ -328,6 +438,9 @@ type VideoAttachment = gen.VideoAttachment
 
 // VideoAttachmentType defines model for VideoAttachment.Type.
 type VideoAttachmentType = gen.VideoAttachmentType
+
+// VideoUploadStatus Unofficial. The state of a video upload; `url` and `thumbnail_url` are set when `status` is `complete`.
+type VideoUploadStatus = gen.VideoUploadStatus
 
 // Values of the enumerations above.
 const (
@@ -355,6 +468,10 @@ const (
 	MentionsAttachmentTypeMentions                 = gen.MentionsAttachmentTypeMentions
 	PartialImageAttachmentTypePartialImage         = gen.PartialImageAttachmentTypePartialImage
 	PollAttachmentTypePoll                         = gen.PollAttachmentTypePoll
+	PollCreateRequestTypeMulti                     = gen.PollCreateRequestTypeMulti
+	PollCreateRequestTypeSingle                    = gen.PollCreateRequestTypeSingle
+	PollCreateRequestVisibilityAnonymous           = gen.PollCreateRequestVisibilityAnonymous
+	PollCreateRequestVisibilityPublic              = gen.PollCreateRequestVisibilityPublic
 	ReplyAttachmentTypeReply                       = gen.ReplyAttachmentTypeReply
 	SplitAttachmentTypeSplit                       = gen.SplitAttachmentTypeSplit
 	VideoAttachmentTypeVideo                       = gen.VideoAttachmentTypeVideo

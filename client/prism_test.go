@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/groupme-go/groupme/client"
 	"github.com/groupme-go/groupme/contracttest"
@@ -117,6 +118,94 @@ func prismCalls() []prismCall {
 		{"uploadImage", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.UploadImage(ctx, bytes.NewReader(pngPixel), "image/png"))
 		}},
+		// The unofficial operations.
+		{"listPolls", func(ctx context.Context, c *client.Client) error { return ignore(c.ListPolls(ctx, "1234567")) }},
+		{"createPoll", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.CreatePoll(ctx, "1234567", client.PollCreateRequest{
+				Subject: "Where?", Options: []client.NewPollOption{{Title: "Lake"}, {Title: "Hill"}},
+				Expiration: 1796000000, Type: client.PollMulti, Visibility: client.PollPublic,
+			}))
+		}},
+		{"getPoll", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.GetPoll(ctx, "1234567", "1764000000"))
+		}},
+		{"votePoll", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.VotePoll(ctx, "1234567", "1764000000", "1", "2"))
+		}},
+		{"votePollOption", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.VotePollOption(ctx, "1234567", "1764000000", "1"))
+		}},
+		{"endPoll", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.EndPoll(ctx, "1234567", "1764000000"))
+		}},
+		{"listEvents", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListEvents(ctx, "1234567", &client.EventsParams{From: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Limit: 5}))
+		}},
+		{"getEvent", func(ctx context.Context, c *client.Client) error { return ignore(c.GetEvent(ctx, "1234567", "abc123")) }},
+		{"createEvent", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.CreateEvent(ctx, "1234567", client.EventCreateRequest{
+				Name: "Trail cleanup", StartAt: "2026-12-06T09:00:00-05:00", EndAt: "2026-12-06T12:00:00-05:00",
+				Timezone: "America/New_York",
+			}))
+		}},
+		{"updateEvent", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UpdateEvent(ctx, "1234567", "abc123", client.EventUpdateRequest{Name: str("Cleanup")}))
+		}},
+		{"deleteEvent", func(ctx context.Context, c *client.Client) error { return c.DeleteEvent(ctx, "1234567", "abc123") }},
+		{"rsvpEvent", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.RsvpEvent(ctx, "1234567", "abc123", true))
+		}},
+		{"deleteEventRsvp", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.DeleteEventRsvp(ctx, "1234567", "abc123"))
+		}},
+		{"pinMessage", func(ctx context.Context, c *client.Client) error {
+			return c.PinMessage(ctx, "1234567", "111111111111111111")
+		}},
+		{"unpinMessage", func(ctx context.Context, c *client.Client) error {
+			return c.UnpinMessage(ctx, "1234567", "111111111111111111")
+		}},
+		{"listPinnedMessages", func(ctx context.Context, c *client.Client) error { return ignore(c.ListPinnedMessages(ctx, "1234567")) }},
+		{"listPinnedDirectMessages", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListPinnedDirectMessages(ctx, "98765432"))
+		}},
+		{"getMessage", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.GetMessage(ctx, "1234567", "111111111111111111"))
+		}},
+		{"editMessage", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.EditMessage(ctx, "1234567", "111111111111111111", client.MessageEditRequest{Text: str("final")}))
+		}},
+		{"deleteMessage", func(ctx context.Context, c *client.Client) error {
+			return c.DeleteMessage(ctx, "1234567", "111111111111111111")
+		}},
+		{"listGallery", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListGallery(ctx, "1234567", &client.GalleryParams{Limit: 10}))
+		}},
+		{"listSubgroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListSubgroups(ctx, "1234567", nil)) }},
+		{"getSubgroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.GetSubgroup(ctx, "1234567", "7654321"))
+		}},
+		{"createSubgroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.CreateSubgroup(ctx, "1234567", client.SubgroupCreateRequest{Topic: "Rides"}))
+		}},
+		{"updateSubgroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UpdateSubgroup(ctx, "1234567", "7654321", client.SubgroupUpdateRequest{Topic: str("Carpools")}))
+		}},
+		{"deleteSubgroup", func(ctx context.Context, c *client.Client) error { return c.DeleteSubgroup(ctx, "1234567", "7654321") }},
+		{"listGroupMembers", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListGroupMembers(ctx, "1234567", client.MembersActive))
+		}},
+		{"uploadVideo", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UploadVideo(ctx, "1234567", strings.NewReader("\x00\x00\x00\x18ftypmp42"), "clip.mp4"))
+		}},
+		{"getVideoUploadStatus", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.GetVideoUploadStatus(ctx, "job-1"))
+		}},
+		{"uploadFile", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UploadFile(ctx, "1234567", "notes.txt", strings.NewReader("notes")))
+		}},
+		{"getFileUploadStatus", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.GetFileUploadStatus(ctx, "1234567", "job-1"))
+		}},
 	}
 }
 
@@ -170,6 +259,9 @@ func TestPrismMock(t *testing.T) {
 	c, err := client.New("prism-token",
 		client.WithBaseURL(base),
 		client.WithImageBaseURL(base),
+		client.WithV4BaseURL(base),
+		client.WithVideoBaseURL(base),
+		client.WithFileBaseURL(base),
 		client.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)

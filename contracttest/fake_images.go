@@ -67,6 +67,9 @@ func (f *Fake) serveImage(w http.ResponseWriter, r *http.Request) {
 	fault := f.pickFault("", true)
 	img, ok := f.st.images[trimThumb(strings.TrimPrefix(r.URL.Path, imagePathPrefix))]
 	f.mu.Unlock()
+	if !ok {
+		img, ok = seededImage(trimThumb(strings.TrimPrefix(r.URL.Path, imagePathPrefix)))
+	}
 	data := img.data
 	if fault != nil {
 		switch fault.Kind {

@@ -25,6 +25,7 @@ type state struct {
 	blocks   map[string][]gen.Block // by blocker
 	results  map[string]*addResults
 	images   map[string]storedImage
+	uo       unofficialState // polls, calendar events, topics, upload jobs
 }
 
 func (s *state) init() {
@@ -37,6 +38,7 @@ func (s *state) init() {
 	s.blocks = map[string][]gen.Block{}
 	s.results = map[string]*addResults{}
 	s.images = map[string]storedImage{}
+	s.uo.init()
 }
 
 // Id bases: every kind of id is a decimal string of fixed width, so ids of
@@ -157,6 +159,7 @@ type message struct {
 	// (an archived, old-era message). Pages serve these bytes verbatim
 	// until someone likes the message.
 	raw json.RawMessage
+	uo  messageExtras // pins, edits, deletion
 }
 
 type like struct {
@@ -684,6 +687,7 @@ func (m *message) groupView(acceptFiles bool) gen.Message {
 		r := m.reactions(false)
 		out.Reactions = &r
 	}
+	m.uo.applyGroup(&out)
 	return out
 }
 
@@ -703,6 +707,7 @@ func (m *message) directView(acceptFiles bool) gen.DirectMessage {
 		r := m.reactions(false)
 		out.Reactions = &r
 	}
+	m.uo.applyDirect(&out)
 	return out
 }
 

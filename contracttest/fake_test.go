@@ -149,6 +149,8 @@ func TestFakeServesEveryOperation(t *testing.T) {
 		{"uploadImage", func() fakeReply { return api.do("POST", srv.ImageURL+"/pictures", pngBytes, nil) }, 200},
 	}
 
+	steps = append(steps, unofficialSteps(t, srv, api)...)
+
 	doc, err := LoadSpec()
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,11 @@ type Server struct {
 	// "http://127.0.0.1:<port>/oauth/authorize", where the real one is
 	// https://oauth.groupme.com/oauth/authorize; see [Fake.AddOAuthApp].
 	AuthorizeURL string
+	// V4URL, VideoURL and FileURL are the bases of the unofficial calls:
+	// "<server>/v4" for https://api.groupme.com/v4, "<server>/video" for
+	// https://video.groupme.com and "<server>/file/v1" for
+	// https://file.groupme.com/v1.
+	V4URL, VideoURL, FileURL string
 	// Fake is the fake behind the server, for seeding, faults and
 	// inspection.
 	Fake *Fake
@@ -52,6 +57,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	srv := httptest.NewServer(f)
 	tb.Cleanup(srv.Close)
 	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, AuthorizeURL: srv.URL + AuthorizePath, Fake: f, Dataset: f.Dataset(), srv: srv}
+	s.V4URL, s.VideoURL, s.FileURL = srv.URL+"/v4", srv.URL+"/video", srv.URL+"/file/v1"
 	if s.Dataset != nil && len(s.Dataset.Users) > 0 {
 		s.Token = s.Dataset.Users[0].Token
 	}

@@ -25,6 +25,9 @@ import (
 const (
 	APIHost   = "api.groupme.com"
 	ImageHost = "image.groupme.com"
+	// VideoHost and FileHost serve the unofficial video and file uploads.
+	VideoHost = "video.groupme.com"
+	FileHost  = "file.groupme.com"
 )
 
 var (
@@ -104,30 +107,6 @@ func NewValidator() (*Validator, error) {
 	headerOpts.ExcludeResponseBody = true
 	v.headerOpts = &headerOpts
 	return v, nil
-}
-
-// routingDoc returns doc with each operation's own servers copied to its
-// path item, because kin-openapi's gorillamux router only reads the
-// document's and the path items' servers, while the spec puts the image
-// service's server on the upload operation (where generators look for it).
-// doc itself is not modified; the path items that change are copies.
-func routingDoc(doc *openapi3.T) *openapi3.T {
-	out := *doc
-	out.Paths = openapi3.NewPaths()
-	for path, item := range doc.Paths.Map() {
-		if len(item.Servers) == 0 {
-			for _, op := range item.Operations() {
-				if op.Servers != nil && len(*op.Servers) > 0 {
-					cp := *item
-					cp.Servers = *op.Servers
-					item = &cp
-					break
-				}
-			}
-		}
-		out.Paths.Set(path, item)
-	}
-	return &out
 }
 
 // Spec returns the document the Validator checks against (read-only).
@@ -314,15 +293,22 @@ func (v *Validator) route(req *http.Request) (*routers.Route, map[string]string,
 // image.groupme.com are returned unchanged. For any other host, a path
 // containing a /v3 segment is moved to https://api.groupme.com (anything in
 // front of /v3, such as a test server's mount point, is dropped) and a path
-// ending in /pictures to https://image.groupme.com/pictures. Other URLs are
-// returned unchanged and will not route.
+// ending in /pictures to https://image.groupme.com/pictures. The unofficial
+// hosts have local mount points of their own: /v4/... (the v4 API),
+// /video/... (https://video.groupme.com) and /file/v1/...
+// (https://file.groupme.com/v1). Other URLs are returned unchanged and will
+// not route.
 func SpecURL(u *url.URL) *url.URL {
-	if u.Host == APIHost || u.Host == ImageHost {
+	switch u.Host {
+	case APIHost, ImageHost, VideoHost, FileHost:
 		return u
 	}
 	out := *u
 	out.Scheme = "https"
 	path := u.EscapedPath()
+	if mapped, ok := unofficialSpecURL(&out, path); ok {
+		return mapped
+	}
 	switch {
 	case strings.HasPrefix(path, "/v3/") || path == "/v3":
 		out.Host = APIHost

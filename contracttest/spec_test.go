@@ -27,6 +27,15 @@ var operationIDs = []string{
 	"listDirectMessages", "listFormerGroups", "listGroups", "listMessages",
 	"postBotMessage", "rejoinGroup", "removeMember", "unlikeMessage",
 	"updateGroup", "updateMe", "updateMembership", "uploadImage",
+	// Unofficial operations, described by GroupMeCommunityDocs.
+	"listPolls", "createPoll", "getPoll", "votePoll", "endPoll", "votePollOption",
+	"listEvents", "getEvent", "createEvent", "updateEvent", "deleteEvent",
+	"rsvpEvent", "deleteEventRsvp", "pinMessage", "unpinMessage",
+	"listPinnedMessages", "listPinnedDirectMessages", "deleteMessage",
+	"getMessage", "editMessage", "listGallery", "listSubgroups",
+	"createSubgroup", "getSubgroup", "updateSubgroup", "deleteSubgroup",
+	"listGroupMembers", "uploadVideo", "getVideoUploadStatus", "uploadFile",
+	"getFileUploadStatus",
 }
 
 func newTestValidator(t testing.TB) *Validator {

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AutokickedMemberAttachmentType.
@@ -281,6 +282,42 @@ func (e PollAttachmentType) Valid() bool {
 	}
 }
 
+// Defines values for PollCreateRequestType.
+const (
+	PollCreateRequestTypeMulti  PollCreateRequestType = "multi"
+	PollCreateRequestTypeSingle PollCreateRequestType = "single"
+)
+
+// Valid indicates whether the value is a known member of the PollCreateRequestType enum.
+func (e PollCreateRequestType) Valid() bool {
+	switch e {
+	case PollCreateRequestTypeMulti:
+		return true
+	case PollCreateRequestTypeSingle:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PollCreateRequestVisibility.
+const (
+	PollCreateRequestVisibilityAnonymous PollCreateRequestVisibility = "anonymous"
+	PollCreateRequestVisibilityPublic    PollCreateRequestVisibility = "public"
+)
+
+// Valid indicates whether the value is a known member of the PollCreateRequestVisibility enum.
+func (e PollCreateRequestVisibility) Valid() bool {
+	switch e {
+	case PollCreateRequestVisibilityAnonymous:
+		return true
+	case PollCreateRequestVisibilityPublic:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReplyAttachmentType.
 const (
 	ReplyAttachmentTypeReply ReplyAttachmentType = "reply"
@@ -338,6 +375,24 @@ func (e AcceptFiles) Valid() bool {
 	case AcceptFilesN0:
 		return true
 	case AcceptFilesN1:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListGalleryParamsAcceptFiles.
+const (
+	ListGalleryParamsAcceptFilesN0 ListGalleryParamsAcceptFiles = 0
+	ListGalleryParamsAcceptFilesN1 ListGalleryParamsAcceptFiles = 1
+)
+
+// Valid indicates whether the value is a known member of the ListGalleryParamsAcceptFiles enum.
+func (e ListGalleryParamsAcceptFiles) Valid() bool {
+	switch e {
+	case ListGalleryParamsAcceptFilesN0:
+		return true
+	case ListGalleryParamsAcceptFilesN1:
 		return true
 	default:
 		return false
@@ -407,6 +462,24 @@ func (e GetLeaderboardParamsPeriod) Valid() bool {
 	case GetLeaderboardParamsPeriodMonth:
 		return true
 	case GetLeaderboardParamsPeriodWeek:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListGroupMembersParamsFilter.
+const (
+	ListGroupMembersParamsFilterActive   ListGroupMembersParamsFilter = "active"
+	ListGroupMembersParamsFilterInactive ListGroupMembersParamsFilter = "inactive"
+)
+
+// Valid indicates whether the value is a known member of the ListGroupMembersParamsFilter enum.
+func (e ListGroupMembersParamsFilter) Valid() bool {
+	switch e {
+	case ListGroupMembersParamsFilterActive:
+		return true
+	case ListGroupMembersParamsFilterInactive:
 		return true
 	default:
 		return false
@@ -589,6 +662,42 @@ type BotPostRequest struct {
 	Text       string  `json:"text"`
 }
 
+// CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
+// GroupMe, its times (`start_at`, `end_at`, `created_at`,
+// `updated_at`) are ISO-8601 strings.
+type CalendarEvent struct {
+	// ConversationID A value GroupMe sends as a string in some places and as a number in others.
+	ConversationID *StringOrInteger `json:"conversation_id,omitempty"`
+	CreatedAt      *string          `json:"created_at,omitempty"`
+
+	// CreatorID A value GroupMe sends as a string in some places and as a number in others.
+	CreatorID   *StringOrInteger `json:"creator_id,omitempty"`
+	Description *string          `json:"description,omitempty"`
+	EndAt       *string          `json:"end_at,omitempty"`
+
+	// EventID A value GroupMe sends as a string in some places and as a number in others.
+	EventID  StringOrInteger    `json:"event_id"`
+	Going    *[]StringOrInteger `json:"going,omitempty"`
+	ImageURL *string            `json:"image_url,omitempty"`
+	IsAllDay *bool              `json:"is_all_day,omitempty"`
+
+	// Location Unofficial. Where an event takes place. `lat` and `lng` are sent as
+	// strings and read back as numbers.
+	Location *EventLocation     `json:"location,omitempty"`
+	Name     *string            `json:"name,omitempty"`
+	NotGoing *[]StringOrInteger `json:"not_going,omitempty"`
+
+	// Reminders Seconds before the start at which GroupMe reminds the members.
+	Reminders *[]int `json:"reminders,omitempty"`
+
+	// StartAt Example: 2021-07-13T00:00:00-05:00
+	StartAt *string `json:"start_at,omitempty"`
+
+	// Timezone Example: America/Chicago
+	Timezone  *string `json:"timezone,omitempty"`
+	UpdatedAt *string `json:"updated_at,omitempty"`
+}
+
 // ChangeOwnersEnvelope defines model for ChangeOwnersEnvelope.
 type ChangeOwnersEnvelope struct {
 	// Meta The status part of every envelope.
@@ -657,6 +766,17 @@ type ChatUser struct {
 	ID   StringOrInteger `json:"id"`
 	Name string          `json:"name"`
 }
+
+// Coordinate A latitude or longitude, as a number or as a string holding one.
+type Coordinate struct {
+	union json.RawMessage
+}
+
+// Coordinate0 defines model for Coordinate.0.
+type Coordinate0 = float32
+
+// Coordinate1 defines model for Coordinate.1.
+type Coordinate1 = string
 
 // CopilotAttachment A Copilot answer (read-only).
 type CopilotAttachment struct {
@@ -777,6 +897,112 @@ type EventAttachment struct {
 // EventAttachmentType defines model for EventAttachment.Type.
 type EventAttachmentType string
 
+// EventCreateRequest Unofficial. A new calendar event.
+type EventCreateRequest struct {
+	Description *string `json:"description,omitempty"`
+
+	// EndAt ISO-8601 time.
+	EndAt string `json:"end_at"`
+
+	// ImageURL Must come from the image service.
+	ImageURL *string `json:"image_url,omitempty"`
+	IsAllDay *bool   `json:"is_all_day,omitempty"`
+
+	// Location Unofficial. Where an event takes place. `lat` and `lng` are sent as
+	// strings and read back as numbers.
+	Location *EventLocation `json:"location,omitempty"`
+	Name     string         `json:"name"`
+
+	// Reminders At most two of 0, 300, 900, 1800, 3600, 7200, 86400, 172800 and 604800 seconds before the start.
+	Reminders *[]int `json:"reminders,omitempty"`
+
+	// StartAt ISO-8601 time.
+	StartAt string `json:"start_at"`
+
+	// Timezone An IANA time zone name.
+	Timezone string `json:"timezone"`
+}
+
+// EventCreated Unofficial. A new calendar event and the message announcing it.
+type EventCreated struct {
+	// Event Unofficial. An event of a conversation's calendar. Unlike most of
+	// GroupMe, its times (`start_at`, `end_at`, `created_at`,
+	// `updated_at`) are ISO-8601 strings.
+	Event CalendarEvent `json:"event"`
+
+	// Message A message in a group.
+	Message *Message `json:"message,omitempty"`
+}
+
+// EventCreatedEnvelope defines model for EventCreatedEnvelope.
+type EventCreatedEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A new calendar event and the message announcing it.
+	Response *EventCreated `json:"response,omitempty"`
+}
+
+// EventList Unofficial. Calendar events.
+type EventList struct {
+	Events []CalendarEvent `json:"events"`
+}
+
+// EventListEnvelope defines model for EventListEnvelope.
+type EventListEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. Calendar events.
+	Response *EventList `json:"response,omitempty"`
+}
+
+// EventLocation Unofficial. Where an event takes place. `lat` and `lng` are sent as
+// strings and read back as numbers.
+type EventLocation struct {
+	Address *string `json:"address,omitempty"`
+
+	// Lat A latitude or longitude, as a number or as a string holding one.
+	Lat *Coordinate `json:"lat,omitempty"`
+
+	// Lng A latitude or longitude, as a number or as a string holding one.
+	Lng  *Coordinate `json:"lng,omitempty"`
+	Name *string     `json:"name,omitempty"`
+}
+
+// EventResult Unofficial. One calendar event.
+type EventResult struct {
+	// Event Unofficial. An event of a conversation's calendar. Unlike most of
+	// GroupMe, its times (`start_at`, `end_at`, `created_at`,
+	// `updated_at`) are ISO-8601 strings.
+	Event CalendarEvent `json:"event"`
+}
+
+// EventResultEnvelope defines model for EventResultEnvelope.
+type EventResultEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. One calendar event.
+	Response *EventResult `json:"response,omitempty"`
+}
+
+// EventUpdateRequest Unofficial. The fields of a calendar event to change.
+type EventUpdateRequest struct {
+	Description *string `json:"description,omitempty"`
+	EndAt       *string `json:"end_at,omitempty"`
+	ImageURL    *string `json:"image_url,omitempty"`
+	IsAllDay    *bool   `json:"is_all_day,omitempty"`
+
+	// Location Unofficial. Where an event takes place. `lat` and `lng` are sent as
+	// strings and read back as numbers.
+	Location  *EventLocation `json:"location,omitempty"`
+	Name      *string        `json:"name,omitempty"`
+	Reminders *[]int         `json:"reminders,omitempty"`
+	StartAt   *string        `json:"start_at,omitempty"`
+	Timezone  *string        `json:"timezone,omitempty"`
+}
+
 // FileAttachment defines model for FileAttachment.
 type FileAttachment struct {
 	FileID string             `json:"file_id"`
@@ -785,6 +1011,54 @@ type FileAttachment struct {
 
 // FileAttachmentType defines model for FileAttachment.Type.
 type FileAttachmentType string
+
+// FileUploadStatus Unofficial. The state of a file upload; `file_id` is set when `status` is `complete`.
+type FileUploadStatus struct {
+	FileID *string `json:"file_id,omitempty"`
+
+	// Status `complete` when done; other values are not documented.
+	Status string `json:"status"`
+}
+
+// GalleryMessage Unofficial. A message of the gallery: a group or direct message with
+// at least one picture, video or file, and `gallery_ts`, the cursor
+// for the next page.
+type GalleryMessage struct {
+	Attachments    *[]Attachment `json:"attachments,omitempty"`
+	AvatarURL      *string       `json:"avatar_url,omitempty"`
+	ConversationID *string       `json:"conversation_id,omitempty"`
+	CreatedAt      *int64        `json:"created_at,omitempty"`
+	FavoritedBy    *[]string     `json:"favorited_by,omitempty"`
+
+	// GalleryTS ISO-8601 time with fractional seconds; pass it as `before` to get older entries.
+	//
+	// Example: 2025-05-14T14:33:17.8688Z
+	GalleryTS   *string `json:"gallery_ts,omitempty"`
+	GroupID     *string `json:"group_id,omitempty"`
+	ID          string  `json:"id"`
+	Name        *string `json:"name,omitempty"`
+	RecipientID *string `json:"recipient_id,omitempty"`
+	SenderID    *string `json:"sender_id,omitempty"`
+	SenderType  *string `json:"sender_type,omitempty"`
+	SourceGUID  *string `json:"source_guid,omitempty"`
+	System      *bool   `json:"system,omitempty"`
+	Text        *string `json:"text,omitempty"`
+	UserID      *string `json:"user_id,omitempty"`
+}
+
+// GalleryPage Unofficial. One page of a conversation's gallery, newest first.
+type GalleryPage struct {
+	Messages []GalleryMessage `json:"messages"`
+}
+
+// GalleryPageEnvelope defines model for GalleryPageEnvelope.
+type GalleryPageEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. One page of a conversation's gallery, newest first.
+	Response *GalleryPage `json:"response,omitempty"`
+}
 
 // Group A group. Fields beyond the required ones come and go between
 // deployments: older groups (recorded in 2014 and 2015) carry neither
@@ -1011,7 +1285,11 @@ type LikeIcon struct {
 // LikeIconType defines model for LikeIcon.Type.
 type LikeIconType string
 
-// LikeRequest defines model for LikeRequest.
+// LikeRequest Unofficial: the `like_icon` body, which turns a like into an emoji
+// reaction, is not in GroupMe's documentation; GroupMeCommunityDocs
+// describes it from GroupMe's apps
+// (https://github.com/groupme-js/GroupMeCommunityDocs/blob/c2a8a9f/docs/likes.md).
+// GroupMe's apps offer 15 Unicode emoji and reportedly refuse others.
 type LikeRequest struct {
 	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
 	LikeIcon *LikeIcon `json:"like_icon,omitempty"`
@@ -1116,6 +1394,20 @@ type MembersResultsEnvelope struct {
 	Response MembersResults `json:"response"`
 }
 
+// MembershipList Unofficial. A group's current or former memberships.
+type MembershipList struct {
+	Memberships []Member `json:"memberships"`
+}
+
+// MembershipListEnvelope defines model for MembershipListEnvelope.
+type MembershipListEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A group's current or former memberships.
+	Response *MembershipList `json:"response,omitempty"`
+}
+
 // MembershipUpdate defines model for MembershipUpdate.
 type MembershipUpdate struct {
 	Nickname string `json:"nickname"`
@@ -1210,6 +1502,12 @@ type MessageCreatedEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta     Meta           `json:"meta"`
 	Response MessageCreated `json:"response"`
+}
+
+// MessageEditRequest Unofficial. The new content of an edited message; `text` may be left out when there are attachments.
+type MessageEditRequest struct {
+	Attachments *[]Attachment `json:"attachments,omitempty"`
+	Text        *string       `json:"text,omitempty"`
 }
 
 // MessageEvent What a system notice is about, for example `membership.announce.joined`. The shape of `data` depends on `type`; user ids inside it may be numbers.
@@ -1308,6 +1606,11 @@ type NewMessage struct {
 	Text       *string `json:"text,omitempty"`
 }
 
+// NewPollOption Unofficial. One choice of a new poll.
+type NewPollOption struct {
+	Title string `json:"title"`
+}
+
 // OtherAttachment An attachment of a type this document does not describe: its `type`
 // and whatever else GroupMe sent. A known `type` never takes this
 // branch, so a malformed image, say, is still an error.
@@ -1334,6 +1637,64 @@ type PartialImageAttachment struct {
 // PartialImageAttachmentType defines model for PartialImageAttachment.Type.
 type PartialImageAttachmentType string
 
+// PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
+type PinnedDirectMessageList struct {
+	Count    *int            `json:"count,omitempty"`
+	Messages []DirectMessage `json:"messages"`
+}
+
+// PinnedDirectMessageListEnvelope defines model for PinnedDirectMessageListEnvelope.
+type PinnedDirectMessageListEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A direct conversation's pinned messages.
+	Response *PinnedDirectMessageList `json:"response,omitempty"`
+}
+
+// PinnedMessageList Unofficial. A group's pinned messages.
+type PinnedMessageList struct {
+	Count    *int      `json:"count,omitempty"`
+	Messages []Message `json:"messages"`
+}
+
+// PinnedMessageListEnvelope defines model for PinnedMessageListEnvelope.
+type PinnedMessageListEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A group's pinned messages.
+	Response *PinnedMessageList `json:"response,omitempty"`
+}
+
+// Poll Unofficial. A poll in a group.
+type Poll struct {
+	// ConversationID A value GroupMe sends as a string in some places and as a number in others.
+	ConversationID *StringOrInteger `json:"conversation_id,omitempty"`
+	CreatedAt      *int64           `json:"created_at,omitempty"`
+
+	// Expiration When voting closes, in seconds since the epoch.
+	Expiration *int64 `json:"expiration,omitempty"`
+
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID           StringOrInteger `json:"id"`
+	LastModified *int64          `json:"last_modified,omitempty"`
+	Options      *[]PollOption   `json:"options,omitempty"`
+
+	// OwnerID A value GroupMe sends as a string in some places and as a number in others.
+	OwnerID *StringOrInteger `json:"owner_id,omitempty"`
+
+	// Status `active` or `past` so far; more may appear.
+	Status  *string `json:"status,omitempty"`
+	Subject *string `json:"subject,omitempty"`
+
+	// Type `single` or `multi` so far.
+	Type *string `json:"type,omitempty"`
+
+	// Visibility `public` or `anonymous` so far.
+	Visibility *string `json:"visibility,omitempty"`
+}
+
 // PollAttachment A poll (read-only; made by the poll API).
 type PollAttachment struct {
 	PollID string             `json:"poll_id"`
@@ -1342,6 +1703,101 @@ type PollAttachment struct {
 
 // PollAttachmentType defines model for PollAttachment.Type.
 type PollAttachmentType string
+
+// PollCreateRequest Unofficial. A new poll; GroupMe requires every field.
+type PollCreateRequest struct {
+	// Expiration When voting closes, in seconds since the epoch.
+	Expiration int64                       `json:"expiration"`
+	Options    []NewPollOption             `json:"options"`
+	Subject    string                      `json:"subject"`
+	Type       PollCreateRequestType       `json:"type"`
+	Visibility PollCreateRequestVisibility `json:"visibility"`
+}
+
+// PollCreateRequestType defines model for PollCreateRequest.Type.
+type PollCreateRequestType string
+
+// PollCreateRequestVisibility defines model for PollCreateRequest.Visibility.
+type PollCreateRequestVisibility string
+
+// PollCreated Unofficial. A new poll and the message announcing it.
+type PollCreated struct {
+	// Message A message in a group.
+	Message *Message `json:"message,omitempty"`
+
+	// Poll Unofficial. A poll with the caller's votes.
+	Poll PollWithVotes `json:"poll"`
+}
+
+// PollCreatedEnvelope defines model for PollCreatedEnvelope.
+type PollCreatedEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A new poll and the message announcing it.
+	Response *PollCreated `json:"response,omitempty"`
+}
+
+// PollList Unofficial. A group's polls.
+type PollList struct {
+	// ContinuationToken `null` in every observed answer.
+	ContinuationToken *string         `json:"continuation_token,omitempty"`
+	Polls             []PollWithVotes `json:"polls"`
+}
+
+// PollListEnvelope defines model for PollListEnvelope.
+type PollListEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A group's polls.
+	Response *PollList `json:"response,omitempty"`
+}
+
+// PollOption Unofficial. One choice of a poll.
+type PollOption struct {
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID    StringOrInteger `json:"id"`
+	Title *string         `json:"title,omitempty"`
+
+	// VoterIds Absent in anonymous polls.
+	VoterIds *[]StringOrInteger `json:"voter_ids,omitempty"`
+
+	// Votes Absent when nobody chose the option.
+	Votes *int `json:"votes,omitempty"`
+}
+
+// PollResult Unofficial. One poll with the caller's votes.
+type PollResult struct {
+	// Poll Unofficial. A poll with the caller's votes.
+	Poll PollWithVotes `json:"poll"`
+}
+
+// PollResultEnvelope defines model for PollResultEnvelope.
+type PollResultEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. One poll with the caller's votes.
+	Response *PollResult `json:"response,omitempty"`
+}
+
+// PollVoteRequest Unofficial. The options the caller votes for.
+type PollVoteRequest struct {
+	Votes []string `json:"votes"`
+}
+
+// PollWithVotes Unofficial. A poll with the caller's votes.
+type PollWithVotes struct {
+	// Data Unofficial. A poll in a group.
+	Data Poll `json:"data"`
+
+	// UserVote The option the caller chose, in single-choice polls (list answers only).
+	UserVote *string `json:"user_vote,omitempty"`
+
+	// UserVotes The options the caller chose; absent when the caller has not voted.
+	UserVotes *[]string `json:"user_votes,omitempty"`
+}
 
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction struct {
@@ -1409,6 +1865,111 @@ type SplitAttachmentType string
 
 // StringOrInteger A value GroupMe sends as a string in some places and as a number in others.
 type StringOrInteger = ID
+
+// Subgroup Unofficial. A topic (subgroup) of a group. Its ids are numbers, not
+// strings. Its messages use the group message calls with the topic's
+// id (inferred, not documented).
+type Subgroup struct {
+	AvatarURL *string `json:"avatar_url,omitempty"`
+	CreatedAt *int64  `json:"created_at,omitempty"`
+
+	// CreatorUserID A value GroupMe sends as a string in some places and as a number in others.
+	CreatorUserID *StringOrInteger `json:"creator_user_id,omitempty"`
+	Description   *string          `json:"description,omitempty"`
+
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID                StringOrInteger `json:"id"`
+	LastReadAt        *int64          `json:"last_read_at,omitempty"`
+	LastReadMessageID *string         `json:"last_read_message_id,omitempty"`
+
+	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
+	LikeIcon *LikeIcon `json:"like_icon,omitempty"`
+
+	// Messages The group's message count and its latest message.
+	Messages   *MessagesSummary `json:"messages,omitempty"`
+	MutedUntil *int64           `json:"muted_until,omitempty"`
+
+	// ParentID A value GroupMe sends as a string in some places and as a number in others.
+	ParentID    *StringOrInteger `json:"parent_id,omitempty"`
+	Topic       *string          `json:"topic,omitempty"`
+	UnreadCount *int             `json:"unread_count,omitempty"`
+	UpdatedAt   *int64           `json:"updated_at,omitempty"`
+}
+
+// SubgroupChangedEnvelope defines model for SubgroupChangedEnvelope.
+type SubgroupChangedEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A topic's settings, as create and update return them.
+	Response *SubgroupSummary `json:"response,omitempty"`
+}
+
+// SubgroupCreateRequest Unofficial. A new topic.
+type SubgroupCreateRequest struct {
+	AvatarURL   *string `json:"avatar_url,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// GroupType `private` (anyone posts) or `announcement` (only admins post).
+	GroupType *string `json:"group_type,omitempty"`
+	Topic     string  `json:"topic"`
+}
+
+// SubgroupEnvelope defines model for SubgroupEnvelope.
+type SubgroupEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A topic (subgroup) of a group. Its ids are numbers, not
+	// strings. Its messages use the group message calls with the topic's
+	// id (inferred, not documented).
+	Response *Subgroup `json:"response,omitempty"`
+}
+
+// SubgroupListEnvelope defines model for SubgroupListEnvelope.
+type SubgroupListEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta     Meta        `json:"meta"`
+	Response *[]Subgroup `json:"response,omitempty"`
+}
+
+// SubgroupSummary Unofficial. A topic's settings, as create and update return them.
+type SubgroupSummary struct {
+	AvatarURL   *string `json:"avatar_url,omitempty"`
+	CreatedAt   *int64  `json:"created_at,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID StringOrInteger `json:"id"`
+
+	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
+	LikeIcon *LikeIcon `json:"like_icon,omitempty"`
+
+	// ParentID A value GroupMe sends as a string in some places and as a number in others.
+	ParentID *StringOrInteger `json:"parent_id,omitempty"`
+	Topic    *string          `json:"topic,omitempty"`
+
+	// Type `private` (anyone posts) or `announcement` (only admins post) so far.
+	Type      *string `json:"type,omitempty"`
+	UpdatedAt *int64  `json:"updated_at,omitempty"`
+}
+
+// SubgroupUpdateRequest Unofficial. The settings of a topic to change.
+type SubgroupUpdateRequest struct {
+	AvatarURL   *string `json:"avatar_url,omitempty"`
+	Description *string `json:"description,omitempty"`
+	GroupType   *string `json:"group_type,omitempty"`
+
+	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
+	LikeIcon *LikeIcon `json:"like_icon,omitempty"`
+	Topic    *string   `json:"topic,omitempty"`
+}
+
+// UploadJob Unofficial. A video or file upload in progress; poll `status_url`.
+type UploadJob struct {
+	// StatusURL Example: https://video.groupme.com/status?job=0b5e5f4e-2b0a-4b57-9d8a-4f1d1b7c9a10
+	StatusURL string `json:"status_url"`
+}
 
 // User The user the token belongs to.
 type User struct {
@@ -1478,6 +2039,14 @@ type VideoAttachment struct {
 // VideoAttachmentType defines model for VideoAttachment.Type.
 type VideoAttachmentType string
 
+// VideoUploadStatus Unofficial. The state of a video upload; `url` and `thumbnail_url` are set when `status` is `complete`.
+type VideoUploadStatus struct {
+	// Status `complete` when done; other values are not documented.
+	Status       string  `json:"status"`
+	ThumbnailURL *string `json:"thumbnail_url,omitempty"`
+	URL          *string `json:"url,omitempty"`
+}
+
 // AcceptFiles defines model for AcceptFiles.
 type AcceptFiles int
 
@@ -1496,6 +2065,9 @@ type BlockUser = string
 // ConversationID defines model for ConversationId.
 type ConversationID = string
 
+// EventIDQuery defines model for EventIdQuery.
+type EventIDQuery = string
+
 // GroupID defines model for GroupId.
 type GroupID = string
 
@@ -1507,6 +2079,9 @@ type MessageID = string
 
 // Page defines model for Page.
 type Page = int
+
+// PollID defines model for PollId.
+type PollID = string
 
 // SinceID defines model for SinceId.
 type SinceID = string
@@ -1520,14 +2095,23 @@ type BadRequest = ErrorEnvelope
 // Conflict The body of a failed call. `response` is `null` or absent.
 type Conflict = ErrorEnvelope
 
+// EventAnswer defines model for EventAnswer.
+type EventAnswer = EventResultEnvelope
+
 // Forbidden The body of a failed call. `response` is `null` or absent.
 type Forbidden = ErrorEnvelope
 
 // InternalServerError The body of a failed call. `response` is `null` or absent.
 type InternalServerError = ErrorEnvelope
 
+// MessageAnswer defines model for MessageAnswer.
+type MessageAnswer = MessageCreatedEnvelope
+
 // NotFound The body of a failed call. `response` is `null` or absent.
 type NotFound = ErrorEnvelope
+
+// PollAnswer defines model for PollAnswer.
+type PollAnswer = PollResultEnvelope
 
 // RateLimited The body of a failed call. `response` is `null` or absent.
 type RateLimited = ErrorEnvelope
@@ -1537,6 +2121,9 @@ type Reactions = ReactionsEnvelope
 
 // ServiceUnavailable The body of a failed call. `response` is `null` or absent.
 type ServiceUnavailable = ErrorEnvelope
+
+// SubgroupAnswer defines model for SubgroupAnswer.
+type SubgroupAnswer = SubgroupChangedEnvelope
 
 // TooManyRequests The body of a failed call. `response` is `null` or absent.
 type TooManyRequests = ErrorEnvelope
@@ -1607,6 +2194,68 @@ type ListChatsParams struct {
 	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
 }
 
+// DeleteEventParams defines parameters for DeleteEvent.
+type DeleteEventParams struct {
+	// EventID The calendar event's id.
+	EventID EventIDQuery `form:"event_id" json:"event_id"`
+}
+
+// ListEventsParams defines parameters for ListEvents.
+type ListEventsParams struct {
+	// EndAt An ISO-8601 time; events before it are not listed.
+	EndAt *string `form:"end_at,omitempty" json:"end_at,omitempty"`
+
+	// Limit How many events to return (GroupMe's default is 20).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
+// RsvpEventParams defines parameters for RsvpEvent.
+type RsvpEventParams struct {
+	// EventID The calendar event's id.
+	EventID EventIDQuery `form:"event_id" json:"event_id"`
+
+	// Going `true` for going, `false` for not going.
+	Going bool `form:"going" json:"going"`
+}
+
+// DeleteEventRsvpParams defines parameters for DeleteEventRsvp.
+type DeleteEventRsvpParams struct {
+	// EventID The calendar event's id.
+	EventID EventIDQuery `form:"event_id" json:"event_id"`
+}
+
+// GetEventParams defines parameters for GetEvent.
+type GetEventParams struct {
+	// EventID The calendar event's id.
+	EventID EventIDQuery `form:"event_id" json:"event_id"`
+}
+
+// UpdateEventParams defines parameters for UpdateEvent.
+type UpdateEventParams struct {
+	// EventID The calendar event's id.
+	EventID EventIDQuery `form:"event_id" json:"event_id"`
+}
+
+// ListGalleryParams defines parameters for ListGallery.
+type ListGalleryParams struct {
+	// Before An ISO-8601 time; only older entries are listed.
+	Before *string `form:"before,omitempty" json:"before,omitempty"`
+
+	// After An ISO-8601 time; only newer entries are listed.
+	After *string `form:"after,omitempty" json:"after,omitempty"`
+
+	// Limit How many messages to return (GroupMe's default is 100).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// AcceptFiles Set to 1 to receive messages with file attachments as they are.
+	// Without it their `text` is replaced by a note asking to upgrade the
+	// app.
+	AcceptFiles *ListGalleryParamsAcceptFiles `form:"acceptFiles,omitempty" json:"acceptFiles,omitempty"`
+}
+
+// ListGalleryParamsAcceptFiles defines parameters for ListGallery.
+type ListGalleryParamsAcceptFiles int
+
 // ListDirectMessagesParams defines parameters for ListDirectMessages.
 type ListDirectMessagesParams struct {
 	// OtherUserID The other participant's user id.
@@ -1668,6 +2317,15 @@ type GetLeaderboardParams struct {
 // GetLeaderboardParamsPeriod defines parameters for GetLeaderboard.
 type GetLeaderboardParamsPeriod string
 
+// ListGroupMembersParams defines parameters for ListGroupMembers.
+type ListGroupMembersParams struct {
+	// Filter `active` for current members, `inactive` for former ones.
+	Filter ListGroupMembersParamsFilter `form:"filter" json:"filter"`
+}
+
+// ListGroupMembersParamsFilter defines parameters for ListGroupMembers.
+type ListGroupMembersParamsFilter string
+
 // ListMessagesParams defines parameters for ListMessages.
 type ListMessagesParams struct {
 	// BeforeID Return the messages just older than this message id, newest first.
@@ -1691,10 +2349,54 @@ type ListMessagesParams struct {
 // ListMessagesParamsAcceptFiles defines parameters for ListMessages.
 type ListMessagesParamsAcceptFiles int
 
+// ListSubgroupsParams defines parameters for ListSubgroups.
+type ListSubgroupsParams struct {
+	// Page The page to return, counting from 1.
+	Page *Page `form:"page,omitempty" json:"page,omitempty"`
+
+	// PerPage How many topics per page.
+	PerPage *int `form:"per_page,omitempty" json:"per_page,omitempty"`
+}
+
 // UploadImageParams defines parameters for UploadImage.
 type UploadImageParams struct {
 	// URL The address of an image for the service to fetch, when no body is sent.
 	URL *string `form:"url,omitempty" json:"url,omitempty"`
+}
+
+// ListPinnedDirectMessagesParams defines parameters for ListPinnedDirectMessages.
+type ListPinnedDirectMessagesParams struct {
+	// OtherUserID The other user of the conversation.
+	OtherUserID string `form:"other_user_id" json:"other_user_id"`
+}
+
+// GetVideoUploadStatusParams defines parameters for GetVideoUploadStatus.
+type GetVideoUploadStatusParams struct {
+	// Job The job id from `status_url`.
+	Job string `form:"job" json:"job"`
+}
+
+// UploadVideoMultipartBody defines parameters for UploadVideo.
+type UploadVideoMultipartBody struct {
+	File openapi_types.File `json:"file"`
+}
+
+// UploadVideoParams defines parameters for UploadVideo.
+type UploadVideoParams struct {
+	// XConversationID The group (or direct conversation) the video is for.
+	XConversationID string `json:"X-Conversation-Id"`
+}
+
+// UploadFileParams defines parameters for UploadFile.
+type UploadFileParams struct {
+	// Name The file's name.
+	Name string `form:"name" json:"name"`
+}
+
+// GetFileUploadStatusParams defines parameters for GetFileUploadStatus.
+type GetFileUploadStatusParams struct {
+	// Job The job id from `status_url`.
+	Job string `form:"job" json:"job"`
 }
 
 // CreateBotJSONRequestBody defines body for CreateBot for application/json ContentType.
@@ -1708,6 +2410,12 @@ type PostBotMessageJSONRequestBody = BotPostRequest
 
 // PostBotMessageFormdataRequestBody defines body for PostBotMessage for application/x-www-form-urlencoded ContentType.
 type PostBotMessageFormdataRequestBody = BotPostForm
+
+// CreateEventJSONRequestBody defines body for CreateEvent for application/json ContentType.
+type CreateEventJSONRequestBody = EventCreateRequest
+
+// UpdateEventJSONRequestBody defines body for UpdateEvent for application/json ContentType.
+type UpdateEventJSONRequestBody = EventUpdateRequest
 
 // CreateDirectMessageJSONRequestBody defines body for CreateDirectMessage for application/json ContentType.
 type CreateDirectMessageJSONRequestBody = DirectMessageCreateRequest
@@ -1730,11 +2438,29 @@ type UpdateMembershipJSONRequestBody = MembershipUpdateRequest
 // CreateMessageJSONRequestBody defines body for CreateMessage for application/json ContentType.
 type CreateMessageJSONRequestBody = MessageCreateRequest
 
+// EditMessageJSONRequestBody defines body for EditMessage for application/json ContentType.
+type EditMessageJSONRequestBody = MessageEditRequest
+
+// CreateSubgroupJSONRequestBody defines body for CreateSubgroup for application/json ContentType.
+type CreateSubgroupJSONRequestBody = SubgroupCreateRequest
+
+// UpdateSubgroupJSONRequestBody defines body for UpdateSubgroup for application/json ContentType.
+type UpdateSubgroupJSONRequestBody = SubgroupUpdateRequest
+
 // UpdateGroupJSONRequestBody defines body for UpdateGroup for application/json ContentType.
 type UpdateGroupJSONRequestBody = GroupUpdateRequest
 
 // LikeMessageJSONRequestBody defines body for LikeMessage for application/json ContentType.
 type LikeMessageJSONRequestBody = LikeRequest
+
+// CreatePollJSONRequestBody defines body for CreatePoll for application/json ContentType.
+type CreatePollJSONRequestBody = PollCreateRequest
+
+// VotePollJSONRequestBody defines body for VotePoll for application/json ContentType.
+type VotePollJSONRequestBody = PollVoteRequest
+
+// UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.
+type UploadVideoMultipartRequestBody UploadVideoMultipartBody
 
 // EnableSMSModeJSONRequestBody defines body for EnableSMSMode for application/json ContentType.
 type EnableSMSModeJSONRequestBody = SMSModeRequest
@@ -1869,6 +2595,68 @@ func (t Attachment) MarshalJSON() ([]byte, error) {
 }
 
 func (t *Attachment) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsCoordinate0 returns the union data inside the Coordinate as a Coordinate0
+func (t Coordinate) AsCoordinate0() (Coordinate0, error) {
+	var body Coordinate0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCoordinate0 overwrites any union data inside the Coordinate as the provided Coordinate0
+func (t *Coordinate) FromCoordinate0(v Coordinate0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCoordinate0 performs a merge with any union data inside the Coordinate, using the provided Coordinate0
+func (t *Coordinate) MergeCoordinate0(v Coordinate0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsCoordinate1 returns the union data inside the Coordinate as a Coordinate1
+func (t Coordinate) AsCoordinate1() (Coordinate1, error) {
+	var body Coordinate1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromCoordinate1 overwrites any union data inside the Coordinate as the provided Coordinate1
+func (t *Coordinate) FromCoordinate1(v Coordinate1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeCoordinate1 performs a merge with any union data inside the Coordinate, using the provided Coordinate1
+func (t *Coordinate) MergeCoordinate1(v Coordinate1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t Coordinate) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *Coordinate) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2718,6 +3506,232 @@ func NewListChatsRequest(server string, params *ListChatsParams) (*http.Request,
 	return req, nil
 }
 
+// NewCreateEventRequest builds POST /conversations/{conversation_id}/events/create with body encoded as JSON.
+func NewCreateEventRequest(server string, conversationID ConversationID, body CreateEventJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewCreateEventRequestWithBody(server, conversationID, "application/json", bytes.NewReader(buf))
+}
+
+// NewCreateEventRequestWithBody builds POST /conversations/{conversation_id}/events/create with a body of the given content type.
+func NewCreateEventRequestWithBody(server string, conversationID ConversationID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/events/create", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteEventRequest builds DELETE /conversations/{conversation_id}/events/delete.
+func NewDeleteEventRequest(server string, conversationID ConversationID, params *DeleteEventParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/events/delete", path0)
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "event_id="+url.QueryEscape(string(params.EventID)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListEventsRequest builds GET /conversations/{conversation_id}/events/list.
+func NewListEventsRequest(server string, conversationID ConversationID, params *ListEventsParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/events/list", path0)
+	if params != nil {
+		var query []string
+		if params.EndAt != nil {
+			query = append(query, "end_at="+url.QueryEscape(string(*params.EndAt)))
+		}
+		if params.Limit != nil {
+			query = append(query, "limit="+strconv.FormatInt(int64(*params.Limit), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewRsvpEventRequest builds POST /conversations/{conversation_id}/events/rsvp.
+func NewRsvpEventRequest(server string, conversationID ConversationID, params *RsvpEventParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/events/rsvp", path0)
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "event_id="+url.QueryEscape(string(params.EventID)))
+		}
+		{
+			q, err := runtime.StyleParamWithOptions("form", true, "going", params.Going, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			query = append(query, q)
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteEventRsvpRequest builds DELETE /conversations/{conversation_id}/events/rsvp/delete.
+func NewDeleteEventRsvpRequest(server string, conversationID ConversationID, params *DeleteEventRsvpParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/events/rsvp/delete", path0)
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "event_id="+url.QueryEscape(string(params.EventID)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetEventRequest builds GET /conversations/{conversation_id}/events/show.
+func NewGetEventRequest(server string, conversationID ConversationID, params *GetEventParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/events/show", path0)
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "event_id="+url.QueryEscape(string(params.EventID)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateEventRequest builds POST /conversations/{conversation_id}/events/update with body encoded as JSON.
+func NewUpdateEventRequest(server string, conversationID ConversationID, params *UpdateEventParams, body UpdateEventJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdateEventRequestWithBody(server, conversationID, params, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdateEventRequestWithBody builds POST /conversations/{conversation_id}/events/update with a body of the given content type.
+func NewUpdateEventRequestWithBody(server string, conversationID ConversationID, params *UpdateEventParams, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/events/update", path0)
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "event_id="+url.QueryEscape(string(params.EventID)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListGalleryRequest builds GET /conversations/{conversation_id}/gallery.
+func NewListGalleryRequest(server string, conversationID ConversationID, params *ListGalleryParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/gallery", path0)
+	if params != nil {
+		var query []string
+		if params.Before != nil {
+			query = append(query, "before="+url.QueryEscape(string(*params.Before)))
+		}
+		if params.After != nil {
+			query = append(query, "after="+url.QueryEscape(string(*params.After)))
+		}
+		if params.Limit != nil {
+			query = append(query, "limit="+strconv.FormatInt(int64(*params.Limit), 10))
+		}
+		if params.AcceptFiles != nil {
+			query = append(query, "acceptFiles="+strconv.FormatInt(int64(*params.AcceptFiles), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteMessageRequest builds DELETE /conversations/{conversation_id}/messages/{message_id}.
+func NewDeleteMessageRequest(server string, conversationID ConversationID, messageID MessageID) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	path1 := url.PathEscape(string(messageID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/messages/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewPinMessageRequest builds POST /conversations/{conversation_id}/messages/{message_id}/pin.
+func NewPinMessageRequest(server string, conversationID ConversationID, messageID MessageID) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	path1 := url.PathEscape(string(messageID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/messages/%s/pin", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUnpinMessageRequest builds POST /conversations/{conversation_id}/messages/{message_id}/unpin.
+func NewUnpinMessageRequest(server string, conversationID ConversationID, messageID MessageID) (*http.Request, error) {
+	path0 := url.PathEscape(string(conversationID))
+	path1 := url.PathEscape(string(messageID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/conversations/%s/messages/%s/unpin", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewListDirectMessagesRequest builds GET /direct_messages.
 func NewListDirectMessagesRequest(server string, params *ListDirectMessagesParams) (*http.Request, error) {
 	target := strings.TrimRight(server, "/") + "/direct_messages"
@@ -2952,6 +3966,26 @@ func NewGetLeaderboardMineRequest(server string, groupID GroupID) (*http.Request
 	return req, nil
 }
 
+// NewListGroupMembersRequest builds GET /groups/{group_id}/members.
+func NewListGroupMembersRequest(server string, groupID GroupID, params *ListGroupMembersParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/members", path0)
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "filter="+url.QueryEscape(string(params.Filter)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewAddMembersRequest builds POST /groups/{group_id}/members/add with body encoded as JSON.
 func NewAddMembersRequest(server string, groupID GroupID, body AddMembersJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
@@ -3071,6 +4105,130 @@ func NewCreateMessageRequestWithBody(server string, groupID GroupID, contentType
 	return req, nil
 }
 
+// NewGetMessageRequest builds GET /groups/{group_id}/messages/{message_id}.
+func NewGetMessageRequest(server string, groupID GroupID, messageID MessageID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(messageID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/messages/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewEditMessageRequest builds PUT /groups/{group_id}/messages/{message_id} with body encoded as JSON.
+func NewEditMessageRequest(server string, groupID GroupID, messageID MessageID, body EditMessageJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewEditMessageRequestWithBody(server, groupID, messageID, "application/json", bytes.NewReader(buf))
+}
+
+// NewEditMessageRequestWithBody builds PUT /groups/{group_id}/messages/{message_id} with a body of the given content type.
+func NewEditMessageRequestWithBody(server string, groupID GroupID, messageID MessageID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(messageID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/messages/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodPut, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListSubgroupsRequest builds GET /groups/{group_id}/subgroups.
+func NewListSubgroupsRequest(server string, groupID GroupID, params *ListSubgroupsParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups", path0)
+	if params != nil {
+		var query []string
+		if params.Page != nil {
+			query = append(query, "page="+strconv.FormatInt(int64(*params.Page), 10))
+		}
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateSubgroupRequest builds POST /groups/{group_id}/subgroups with body encoded as JSON.
+func NewCreateSubgroupRequest(server string, groupID GroupID, body CreateSubgroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewCreateSubgroupRequestWithBody(server, groupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewCreateSubgroupRequestWithBody builds POST /groups/{group_id}/subgroups with a body of the given content type.
+func NewCreateSubgroupRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteSubgroupRequest builds DELETE /groups/{group_id}/subgroups/{subgroup_id}.
+func NewDeleteSubgroupRequest(server string, groupID GroupID, subgroupID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(subgroupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetSubgroupRequest builds GET /groups/{group_id}/subgroups/{subgroup_id}.
+func NewGetSubgroupRequest(server string, groupID GroupID, subgroupID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(subgroupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateSubgroupRequest builds PUT /groups/{group_id}/subgroups/{subgroup_id} with body encoded as JSON.
+func NewUpdateSubgroupRequest(server string, groupID GroupID, subgroupID string, body UpdateSubgroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdateSubgroupRequestWithBody(server, groupID, subgroupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdateSubgroupRequestWithBody builds PUT /groups/{group_id}/subgroups/{subgroup_id} with a body of the given content type.
+func NewUpdateSubgroupRequestWithBody(server string, groupID GroupID, subgroupID string, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(subgroupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodPut, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
 // NewUpdateGroupRequest builds POST /groups/{group_id}/update with body encoded as JSON.
 func NewUpdateGroupRequest(server string, groupID GroupID, body UpdateGroupJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
@@ -3146,6 +4304,166 @@ func NewUploadImageRequestWithBody(server string, params *UploadImageParams, con
 	return req, nil
 }
 
+// NewListPinnedDirectMessagesRequest builds GET /pinned/direct_messages.
+func NewListPinnedDirectMessagesRequest(server string, params *ListPinnedDirectMessagesParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/pinned/direct_messages"
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "other_user_id="+url.QueryEscape(string(params.OtherUserID)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListPinnedMessagesRequest builds GET /pinned/groups/{group_id}/messages.
+func NewListPinnedMessagesRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/pinned/groups/%s/messages", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListPollsRequest builds GET /poll/{group_id}.
+func NewListPollsRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/poll/%s", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreatePollRequest builds POST /poll/{group_id} with body encoded as JSON.
+func NewCreatePollRequest(server string, groupID GroupID, body CreatePollJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewCreatePollRequestWithBody(server, groupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewCreatePollRequestWithBody builds POST /poll/{group_id} with a body of the given content type.
+func NewCreatePollRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/poll/%s", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewGetPollRequest builds GET /poll/{group_id}/{poll_id}.
+func NewGetPollRequest(server string, groupID GroupID, pollID PollID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(pollID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/poll/%s/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewVotePollRequest builds POST /poll/{group_id}/{poll_id} with body encoded as JSON.
+func NewVotePollRequest(server string, groupID GroupID, pollID PollID, body VotePollJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewVotePollRequestWithBody(server, groupID, pollID, "application/json", bytes.NewReader(buf))
+}
+
+// NewVotePollRequestWithBody builds POST /poll/{group_id}/{poll_id} with a body of the given content type.
+func NewVotePollRequestWithBody(server string, groupID GroupID, pollID PollID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(pollID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/poll/%s/%s", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewEndPollRequest builds POST /poll/{group_id}/{poll_id}/end.
+func NewEndPollRequest(server string, groupID GroupID, pollID PollID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(pollID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/poll/%s/%s/end", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewVotePollOptionRequest builds POST /poll/{group_id}/{poll_id}/{option_id}.
+func NewVotePollOptionRequest(server string, groupID GroupID, pollID PollID, optionID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(pollID))
+	path2 := url.PathEscape(string(optionID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/poll/%s/%s/%s", path0, path1, path2)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetVideoUploadStatusRequest builds GET /status.
+func NewGetVideoUploadStatusRequest(server string, params *GetVideoUploadStatusParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/status"
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "job="+url.QueryEscape(string(params.Job)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUploadVideoRequestWithBody builds POST /transcode with a body of the given content type.
+func NewUploadVideoRequestWithBody(server string, params *UploadVideoParams, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/transcode"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	if params != nil {
+		{
+			h, err := runtime.StyleParamWithOptions("simple", false, "X-Conversation-Id", params.XConversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			req.Header.Set("X-Conversation-Id", h)
+		}
+	}
+	return req, nil
+}
+
 // NewGetMeRequest builds GET /users/me.
 func NewGetMeRequest(server string) (*http.Request, error) {
 	target := strings.TrimRight(server, "/") + "/users/me"
@@ -3203,6 +4521,47 @@ func NewUpdateMeRequestWithBody(server string, contentType string, body io.Reade
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewUploadFileRequestWithBody builds POST /{group_id}/files with a body of the given content type.
+func NewUploadFileRequestWithBody(server string, groupID GroupID, params *UploadFileParams, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/%s/files", path0)
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "name="+url.QueryEscape(string(params.Name)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewGetFileUploadStatusRequest builds GET /{group_id}/uploadStatus.
+func NewGetFileUploadStatusRequest(server string, groupID GroupID, params *GetFileUploadStatusParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/%s/uploadStatus", path0)
+	if params != nil {
+		var query []string
+		{
+			query = append(query, "job="+url.QueryEscape(string(params.Job)))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 

@@ -124,7 +124,7 @@ func (d *SMSDuration) UnmarshalJSON(b []byte) error {
 }
 
 // Number is an integer that GroupMe sends as a JSON number or, in some
-// older payloads, as a string of digits (emoji pack ids and indexes). It
+// older payloads, as a string (emoji pack ids and indexes). It
 // keeps the form it was received in and is written back the same way, so
 // a message read and written again says what GroupMe said.
 type Number struct {
@@ -147,32 +147,35 @@ func (n Number) String() string { return n.text }
 
 // MarshalJSON writes the number as it was received: quoted or not.
 func (n Number) MarshalJSON() ([]byte, error) {
-	if n.text == "" {
+	if n.text == "" && !n.quoted {
 		return []byte("null"), nil
 	}
 	if n.quoted {
-		return strconv.AppendQuote(nil, n.text), nil
+		return json.Marshal(n.text)
 	}
 	return []byte(n.text), nil
 }
 
-// UnmarshalJSON reads a JSON integer or a string of one.
+// UnmarshalJSON reads a JSON integer or a JSON string. A string is kept
+// whatever it holds (the spec allows any), so reading never fails on it;
+// Int64 reports one that is not an integer.
 func (n *Number) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if string(b) == "null" {
 		*n = Number{}
 		return nil
 	}
-	quoted := len(b) > 0 && b[0] == '"'
-	text := string(b)
-	if quoted {
+	if len(b) > 0 && b[0] == '"' {
+		var text string
 		if err := json.Unmarshal(b, &text); err != nil {
 			return err
 		}
+		*n = Number{text: text, quoted: true}
+		return nil
 	}
-	if _, err := strconv.ParseInt(text, 10, 64); err != nil {
-		return errors.New("a number must be a JSON integer or a string of one")
+	if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
+		return errors.New("a number must be a JSON integer or a string")
 	}
-	*n = Number{text: text, quoted: quoted}
+	*n = Number{text: string(b)}
 	return nil
 }

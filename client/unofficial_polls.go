@@ -1,0 +1,98 @@
+package client
+
+import (
+	"context"
+	"errors"
+
+	"github.com/groupme-go/groupme/gen"
+)
+
+// Values of PollCreateRequest.Type and .Visibility.
+const (
+	PollSingle    = gen.PollCreateRequestTypeSingle
+	PollMulti     = gen.PollCreateRequestTypeMulti
+	PollPublic    = gen.PollCreateRequestVisibilityPublic
+	PollAnonymous = gen.PollCreateRequestVisibilityAnonymous
+)
+
+// ListPolls calls GET /poll/{group_id} and returns the group's polls, each
+// with the caller's votes.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) ListPolls(ctx context.Context, groupID string) ([]PollWithVotes, error) {
+	req, err := gen.NewListPollsRequest(c.base, groupID)
+	res, err := doJSON[gen.PollList](ctx, c, call{op: "ListPolls"}, req, err)
+	if err != nil {
+		return nil, err
+	}
+	return res.Polls, nil
+}
+
+// CreatePoll calls POST /poll/{group_id}: it creates a poll and posts it to
+// the group. GroupMe requires every field of poll; Expiration is in
+// seconds since the epoch. It returns the poll and the message announcing
+// it.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) CreatePoll(ctx context.Context, groupID string, poll PollCreateRequest) (*PollCreated, error) {
+	req, err := gen.NewCreatePollRequest(c.base, groupID, poll)
+	return doJSON[gen.PollCreated](ctx, c, call{op: "CreatePoll"}, req, err)
+}
+
+// GetPoll calls GET /poll/{group_id}/{poll_id} and returns the poll with its
+// counts and the caller's votes (GroupMe answers this read with 201).
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) GetPoll(ctx context.Context, groupID, pollID string) (*PollWithVotes, error) {
+	req, err := gen.NewGetPollRequest(c.base, groupID, pollID)
+	return pollResult(doJSON[gen.PollResult](ctx, c, call{op: "GetPoll"}, req, err))
+}
+
+var errNoVotes = errors.New("groupme: VotePoll: no option ids")
+
+// VotePoll calls POST /poll/{group_id}/{poll_id} with the options chosen
+// (at least one), replacing the caller's earlier votes, and returns the
+// poll after the vote. It is the form GroupMe's apps use for
+// multiple-choice polls; VotePollOption is the one for single-choice polls.
+// GroupMe has no documented call to withdraw a vote.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) VotePoll(ctx context.Context, groupID, pollID string, optionIDs ...string) (*PollWithVotes, error) {
+	if len(optionIDs) == 0 {
+		return nil, errNoVotes
+	}
+	req, err := gen.NewVotePollRequest(c.base, groupID, pollID, gen.PollVoteRequest{Votes: optionIDs})
+	return pollResult(doJSON[gen.PollResult](ctx, c, call{op: "VotePoll"}, req, err))
+}
+
+// VotePollOption calls POST /poll/{group_id}/{poll_id}/{option_id}: the
+// caller votes for one option of a single-choice poll, replacing an
+// earlier vote. It returns the poll after the vote.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) VotePollOption(ctx context.Context, groupID, pollID, optionID string) (*PollWithVotes, error) {
+	req, err := gen.NewVotePollOptionRequest(c.base, groupID, pollID, optionID)
+	return pollResult(doJSON[gen.PollResult](ctx, c, call{op: "VotePollOption"}, req, err))
+}
+
+// EndPoll calls POST /poll/{group_id}/{poll_id}/end and closes the poll
+// now, returning it.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) EndPoll(ctx context.Context, groupID, pollID string) (*PollWithVotes, error) {
+	req, err := gen.NewEndPollRequest(c.base, groupID, pollID)
+	return pollResult(doJSON[gen.PollResult](ctx, c, call{op: "EndPoll"}, req, err))
+}
+
+func pollResult(res *gen.PollResult, err error) (*PollWithVotes, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &res.Poll, nil
+}

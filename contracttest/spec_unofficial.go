@@ -1,0 +1,91 @@
+package contracttest
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Local mount points of the unofficial hosts: a request to a server that is
+// not GroupMe (the fake, say) reaches them under these path prefixes.
+const (
+	// localV4Prefix is where the v4 API (https://api.groupme.com/v4) is
+	// served, next to /v3.
+	localV4Prefix = "/v4/"
+	// localVideoPrefix stands for https://video.groupme.com.
+	localVideoPrefix = "/video/"
+	// localFilePrefix stands for https://file.groupme.com.
+	localFilePrefix = "/file/"
+)
+
+// routingDoc returns doc, or a shallow copy of it in which every path whose
+// operations declare their own servers (the image upload, and the
+// unofficial v4, video and file calls) carries those servers at path level. kin-openapi's gorillamux
+// router reads servers from the document and from paths, not from
+// operations. doc itself is not modified.
+func routingDoc(doc *openapi3.T) *openapi3.T {
+	lift := false
+	for _, item := range doc.Paths.Map() {
+		if len(item.Servers) == 0 && operationServers(item) != nil {
+			lift = true
+		}
+	}
+	if !lift {
+		return doc
+	}
+	out := *doc
+	out.Paths = openapi3.NewPaths()
+	for path, item := range doc.Paths.Map() {
+		if servers := operationServers(item); len(item.Servers) == 0 && servers != nil {
+			copied := *item
+			copied.Servers = servers
+			item = &copied
+		}
+		out.Paths.Set(path, item)
+	}
+	return &out
+}
+
+// operationServers returns the servers the first operation of item that
+// declares any declares (every operation of a path shares its host).
+func operationServers(item *openapi3.PathItem) openapi3.Servers {
+	for _, op := range item.Operations() {
+		if op.Servers != nil && len(*op.Servers) > 0 {
+			return *op.Servers
+		}
+	}
+	return nil
+}
+
+// unofficialSpecURL maps a local path under one of the unofficial mount
+// points onto its GroupMe host: ".../v4/x" to https://api.groupme.com/v4/x,
+// ".../video/x" to https://video.groupme.com/x and ".../file/v1/x" to
+// https://file.groupme.com/v1/x. out is the URL being built (scheme set);
+// path is the escaped path. Paths under /v3 are left to SpecURL.
+func unofficialSpecURL(out *url.URL, path string) (*url.URL, bool) {
+	if strings.Contains(path, "/v3/") || strings.HasSuffix(path, "/v3") {
+		return nil, false
+	}
+	var host, rest string
+	switch {
+	case strings.Contains(path, localV4Prefix):
+		host, rest = APIHost, path[strings.Index(path, localV4Prefix):]
+	case strings.Contains(path, localVideoPrefix):
+		host, rest = VideoHost, path[strings.Index(path, localVideoPrefix)+len(localVideoPrefix)-1:]
+	case strings.Contains(path, localFilePrefix+"v1/"):
+		host, rest = FileHost, path[strings.Index(path, localFilePrefix)+len(localFilePrefix)-1:]
+	default:
+		return nil, false
+	}
+	p, err := url.PathUnescape(rest)
+	if err != nil {
+		return nil, false
+	}
+	out.Host = host
+	out.Path, out.RawPath = p, rest
+	if out.RawPath == p {
+		out.RawPath = ""
+	}
+	return out, true
+}

@@ -1,0 +1,46 @@
+package contracttest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// TestUnofficialOperationsRoute checks that the unofficial calls on other
+// hosts (v4, video, file) route both at GroupMe's address and under the
+// fake's local mount points, and that a literal path segment (/end) wins
+// over a templated one ({option_id}).
+func TestUnofficialOperationsRoute(t *testing.T) {
+	t.Parallel()
+	v := newTestValidator(t)
+	tests := []struct {
+		method, url, want string
+	}{
+		{http.MethodGet, "https://api.groupme.com/v4/groups/1/messages/2", "getMessage"},
+		{http.MethodPut, "http://127.0.0.1:9/v4/groups/1/messages/2", "editMessage"},
+		{http.MethodPost, "https://video.groupme.com/transcode", "uploadVideo"},
+		{http.MethodGet, "http://127.0.0.1:9/video/status?job=x", "getVideoUploadStatus"},
+		{http.MethodPost, "https://file.groupme.com/v1/123/files?name=a.pdf", "uploadFile"},
+		{http.MethodGet, "http://127.0.0.1:9/file/v1/123/uploadStatus?job=x", "getFileUploadStatus"},
+		{http.MethodPost, "https://api.groupme.com/v3/poll/1/2/end", "endPoll"},
+		{http.MethodPost, "https://api.groupme.com/v3/poll/1/2/3", "votePollOption"},
+		{http.MethodPost, "https://api.groupme.com/v3/poll/1/2", "votePoll"},
+		{http.MethodDelete, "http://127.0.0.1:9/v3/conversations/1/messages/2", "deleteMessage"},
+		{http.MethodGet, "https://api.groupme.com/v3/groups/1/members?filter=active", "listGroupMembers"},
+	}
+	for _, tt := range tests {
+		got, err := v.RouteFor(httptest.NewRequest(tt.method, tt.url, nil))
+		if err != nil || got != tt.want {
+			t.Errorf("RouteFor(%s %s) = %q, %v; want %q", tt.method, tt.url, got, err, tt.want)
+		}
+	}
+	// The v4 call is not reachable under v3, nor v3 calls under v4.
+	for _, u := range []string{
+		"https://api.groupme.com/v3/groups/1/messages/2",
+		"https://api.groupme.com/v4/groups/1/messages",
+	} {
+		if got, err := v.RouteFor(httptest.NewRequest(http.MethodGet, u, nil)); err == nil {
+			t.Errorf("GET %s routed to %s", u, got)
+		}
+	}
+}

@@ -34,6 +34,7 @@ type Fake struct {
 	calls map[string]int
 	rules []*faultState
 	ds    *Dataset
+	push  pushHub // push.go
 }
 
 // Option configures a [Fake] (and a [Server]).
@@ -175,6 +176,10 @@ const maxBody = 32 << 20
 
 // ServeHTTP implements [http.Handler].
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == pushPath {
+		f.servePush(w, r) // push.go
+		return
+	}
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, imagePathPrefix) {
 		f.serveImage(w, r)
 		return

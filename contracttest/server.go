@@ -16,6 +16,10 @@ type Server struct {
 	// https://image.groupme.com. Uploaded images are served from the same
 	// server.
 	ImageURL string
+	// PushURL is the push service, "http://127.0.0.1:<port>/faye" (also
+	// reachable by WebSocket): use it where the real one is
+	// https://push.groupme.com/faye.
+	PushURL string
 	// Fake is the fake behind the server, for seeding, faults and
 	// inspection.
 	Fake *Fake
@@ -47,7 +51,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	f := NewFake(all...)
 	srv := httptest.NewServer(f)
 	tb.Cleanup(srv.Close)
-	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, Fake: f, Dataset: f.Dataset(), srv: srv}
+	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, PushURL: srv.URL + pushPath, Fake: f, Dataset: f.Dataset(), srv: srv}
 	if s.Dataset != nil && len(s.Dataset.Users) > 0 {
 		s.Token = s.Dataset.Users[0].Token
 	}

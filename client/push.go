@@ -28,7 +28,8 @@ package client
 //   - data.type values: ping, line.create, direct_message.create,
 //     like.create, favorite, membership.create, message.deleted,
 //     message.update, typing (community docs, "WebSocket Message Types").
-//     Long-polling keep-alives are {"ping":true} (tutorial sample reply).
+//     Long-polling keep-alives are {"ping":true} (community docs, long-polling
+//     walkthrough).
 
 import (
 	"bytes"

@@ -43,6 +43,7 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 		a.dmsCmd(), a.dmCmd(), a.likeCmd(true), a.likeCmd(false), a.leaderboardCmd(),
 		a.botsCmd(), a.meCmd(), a.uploadCmd(), a.membersCmd(), a.exportCmd(), a.demoCmd(),
 	)
+	root.AddCommand(a.watchCmd()) // watch.go
 	return root
 }
 

@@ -1040,6 +1040,11 @@ func TestE2ETour(t *testing.T) {
 		}
 	})
 
+	t.Run("listen", func(t *testing.T) { // push_test.go
+		tourListen(t, c0, c2, g0)
+		cov.mark("Listen")
+	})
+
 	// Every operation of the spec reached the fake.
 	ops := specOperations(t)
 	if len(ops) < 37 {

@@ -418,3 +418,40 @@ func TestListenResumeTrackAndGap(t *testing.T) {
 		t.Errorf("gap %+v, want conversation %s after %s", gap, other, ids[99])
 	}
 }
+
+// Subscribed to both the user and the group channel, the fake (like
+// GroupMe) pushes a group message on each; it is delivered once.
+func TestListenDedupesAcrossChannels(t *testing.T) {
+	t.Parallel()
+	w := newPushWorld(t)
+	s := startListen(t, w.c, client.SubscribeGroups(w.group))
+	s.until("connected", isConnected, nil)
+	id := w.send(t, "twice on the wire")
+	count := 0
+	s.until("the message", isMessage(id), nil)
+	sentinel := w.send(t, "sentinel")
+	s.until("the sentinel", isMessage(sentinel), func(ev client.Event) {
+		if isMessage(id)(ev) {
+			count++
+		}
+	})
+	if count != 0 {
+		t.Errorf("message %s delivered %d more times", id, count)
+	}
+}
+
+// tourListen is TestE2ETour's step for Listen: a message sent by writer to
+// group reaches the listener live.
+func tourListen(t *testing.T, listener, writer *client.Client, group string) {
+	s := startListen(t, listener)
+	s.until("connected", isConnected, nil)
+	m, err := writer.CreateMessage(t.Context(), group, client.NewMessage{Text: client.Ptr("live from the tour")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := s.until("the tour's message", isMessage(m.ID), nil).(*client.GroupMessageEvent)
+	if ev.Backfilled || ev.Message.Text == nil || *ev.Message.Text != "live from the tour" {
+		t.Errorf("Listen delivered %+v", ev)
+	}
+	s.stop()
+}

@@ -420,8 +420,8 @@ func (f *Fake) pushConnect(m pushIn, done, epoch <-chan struct{}) []pushOut {
 }
 
 // publishLocked queues data for every client subscribed to one of
-// channels (each client gets it once, on the first channel it matches).
-// f.mu is held.
+// channels, once per subscribed channel (as GroupMe does: a client on both
+// /user/{id} and /group/{id} gets a group message twice). f.mu is held.
 func (f *Fake) publishLocked(channels []string, data any) {
 	h := &f.push
 	h.mu.Lock()
@@ -447,7 +447,6 @@ func (f *Fake) publishLocked(channels []string, data any) {
 			case c.wake <- struct{}{}:
 			default:
 			}
-			break
 		}
 	}
 }
@@ -476,10 +475,11 @@ func (f *Fake) publishMessageLocked(msg *message) {
 		if g == nil {
 			return
 		}
-		chans := []string{"/group/" + g.id}
+		var chans []string
 		for _, mem := range g.members {
 			chans = append(chans, "/user/"+mem.userID)
 		}
+		chans = append(chans, "/group/"+g.id)
 		f.publishLocked(chans, pushEvent{Type: "line.create", Alert: alertFor(msg), Subject: msg.groupView(true), ReceivedAt: now})
 		return
 	}

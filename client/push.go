@@ -540,6 +540,9 @@ func (l *listener) run(ctx context.Context) {
 			wait = l.backoff(fails)
 		}
 		if !errors.Is(err, errRefresh) {
+			if l.c.logger != nil {
+				l.c.logger.Warn("groupme: push connection lost; reconnecting", "err", err.Error(), "retry_in", wait, "attempt", fails)
+			}
 			if !l.emit(&DisconnectedEvent{Err: err, RetryIn: wait, Attempt: fails}) {
 				return
 			}
@@ -1019,7 +1022,7 @@ func (l *listener) backfill(ctx context.Context) error {
 		s := l.convs[id]
 		complete := false
 		for range l.cfg.backfillPages {
-			page, err := l.fetchAfter(ctx, id, s.last)
+			page, err := l.fetchPage(ctx, id, s.last, backfillPageSize)
 			if err != nil {
 				return l.restErr(err)
 			}
@@ -1045,12 +1048,18 @@ type fetched struct {
 	ev Event
 }
 
-// fetchAfter is the one place the backfill calls the REST API: one page of
-// the messages of conversation id newer than afterID, oldest first.
-func (l *listener) fetchAfter(ctx context.Context, id, afterID string) ([]fetched, error) {
+// fetchPage is the one place Listen calls the REST API for messages: one
+// page of conversation id, oldest first. With afterID it holds the messages
+// just newer than afterID (the backfill); with afterID "" the newest ones
+// (the baseline).
+func (l *listener) fetchPage(ctx context.Context, id, afterID string, limit int) ([]fetched, error) {
+	var after *string
+	if afterID != "" {
+		after = &afterID
+	}
 	var out []fetched
 	if !l.conv(id).dm {
-		page, err := l.c.ListMessages(ctx, id, &gen.ListMessagesParams{AfterID: &afterID, Limit: Ptr(backfillPageSize)})
+		page, err := l.c.ListMessages(ctx, id, &gen.ListMessagesParams{AfterID: after, Limit: Ptr(limit)})
 		if err != nil {
 			return nil, err
 		}
@@ -1058,7 +1067,7 @@ func (l *listener) fetchAfter(ctx context.Context, id, afterID string) ([]fetche
 			out = append(out, fetched{m.ID, &GroupMessageEvent{Message: m, Backfilled: true}})
 		}
 	} else {
-		page, err := l.c.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: l.otherUser(id), AfterID: &afterID, Limit: Ptr(backfillPageSize)})
+		page, err := l.c.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: l.otherUser(id), AfterID: after, Limit: Ptr(limit)})
 		if err != nil {
 			return nil, err
 		}
@@ -1073,18 +1082,14 @@ func (l *listener) fetchAfter(ctx context.Context, id, afterID string) ([]fetche
 // newestID is the id of the newest message of conversation id ("0" when it
 // has none, so that every later message is backfilled).
 func (l *listener) newestID(ctx context.Context, id string) (string, error) {
-	if !l.conv(id).dm {
-		page, err := l.c.ListMessages(ctx, id, &gen.ListMessagesParams{Limit: Ptr(1)})
-		if err != nil || len(page.Messages) == 0 {
-			return "0", err
-		}
-		return page.Messages[0].ID, nil
+	page, err := l.fetchPage(ctx, id, "", 1)
+	if err != nil {
+		return "", err
 	}
-	page, err := l.c.ListDirectMessages(ctx, gen.ListDirectMessagesParams{OtherUserID: l.otherUser(id)})
-	if err != nil || len(page.DirectMessages) == 0 {
-		return "0", err
+	if len(page) == 0 {
+		return "0", nil
 	}
-	return slices.MaxFunc(page.DirectMessages, func(a, b DirectMessage) int { return compareIDs(a.ID, b.ID) }).ID, nil
+	return page[len(page)-1].id, nil
 }
 
 func (l *listener) otherUser(conversationID string) string {

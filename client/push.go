@@ -194,13 +194,17 @@ type DisconnectedEvent struct {
 // Type implements Event.
 func (*DisconnectedEvent) Type() string { return "listen.disconnected" }
 
-// GapEvent reports messages Listen could not backfill because the bound set
-// by BackfillPages was reached: messages of ConversationID newer than
-// AfterID and older than the next message delivered for it were not
-// delivered. Fetch them with the REST API if they matter.
+// GapEvent reports messages Listen could not backfill: messages of
+// ConversationID newer than AfterID and older than the next message
+// delivered for it were not delivered. Either the bound set by
+// BackfillPages was reached (Err is nil; fetch them with the REST API if
+// they matter), or the conversation can no longer be read (Err matches
+// ErrNotFound or ErrForbidden: the user left or was removed) and Listen
+// stops backfilling it.
 type GapEvent struct {
 	ConversationID string
 	AfterID        string
+	Err            error
 }
 
 // Type implements Event.
@@ -410,7 +414,10 @@ func BackfillPages(n int) ListenOption {
 // Bayeux message (the server's advised timeout plus a margin).
 //
 // The token travels only inside the subscribe message's ext object; it is
-// never part of a URL, a log line or an error.
+// never part of a URL, a log line or an error. Long-polling holds each
+// request for up to the server's advised timeout (30 seconds at GroupMe):
+// an http.Client given to WithHTTPClient needs a Timeout above 45 seconds,
+// or none.
 func (c *Client) Listen(ctx context.Context, opts ...ListenOption) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		cfg := listenConfig{
@@ -1023,6 +1030,15 @@ func (l *listener) backfill(ctx context.Context) error {
 		complete := false
 		for range l.cfg.backfillPages {
 			page, err := l.fetchPage(ctx, id, s.last, backfillPageSize)
+			if errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) {
+				// Left or removed: the conversation cannot be read any more.
+				delete(l.convs, id)
+				if !l.emit(&GapEvent{ConversationID: id, AfterID: s.last, Err: err}) {
+					return errStop
+				}
+				complete = true
+				break
+			}
 			if err != nil {
 				return l.restErr(err)
 			}

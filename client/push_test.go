@@ -455,3 +455,38 @@ func tourListen(t *testing.T, listener, writer *client.Client, group string) {
 	}
 	s.stop()
 }
+
+// A user who leaves a group while disconnected is told, once, that the
+// group can no longer be backfilled; the stream goes on.
+func TestListenForgetsAConversationItCannotRead(t *testing.T) {
+	t.Parallel()
+	w := newPushWorld(t)
+	s := startListen(t, w.oc) // the other user listens
+	s.until("connected", isConnected, nil)
+	s.until("a message in the group", isMessage(w.send(t, "seen")), nil)
+
+	w.srv.Fake.DropPushConnections()
+	s.until("the disconnect", func(ev client.Event) bool { _, ok := ev.(*client.DisconnectedEvent); return ok }, nil)
+	g, err := w.oc.GetGroup(t.Context(), w.group, nil)
+	if err != nil || g.Members == nil {
+		t.Fatalf("GetGroup: %v", err)
+	}
+	for _, m := range *g.Members {
+		if m.UserID == w.other.ID && m.ID != nil {
+			if err := w.oc.RemoveMember(t.Context(), w.group, *m.ID); err != nil {
+				t.Fatalf("leaving the group: %v", err)
+			}
+		}
+	}
+	s.until("the reconnect", isConnected, nil)
+	gap := s.until("the gap", func(ev client.Event) bool { _, ok := ev.(*client.GapEvent); return ok }, nil).(*client.GapEvent)
+	if gap.ConversationID != w.group || gap.Err == nil || !(errors.Is(gap.Err, client.ErrNotFound) || errors.Is(gap.Err, client.ErrForbidden)) {
+		t.Fatalf("gap %+v, want the group with a not-found or forbidden error", gap)
+	}
+	// Still listening: a direct message arrives.
+	dm, err := w.c.CreateDirectMessage(t.Context(), client.NewDirectMessage{RecipientID: w.other.ID, Text: client.Ptr("still there?")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.until("a direct message after the gap", isMessage(dm.ID), nil)
+}

@@ -403,7 +403,8 @@ func BackfillPages(n int) ListenOption {
 //     messages come in the order GroupMe pushes them (ascending ids).
 //   - The backfill is bounded (BackfillPages); hitting the bound yields a
 //     *GapEvent naming the conversation and the last id delivered before
-//     the gap.
+//     the gap. A conversation that can no longer be read (the user left or
+//     was removed) yields one *GapEvent with Err set and is dropped.
 //
 // Not guaranteed: likes, membership changes, typing and other events are
 // delivered only while connected (at most once, no backfill), and so are

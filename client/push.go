@@ -23,8 +23,9 @@ package client
 //   - /meta/connect is sent again after every reply; each reply carries the
 //     server's advice (community docs, "Maintain the Connection Loop").
 //   - Bayeux ids should increase with every message sent (tutorial).
-//   - "Signature must refresh every hour" (tutorial): Listen starts a new
-//     session before an hour has passed.
+//   - "Signature must refresh every hour" (tutorial): Listen subscribes
+//     again, with a fresh ext timestamp on the same clientId, before an hour
+//     has passed.
 //   - data.type values: ping, line.create, direct_message.create,
 //     like.create, favorite, membership.create, message.deleted,
 //     message.update, typing (community docs, "WebSocket Message Types").
@@ -275,7 +276,7 @@ const (
 	defaultBackfillPages = 20 // of 100 messages, per conversation and reconnect
 	backfillPageSize     = 100
 	seenPerConversation  = 1024
-	sessionLifetime      = 55 * time.Minute // the tutorial: refresh every hour
+	signatureLifetime    = 55 * time.Minute // the tutorial: "signature must refresh every hour"
 	replyMargin          = 15 * time.Second // beyond advice.timeout before a session is dead
 	defaultAdviceTimeout = 30 * time.Second
 	maxAdviceTimeout     = 2 * time.Minute
@@ -516,9 +517,6 @@ func (e fatalError) Unwrap() error { return e.err }
 // errStop ends a session because the consumer stopped.
 var errStop = errors.New("groupme: listen stopped")
 
-// errRefresh ends a session that is due for a new signature.
-var errRefresh = errors.New("groupme: push session refresh")
-
 func (l *listener) run(ctx context.Context) {
 	fails := 0
 	for {
@@ -547,13 +545,11 @@ func (l *listener) run(ctx context.Context) {
 		if fails > 0 {
 			wait = l.backoff(fails)
 		}
-		if !errors.Is(err, errRefresh) {
-			if l.c.logger != nil {
-				l.c.logger.Warn("groupme: push connection lost; reconnecting", "err", err.Error(), "retry_in", wait, "attempt", fails)
-			}
-			if !l.emit(&DisconnectedEvent{Err: err, RetryIn: wait, Attempt: fails}) {
-				return
-			}
+		if l.c.logger != nil {
+			l.c.logger.Warn("groupme: push connection lost; reconnecting", "err", err.Error(), "retry_in", wait, "attempt", fails)
+		}
+		if !l.emit(&DisconnectedEvent{Err: err, RetryIn: wait, Attempt: fails}) {
+			return
 		}
 		if l.cfg.sleep(ctx, wait) != nil {
 			return
@@ -655,7 +651,6 @@ func (l *listener) session(ctx context.Context) (connected bool, err error) {
 		}
 		l.userID = me.ID
 	}
-	start := l.cfg.now()
 	clientID, err := l.handshake(ctx)
 	if err != nil {
 		return false, err
@@ -670,6 +665,7 @@ func (l *listener) session(ctx context.Context) (connected bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	subscribed := l.cfg.now()
 	l.sessions++
 	if !l.emit(&ConnectedEvent{Transport: tr.name(), Reconnect: l.sessions > 1}) {
 		return true, errStop
@@ -686,8 +682,19 @@ func (l *listener) session(ctx context.Context) (connected bool, err error) {
 		}
 	}
 	for {
-		if l.cfg.now().Sub(start) >= sessionLifetime {
-			return true, errRefresh
+		if l.cfg.now().Sub(subscribed) >= signatureLifetime {
+			// A fresh signature on the same clientId: nothing published
+			// meanwhile is lost, unlike with a new handshake.
+			more, err := l.subscribe(ctx, tr, clientID)
+			if err != nil {
+				return true, err
+			}
+			subscribed = l.cfg.now()
+			for _, m := range more {
+				if !l.deliver(m) {
+					return true, errStop
+				}
+			}
 		}
 		connect := outMessage{Channel: "/meta/connect", ID: l.id(), ClientID: clientID, ConnectionType: tr.name()}
 		if err := tr.send(ctx, []outMessage{connect}); err != nil {

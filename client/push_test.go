@@ -490,3 +490,33 @@ func TestListenForgetsAConversationItCannotRead(t *testing.T) {
 	}
 	s.until("a direct message after the gap", isMessage(dm.ID), nil)
 }
+
+// Before an hour has passed the subscription is renewed (GroupMe's
+// tutorial: "signature must refresh every hour") on the same session:
+// no new handshake, no disconnect, nothing lost.
+func TestListenRefreshesHourly(t *testing.T) {
+	t.Parallel()
+	w := newPushWorld(t)
+	clock := contracttest.NewManualClock(time.Now())
+	s := startListen(t, w.c, client.ListenClock(clock.Now))
+	s.until("connected", isConnected, nil)
+	first := w.send(t, "before the refresh")
+	s.until("the first message", isMessage(first), nil)
+	clock.Advance(56 * time.Minute)
+	second := w.send(t, "around the refresh")
+	noSession := func(ev client.Event) {
+		switch ev.(type) {
+		case *client.ConnectedEvent, *client.DisconnectedEvent:
+			t.Fatalf("a signature refresh changed the session: %#v", ev)
+		}
+	}
+	s.until("the second message", isMessage(second), noSession)
+	third := w.send(t, "after the refresh")
+	s.until("the third message", isMessage(third), noSession)
+	if n := w.srv.Fake.PushHandshakes(); n != 1 {
+		t.Errorf("%d handshakes, want 1", n)
+	}
+	if n := w.srv.Fake.PushSubscribes(); n != 2 {
+		t.Errorf("%d subscriptions, want 2 (the first and the refresh)", n)
+	}
+}

@@ -60,6 +60,7 @@ type pushHub struct {
 	noWebSocket    bool
 	failHandshakes int
 	handshakes     int
+	subscribes     int
 	epoch          chan struct{} // closed and replaced by DropPushConnections
 }
 
@@ -156,6 +157,13 @@ func (f *Fake) PushHandshakes() int {
 	f.push.mu.Lock()
 	defer f.push.mu.Unlock()
 	return f.push.handshakes
+}
+
+// PushSubscribes reports how many subscriptions the push service accepted.
+func (f *Fake) PushSubscribes() int {
+	f.push.mu.Lock()
+	defer f.push.mu.Unlock()
+	return f.push.subscribes
 }
 
 // servePush handles /faye.
@@ -384,6 +392,7 @@ func (f *Fake) pushSubscribe(m pushIn) pushOut {
 	}
 	c.userID = u.id
 	c.subs[m.Subscription] = true
+	h.subscribes++
 	return pushOut{Channel: m.Channel, ID: m.ID, ClientID: m.ClientID, Subscription: m.Subscription, Successful: yes()}
 }
 

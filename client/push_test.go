@@ -30,8 +30,11 @@ type listenStream struct {
 
 func startListen(t *testing.T, c *client.Client, opts ...client.ListenOption) *listenStream {
 	t.Helper()
-	next, stop := iter.Pull2(c.Listen(t.Context(), opts...))
-	t.Cleanup(stop)
+	// Not a wait: a bound on a broken test, which would otherwise hang
+	// until go test's own timeout. The stream then ends and until fails.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	next, stop := iter.Pull2(c.Listen(ctx, opts...))
+	t.Cleanup(func() { stop(); cancel() })
 	return &listenStream{t: t, next: next, stop: stop}
 }
 

@@ -19,6 +19,7 @@ type watchBuffer struct {
 	mu    sync.Mutex
 	buf   bytes.Buffer
 	wrote chan struct{}
+	done  <-chan struct{} // closed when the program has ended
 }
 
 func newWatchBuffer() *watchBuffer { return &watchBuffer{wrote: make(chan struct{}, 1)} }
@@ -40,23 +41,29 @@ func (w *watchBuffer) String() string {
 	return w.buf.String()
 }
 
-// waitFor blocks until the output holds n copies of s, or the program ends.
-func (w *watchBuffer) waitFor(t *testing.T, s string, n int, done <-chan int) {
+// waitFor blocks until the output holds n copies of s, or fails the test
+// when the program ends first.
+func (w *watchBuffer) waitFor(t *testing.T, s string, n int) {
 	t.Helper()
 	for strings.Count(w.String(), s) < n {
 		select {
 		case <-w.wrote:
-		case code := <-done:
-			t.Fatalf("the program ended (exit %d) before printing %q", code, s)
+		case <-w.done:
+			if strings.Count(w.String(), s) < n {
+				t.Fatalf("the program ended before printing %q; it printed:\n%s", s, w.String())
+			}
 		}
 	}
 }
 
 // startWatch runs `groupme watch args...` against srv in the background.
+// The outputs' waitFor fails the test if the program ends first; the
+// program is stopped after a minute at most (a bound on a broken test, not
+// a wait).
 func startWatch(t *testing.T, srv *contracttest.Server, args ...string) (stdout, stderr *watchBuffer, stop func() int) {
 	t.Helper()
 	stdout, stderr = newWatchBuffer(), newWatchBuffer()
-	ctx, cancel := context.WithCancel(t.Context())
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	e := env{
 		stdout:    stdout,
 		stderr:    stderr,
@@ -64,14 +71,17 @@ func startWatch(t *testing.T, srv *contracttest.Server, args ...string) (stdout,
 		now:       func() time.Time { return epoch },
 		configDir: t.TempDir(),
 	}
-	done := make(chan int, 1)
+	done := make(chan struct{})
+	code := exitOK
 	full := append([]string{"--base-url", srv.URL, "--image-url", srv.ImageURL, "watch"}, args...)
-	go func() { done <- run(ctx, full, e) }()
+	go func() { code = run(ctx, full, e); close(done) }()
 	t.Cleanup(cancel)
-	stderr.waitFor(t, "watching", 1, done)
+	stdout.done, stderr.done = done, done
+	stderr.waitFor(t, "watching", 1)
 	return stdout, stderr, func() int {
 		cancel() // what Ctrl-C does through signal.NotifyContext
-		return <-done
+		<-done
+		return code
 	}
 }
 
@@ -99,13 +109,13 @@ func TestWatchShowsMessagesFromAnotherClient(t *testing.T) {
 		}
 	}
 	send("hello watchers")
-	stdout.waitFor(t, "hello watchers", 1, nil)
+	stdout.waitFor(t, "hello watchers", 1)
 
 	srv.Fake.DropPushConnections()
 	send("sent around the drop")
-	stderr.waitFor(t, "reconnected", 1, nil)
+	stderr.waitFor(t, "reconnected", 1)
 	send("after the reconnect")
-	stdout.waitFor(t, "after the reconnect", 1, nil)
+	stdout.waitFor(t, "after the reconnect", 1)
 
 	if code := stop(); code != exitOK {
 		t.Fatalf("exit %d after Ctrl-C, want 0; stderr:\n%s", code, stderr)
@@ -135,7 +145,7 @@ func TestWatchJSONLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout.waitFor(t, "json please", 1, nil)
+	stdout.waitFor(t, "json please", 1)
 	if code := stop(); code != exitOK {
 		t.Fatalf("exit %d", code)
 	}

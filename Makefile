@@ -120,3 +120,20 @@ fuzz:
 
 clean:
 	rm -rf tools/node_modules tools/out tools/ts/node_modules tools/ts/build tools/ts/generated
+
+## asyncapi: validate asyncapi.yaml (the push service, reusing openapi.yaml's
+## schemas) with @asyncapi/parser pinned in tools/asyncapi/, offline.
+## tools/asyncapi/validate.mjs says why it is not the AsyncAPI CLI.
+.PHONY: asyncapi
+lint: asyncapi
+
+tools/asyncapi/node_modules/.package-lock.json: tools/asyncapi/package.json tools/asyncapi/package-lock.json
+	cd tools/asyncapi && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+asyncapi: tools/asyncapi/node_modules/.package-lock.json
+	cd tools/asyncapi && node validate.mjs ../../asyncapi.yaml
+clean: clean-asyncapi
+.PHONY: clean-asyncapi
+clean-asyncapi:
+	rm -rf tools/asyncapi/node_modules

@@ -9,11 +9,15 @@ tool (
 )
 
 require (
-	github.com/creack/pty v1.1.24
+	github.com/coder/websocket v1.8.15
 	github.com/getkin/kin-openapi v0.153.0
-	github.com/go-json-experiment/json v1.27.2
 	github.com/oapi-codegen/runtime v1.9.0
 	github.com/spf13/cobra v1.10.2
+)
+
+require (
+	github.com/creack/pty v1.1.24
+	github.com/go-json-experiment/json v1.27.2
 	golang.org/x/mod v0.41.0
 	golang.org/x/term v0.48.0
 )

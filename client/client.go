@@ -42,6 +42,7 @@ type Client struct {
 	queryToken bool
 	base       string // with a trailing slash
 	imageBase  string // with a trailing slash
+	pushURL    string // WithPushURL; "" derives it (push.go)
 	userAgent  string
 	hc         *http.Client
 	logger     *slog.Logger // nil when logging is off

@@ -77,6 +77,27 @@
 // a silent end: the iterator yields an error matching [ErrPagingStalled],
 // once, and stops. Any error is yielded once and ends the iteration.
 //
+// # Realtime
+//
+// [Client.Listen] receives messages as they happen, over GroupMe's push
+// service (Faye over WebSocket, with long-polling as the fallback), and
+// backfills through the REST API whatever a disconnect made it miss, so
+// each message of a covered conversation arrives exactly once, in order:
+//
+//	for ev, err := range c.Listen(ctx, client.Track(groupID)) {
+//		if err != nil {
+//			return err // gave up for good: bad token, or every reconnect failed
+//		}
+//		if m, ok := ev.(*client.GroupMessageEvent); ok {
+//			fmt.Println(m.Message.ID, m.Message.Name, m.Backfilled)
+//		}
+//	}
+//
+// Listen documents exactly what is guaranteed. [WithPushURL] moves the push
+// endpoint; a Client whose base URL points at another host (a test server)
+// listens on that host's /faye. asyncapi.yaml describes the push service
+// for other languages.
+//
 // # Rate limits
 //
 // GroupMe answers 420 or 429 when it is rate limiting and 502, 503 or 504

@@ -212,7 +212,7 @@ func (c *coverage) servers(srv *contracttest.Server) {
 
 // tourScenarios is how many subtests TestE2ETour has; the coverage checks
 // run only when all of them did.
-const tourScenarios = 8
+const tourScenarios = 9
 
 func (c *coverage) scenarios() int {
 	c.mu.Lock()
@@ -1099,6 +1099,12 @@ func TestE2ETour(t *testing.T) {
 			if blocks, _ := tr.c0.ListBlocks(tr.ctx, tr.u0.ID); !slices.Equal(blockedIDs(blocks), []string{blocked}) {
 				t.Errorf("ListBlocks at the end = %v, want [%s]", blockedIDs(blocks), blocked)
 			}
+		})
+		t.Run("listen", func(t *testing.T) { // push_test.go
+			t.Parallel()
+			tr := newTour(t, &cov)
+			tourListen(t, tr.c0, tr.c2, tr.g0)
+			cov.mark("Listen")
 		})
 		t.Run("unofficial", func(t *testing.T) {
 			t.Parallel()

@@ -102,10 +102,23 @@
 // middle of the history), [SkipMessages] (the first half of the page
 // missing), [ReversePage] (the page in the wrong order), [MissingID] (a
 // message without an id) and [OverlapPage] (the cursor's message again).
+// # Push
+//
+// The fake also serves GroupMe's push service (Faye/Bayeux, described by
+// asyncapi.yaml) at /faye on the same server, over HTTP long-polling and
+// WebSocket: [Server].PushURL. Subscriptions need a user's token in ext,
+// and a user may only hear their own channel, their groups and their direct
+// conversations. Messages, direct messages, likes and added members made
+// through the REST API (or the Add methods) are pushed as line.create,
+// direct_message.create, like.create / favorite and membership.create;
+// [Fake.PublishPush] pushes anything else. [Fake.DropPushConnections]
+// simulates a lost connection (clients must handshake again and miss what
+// is published meanwhile), [Fake.SetPushWebSocket] turns the upgrade off to
+// force long-polling, and [Fake.FailPushHandshakes] fails handshakes.
 //
 // # What the fake does not model
 //
-// It delivers no bot callbacks and no push (Faye) messages; it fetches no
+// It delivers no bot callbacks; it fetches no
 // remote images (POST /pictures?url= stores a 1x1 placeholder unless the
 // address is one of its own images); it posts no system notices for changes
 // made through the API; it has no rate limits, read receipts, pins, message

@@ -36,6 +36,7 @@ type Fake struct {
 	ds    *Dataset
 	oauth oauthState
 	pages map[string][]byte // the previous message page per conversation, for paging faults
+	push  pushHub // push.go
 }
 
 // Option configures a [Fake] (and a [Server]).
@@ -186,8 +187,12 @@ const maxBody = 32 << 20
 
 // ServeHTTP implements [http.Handler].
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == AuthorizePath {
+	switch r.URL.Path {
+	case AuthorizePath:
 		f.serveAuthorize(w, r)
+		return
+	case pushPath:
+		f.servePush(w, r) // push.go
 		return
 	}
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, imagePathPrefix) {

@@ -263,6 +263,7 @@ func (f *Fake) likeMessage(c *call) {
 		}
 	}
 	setLike(m, c.userID, icon, c.now)
+	f.publishLikeLocked(m, c.userID) // push.go
 	c.ok(http.StatusOK, gen.ReactionList{Reactions: m.reactions(true)})
 }
 

@@ -335,6 +335,7 @@ func (f *Fake) addMemberLocked(g *group, userID, nickname string) *member {
 	g.members = append(g.members, m)
 	delete(g.former, userID)
 	delete(g.removed, userID)
+	f.publishMembershipLocked(g, userID) // push.go
 	return m
 }
 
@@ -414,6 +415,7 @@ func (f *Fake) finishMessageLocked(c *conversation, msg *message, guid string) {
 		}
 	}
 	c.add(msg)
+	f.publishMessageLocked(msg) // push.go
 }
 
 // AddDirectMessage stores a direct message from one user to another and
@@ -478,6 +480,7 @@ func (f *Fake) Like(conversationID, messageID, userID string) error {
 		return fmt.Errorf("%w: message %q in %q for user %q", ErrNotFound, messageID, conversationID, userID)
 	}
 	setLike(c.byID[messageID], userID, heart(), f.cfg.now())
+	f.publishLikeLocked(c.byID[messageID], userID) // push.go
 	return nil
 }
 

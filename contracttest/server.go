@@ -25,6 +25,10 @@ type Server struct {
 	// https://video.groupme.com and "<server>/file/v1" for
 	// https://file.groupme.com/v1.
 	V4URL, VideoURL, FileURL string
+	// PushURL is the push service, "http://127.0.0.1:<port>/faye" (also
+	// reachable by WebSocket): use it where the real one is
+	// https://push.groupme.com/faye.
+	PushURL string
 	// Fake is the fake behind the server, for seeding, faults and
 	// inspection.
 	Fake *Fake
@@ -56,7 +60,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	f := NewFake(all...)
 	srv := httptest.NewServer(f)
 	tb.Cleanup(srv.Close)
-	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, AuthorizeURL: srv.URL + AuthorizePath, Fake: f, Dataset: f.Dataset(), srv: srv}
+	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, AuthorizeURL: srv.URL + AuthorizePath, PushURL: srv.URL + pushPath, Fake: f, Dataset: f.Dataset(), srv: srv}
 	s.V4URL, s.VideoURL, s.FileURL = srv.URL+"/v4", srv.URL+"/video", srv.URL+"/file/v1"
 	if s.Dataset != nil && len(s.Dataset.Users) > 0 {
 		s.Token = s.Dataset.Users[0].Token

@@ -55,7 +55,15 @@ type Client struct {
 
 	// unofficial holds the bases of the unofficial v4, video and file calls.
 	unofficial unofficialHosts
+
+	// userAgentHeader is the User-Agent value every request carries, made
+	// once (net/http only reads it).
+	userAgentHeader []string
+	do              func(*http.Request) (*http.Response, error) // hc.Do
 }
+
+// acceptJSON is the Accept header of every request but the bot post.
+var acceptJSON = []string{"application/json"}
 
 // Option configures a Client in New.
 type Option func(*Client) error
@@ -200,6 +208,7 @@ func newClient(token string, opts []Option) (*Client, error) {
 		c.logger = nil // a discarding logger costs nothing per request
 	}
 	c.retry.logger = c.logger
+	c.userAgentHeader = []string{c.userAgent}
 	hc := &http.Client{}
 	if c.callerHC != nil {
 		*hc = *c.callerHC
@@ -208,6 +217,7 @@ func newClient(token string, opts []Option) (*Client, error) {
 	hc.Transport = c.bound(hc.Transport)
 	hc.CheckRedirect = stripTokenOnRedirect(hc.CheckRedirect)
 	c.hc = hc
+	c.do = hc.Do // one method value, not one per request
 	return c, nil
 }
 
@@ -306,17 +316,17 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 		}
 	}
 	if c.userAgent != "" {
-		req.Header["User-Agent"] = []string{c.userAgent}
+		req.Header["User-Agent"] = c.userAgentHeader
 	}
 	// Every answer is read as JSON (or ignored); saying so lets mock
 	// servers such as Prism pick the JSON form of a response. A call whose
 	// answer is never JSON (a bot post's) says what it takes instead, or a
 	// mock answers 406.
-	accept := cl.accept
-	if accept == "" {
-		accept = "application/json"
+	if cl.accept == "" {
+		req.Header["Accept"] = acceptJSON
+	} else {
+		req.Header["Accept"] = []string{cl.accept}
 	}
-	req.Header["Accept"] = []string{accept}
 	policy := cl.retry
 	if policy == 0 {
 		policy = retryNever
@@ -324,7 +334,7 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 			policy = retrySafe
 		}
 	}
-	resp, attempts, err := c.retry.run(req, policy, c.hc.Do)
+	resp, attempts, err := c.retry.run(req, policy, c.do)
 	if cl.attempts != nil {
 		*cl.attempts = attempts
 	}
@@ -342,7 +352,14 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 // closeBody reads a little of what is left of body, so the connection can be
 // reused, and closes it.
 func closeBody(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
+	var buf [512]byte
+	for n := 0; n < drainLimit; {
+		m, err := body.Read(buf[:])
+		n += m
+		if err != nil {
+			break
+		}
+	}
 	_ = body.Close()
 }
 

@@ -101,6 +101,9 @@ type boundedTransport struct {
 	base    http.RoundTripper // nil: http.DefaultTransport
 	timeout time.Duration     // 0: none
 	maxBody int64
+	// timeoutErr is the cause of every attempt's deadline: one value,
+	// told apart from the parent context's end by parent.Err.
+	timeoutErr error
 }
 
 // bound wraps base with the Client's timeout and body limit.
@@ -113,7 +116,7 @@ func (c *Client) bound(base http.RoundTripper) http.RoundTripper {
 	if n == 0 {
 		n = DefaultMaxResponseBytes
 	}
-	return &boundedTransport{base: base, timeout: d, maxBody: n}
+	return &boundedTransport{base: base, timeout: d, maxBody: n, timeoutErr: &timeoutError{d}}
 }
 
 func (t *boundedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -125,7 +128,7 @@ func (t *boundedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	ctx, cancel := parent, context.CancelFunc(func() {})
 	var timeout error
 	if t.timeout > 0 {
-		timeout = &timeoutError{t.timeout}
+		timeout = t.timeoutErr
 		ctx, cancel = context.WithTimeoutCause(parent, t.timeout, timeout)
 		req = req.WithContext(ctx)
 	}

@@ -10,6 +10,8 @@ import (
 
 // secret holds the token behind a pointer: printing a Client, or a copy of
 // one, with any verb shows an address where the token is, never the token.
+// (A pointer to a struct or a slice would be printed with its contents
+// under a wrong verb; a *string is not.)
 type secret struct{ p *string }
 
 func newSecret(s string) secret { return secret{&s} }

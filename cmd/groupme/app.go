@@ -36,10 +36,11 @@ type app struct {
 	baseURL  string
 	imageURL string
 
-	api     *client.Client
-	fake    *contracttest.Fake
-	dataset *contracttest.Dataset
-	closers []func()
+	api      *client.Client
+	fake     *contracttest.Fake
+	dataset  *contracttest.Dataset
+	fakeBase string // the in-process fake's API base URL, when it runs
+	closers  []func()
 }
 
 func (a *app) out() printer { return printer{w: a.stdout, json: a.jsonOut} }
@@ -76,6 +77,7 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 		if err != nil {
 			return err
 		}
+		a.fakeBase = base
 		fmt.Fprintf(a.stderr, "groupme: using a fake GroupMe inside this process (%d messages of demo data); nothing leaves this machine\n", demoDataset.Messages)
 	case token == "":
 		return usagef("no GroupMe token: sign in with 'groupme login', or give one with --token, the GROUPME_TOKEN environment variable, or the config file %s; or try the program without an account with --fake or 'groupme demo'", a.configFile())

@@ -54,8 +54,12 @@ func (a *app) watch(cmd *cobra.Command, groups []string) error {
 	if len(groups) > 0 {
 		opts = append(opts, client.Track(groups...))
 	}
-	if a.fake != nil {
-		fmt.Fprintln(a.stderr, "groupme: watching the fake inside this process; nothing posts to it, so expect silence (use --token or a shared fake to see traffic)")
+	if a.fake != nil && len(a.dataset.Users) > 1 {
+		// Say how another command reaches this fake, as one of its seeded
+		// users (their tokens are public: see the README's groupme fake).
+		other := a.dataset.Users[1]
+		fmt.Fprintf(a.stderr, "groupme: the fake inside this process serves %s while this runs; post to it from another terminal as %s with:\n  groupme --base-url %s --token %s send %s \"hello\"\n",
+			a.fakeBase, other.Name, a.fakeBase, other.Token, a.dataset.Groups[0])
 	}
 	enc := json.NewEncoder(a.stdout)
 	enc.SetEscapeHTML(false)

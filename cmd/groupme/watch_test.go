@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -173,5 +174,38 @@ func TestWatchRejectsBadGroupID(t *testing.T) {
 	r := runOn(t, srv, "watch", "not-a-group")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "not a group id") {
 		t.Errorf("exit %d, stderr %q; want a usage error", r.code, r.stderr)
+	}
+}
+
+// watch --fake says how another command posts to its fake, and shows what
+// that command sends.
+func TestWatchFakeShowsAnotherCommand(t *testing.T) {
+	t.Parallel()
+	stdout, stderr := newWatchBuffer(), newWatchBuffer()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	t.Cleanup(cancel)
+	e := env{stdout: stdout, stderr: stderr, getenv: func(string) string { return "" }, now: func() time.Time { return epoch }, configDir: t.TempDir()}
+	done := make(chan struct{})
+	code := exitOK
+	go func() { code = run(ctx, []string{"--fake", "watch"}, e); close(done) }()
+	stdout.done, stderr.done = done, done
+	stderr.waitFor(t, "watching", 1)
+	var cmd []string
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == "groupme" && slices.Contains(f, "send") {
+			cmd = f[1:]
+		}
+	}
+	if len(cmd) != 7 {
+		t.Fatalf("no send command to copy in stderr:\n%s", stderr)
+	}
+	cmd[len(cmd)-1] = "hello from another command"
+	sent := runWith(t, t.Context(), nil, nil, cmd...)
+	mustOK(t, sent)
+	stdout.waitFor(t, "hello from another command", 1)
+	cancel()
+	<-done
+	if code != exitOK {
+		t.Fatalf("exit %d after Ctrl-C", code)
 	}
 }

@@ -240,7 +240,7 @@ func NewMentionsAttachment(mentions ...Mention) Attachment {
 		ids[i] = ID(m.UserID)
 		loci[i] = []int{m.Start, m.Length}
 	}
-	return newAttachment(MentionsAttachment{Type: gen.MentionsAttachmentTypeMentions, UserIds: ids, Loci: &loci})
+	return newAttachment(MentionsAttachment{Type: gen.MentionsAttachmentTypeMentions, UserIDs: ids, Loci: &loci})
 }
 
 // NewReplyAttachment returns a reply attachment: the message replied to,

@@ -152,7 +152,7 @@ func TestAttachmentAccessors(t *testing.T) {
 		t.Errorf("kind = %q", got)
 	}
 	men, ok := client.AsMentions(m)
-	if !ok || len(men.UserIds) != 2 || string(men.UserIds[0]) != "12345678" || string(men.UserIds[1]) != "23456789" {
+	if !ok || len(men.UserIDs) != 2 || string(men.UserIDs[0]) != "12345678" || string(men.UserIDs[1]) != "23456789" {
 		t.Errorf("AsMentions = %+v, %v", men, ok)
 	}
 	if _, ok := client.AsImage(m); ok {

@@ -733,7 +733,7 @@ func TestE2ETour(t *testing.T) {
 			if err != nil {
 				t.Fatalf("LikeMessage: %v", err)
 			}
-			if len(reactions) != 1 || reactions[0].UserIds == nil || !slices.Contains(*reactions[0].UserIds, tr.u1.ID) {
+			if len(reactions) != 1 || reactions[0].UserIDs == nil || !slices.Contains(*reactions[0].UserIDs, tr.u1.ID) {
 				t.Errorf("LikeMessage reactions = %+v, want Users[1]'s heart", reactions)
 			}
 			fire := client.LikeIcon{Type: client.LikeIconTypeUnicode, Code: client.Ptr("\U0001F525")}
@@ -785,7 +785,7 @@ func TestE2ETour(t *testing.T) {
 			if err != nil {
 				t.Fatalf("UnlikeMessage: %v", err)
 			}
-			if len(reactions) != 1 || reactions[0].UserIds == nil || slices.Contains(*reactions[0].UserIds, tr.u0.ID) {
+			if len(reactions) != 1 || reactions[0].UserIDs == nil || slices.Contains(*reactions[0].UserIDs, tr.u0.ID) {
 				t.Errorf("UnlikeMessage left reactions %+v", reactions)
 			}
 			if liked := findMessage(tr.srv.Fake.GroupMessages(tr.g0), m.ID); !slices.Equal(liked.FavoritedBy, []string{tr.u1.ID}) {

@@ -14,7 +14,7 @@ func TestLikes(t *testing.T) {
 			if len(rs) != n {
 				t.Fatalf("reactions = %+v, want %d", rs, n)
 			}
-			if n > 0 && (rs[0].Type != "emoji" || rs[0].UserIds == nil || (*rs[0].UserIds)[0] != "98765432") {
+			if n > 0 && (rs[0].Type != "emoji" || rs[0].UserIDs == nil || (*rs[0].UserIDs)[0] != "98765432") {
 				t.Errorf("reactions = %+v", rs)
 			}
 		}

@@ -417,8 +417,8 @@ func unofficialTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	must("VotePoll", err)
 	p, err := c.VotePollOption(ctx, gid, pid, "2")
 	must("VotePollOption", err)
-	if o := (*p.Data.Options)[1]; o.VoterIds != nil {
-		t.Errorf("an anonymous poll shows its voters: %v", *o.VoterIds)
+	if o := (*p.Data.Options)[1]; o.VoterIDs != nil {
+		t.Errorf("an anonymous poll shows its voters: %v", *o.VoterIDs)
 	}
 	_, err = c.EndPoll(ctx, gid, pid)
 	must("EndPoll", err)

@@ -624,7 +624,7 @@ func (m *message) reactions(numeric bool) []gen.Reaction {
 		}
 		i, ok := index[key]
 		if !ok {
-			r := gen.Reaction{Type: string(l.icon.Type), Code: l.icon.Code, UserIds: &[]string{}}
+			r := gen.Reaction{Type: string(l.icon.Type), Code: l.icon.Code, UserIDs: &[]string{}}
 			pack, idx := deref(l.icon.PackID), deref(l.icon.PackIndex)
 			switch {
 			case numeric:
@@ -636,7 +636,7 @@ func (m *message) reactions(numeric bool) []gen.Reaction {
 			index[key] = i
 			out = append(out, r)
 		}
-		*out[i].UserIds = append(*out[i].UserIds, l.userID)
+		*out[i].UserIDs = append(*out[i].UserIDs, l.userID)
 	}
 	return out
 }

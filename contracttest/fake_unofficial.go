@@ -152,7 +152,7 @@ func (p *poll) view(userID string, now time.Time, list bool) gen.PollWithVotes {
 		if len(voters) > 0 {
 			opts[i].Votes = ptrTo(len(voters))
 			if p.visibility == "public" {
-				opts[i].VoterIds = &voters
+				opts[i].VoterIDs = &voters
 			}
 		}
 	}

@@ -343,7 +343,7 @@ func (s *seeder) richContent(g *group, text string, roll int) (string, []gen.Att
 		mention := "@" + m.nickname
 		text = mention + " " + text
 		a = attachment(gen.MentionsAttachment{Type: gen.MentionsAttachmentTypeMentions,
-			UserIds: []gen.ID{gen.ID(m.userID)}, Loci: &[][]int{{0, len([]rune(mention))}}})
+			UserIDs: []gen.ID{gen.ID(m.userID)}, Loci: &[][]int{{0, len([]rune(mention))}}})
 	case roll < 310 && len(g.conv.msgs) > 0:
 		to := g.conv.msgs[s.rng.IntN(len(g.conv.msgs))]
 		a = attachment(gen.ReplyAttachment{Type: gen.ReplyAttachmentTypeReply, ReplyID: strPtr(to.id),

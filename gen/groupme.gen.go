@@ -1066,7 +1066,7 @@ type GalleryPageEnvelope struct {
 type Group struct {
 	ActiveCallParticipants *[]interface{} `json:"active_call_participants,omitempty"`
 	AudioMessageDisabled   *bool          `json:"audio_message_disabled,omitempty"`
-	CategoryIds            *[]interface{} `json:"category_ids,omitempty"`
+	CategoryIDs            *[]interface{} `json:"category_ids,omitempty"`
 	ChildrenCount          *int           `json:"children_count,omitempty"`
 	CreatedAt              int64          `json:"created_at"`
 	CreatorUserID          string         `json:"creator_user_id"`
@@ -1425,7 +1425,7 @@ type MembershipUpdateRequest struct {
 type MentionsAttachment struct {
 	Loci    *[][]int               `json:"loci,omitempty"`
 	Type    MentionsAttachmentType `json:"type"`
-	UserIds []StringOrInteger      `json:"user_ids"`
+	UserIDs []StringOrInteger      `json:"user_ids"`
 }
 
 // MentionsAttachmentType defines model for MentionsAttachment.Type.
@@ -1760,8 +1760,8 @@ type PollOption struct {
 	ID    StringOrInteger `json:"id"`
 	Title *string         `json:"title,omitempty"`
 
-	// VoterIds Absent in anonymous polls.
-	VoterIds *[]StringOrInteger `json:"voter_ids,omitempty"`
+	// VoterIDs Absent in anonymous polls.
+	VoterIDs *[]StringOrInteger `json:"voter_ids,omitempty"`
 
 	// Votes Absent when nobody chose the option.
 	Votes *int `json:"votes,omitempty"`
@@ -1808,7 +1808,7 @@ type Reaction struct {
 
 	// Type `unicode` or `emoji` (a GroupMe PowerUp emoji).
 	Type    string    `json:"type"`
-	UserIds *[]string `json:"user_ids,omitempty"`
+	UserIDs *[]string `json:"user_ids,omitempty"`
 }
 
 // ReactionList defines model for ReactionList.

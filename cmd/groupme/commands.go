@@ -274,8 +274,8 @@ func reactionsTable(rs []client.Reaction) func(w *tabwriter.Writer) {
 				what = *r.Code
 			}
 			var users []string
-			if r.UserIds != nil {
-				users = *r.UserIds
+			if r.UserIDs != nil {
+				users = *r.UserIDs
 			}
 			row(w, what, strings.Join(users, ","))
 		}

@@ -282,7 +282,11 @@ func TestE2ELatency(t *testing.T) {
 		if d := time.Since(begin); d > 5*time.Second {
 			t.Errorf("the call outlived its deadline: %v", d)
 		}
-		wantCalls(t, srv, "getMe", 1)
+		// At most one attempt: none is retried past the deadline (under
+		// load the one attempt may not even reach the server in 100ms).
+		if n := srv.Fake.Calls("getMe"); n > 1 {
+			t.Errorf("getMe reached the fake %d times, want at most 1", n)
+		}
 	})
 }
 

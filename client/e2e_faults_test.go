@@ -641,8 +641,8 @@ func TestE2EWaitsEndWithTheContext(t *testing.T) {
 			if !errors.As(err, &te) || te.Operation != "GetMe" {
 				t.Errorf("error = %v (%T), want a *TransportError for GetMe", err, err)
 			}
-			if n := srv.Fake.Calls("getMe"); n < 1 || n > 2 {
-				t.Errorf("%d requests, want 1 or 2 within 100ms", n)
+			if n := srv.Fake.Calls("getMe"); n > 2 {
+				t.Errorf("%d requests, want at most 2 within 100ms (the waits are a minute)", n)
 			}
 		})
 	}

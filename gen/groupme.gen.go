@@ -23,16 +23,6 @@ const (
 	AutokickedMemberAttachmentTypeAutokickedMember AutokickedMemberAttachmentType = "autokicked_member"
 )
 
-// Valid indicates whether the value is a known member of the AutokickedMemberAttachmentType enum.
-func (e AutokickedMemberAttachmentType) Valid() bool {
-	switch e {
-	case AutokickedMemberAttachmentTypeAutokickedMember:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ChangeOwnersResultStatus.
 const (
 	ChangeOwnersResultStatusN200 ChangeOwnersResultStatus = "200"
@@ -42,83 +32,25 @@ const (
 	ChangeOwnersResultStatusN405 ChangeOwnersResultStatus = "405"
 )
 
-// Valid indicates whether the value is a known member of the ChangeOwnersResultStatus enum.
-func (e ChangeOwnersResultStatus) Valid() bool {
-	switch e {
-	case ChangeOwnersResultStatusN200:
-		return true
-	case ChangeOwnersResultStatusN400:
-		return true
-	case ChangeOwnersResultStatusN403:
-		return true
-	case ChangeOwnersResultStatusN404:
-		return true
-	case ChangeOwnersResultStatusN405:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CopilotAttachmentType.
 const (
 	CopilotAttachmentTypeCopilot CopilotAttachmentType = "copilot"
 )
-
-// Valid indicates whether the value is a known member of the CopilotAttachmentType enum.
-func (e CopilotAttachmentType) Valid() bool {
-	switch e {
-	case CopilotAttachmentTypeCopilot:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for EmojiAttachmentType.
 const (
 	EmojiAttachmentTypeEmoji EmojiAttachmentType = "emoji"
 )
 
-// Valid indicates whether the value is a known member of the EmojiAttachmentType enum.
-func (e EmojiAttachmentType) Valid() bool {
-	switch e {
-	case EmojiAttachmentTypeEmoji:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for EventAttachmentType.
 const (
 	EventAttachmentTypeEvent EventAttachmentType = "event"
 )
 
-// Valid indicates whether the value is a known member of the EventAttachmentType enum.
-func (e EventAttachmentType) Valid() bool {
-	switch e {
-	case EventAttachmentTypeEvent:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for FileAttachmentType.
 const (
 	FileAttachmentTypeFile FileAttachmentType = "file"
 )
-
-// Valid indicates whether the value is a known member of the FileAttachmentType enum.
-func (e FileAttachmentType) Valid() bool {
-	switch e {
-	case FileAttachmentTypeFile:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for GroupUpdateRequestGroupType.
 const (
@@ -127,67 +59,21 @@ const (
 	GroupUpdateRequestGroupTypePrivate      GroupUpdateRequestGroupType = "private"
 )
 
-// Valid indicates whether the value is a known member of the GroupUpdateRequestGroupType enum.
-func (e GroupUpdateRequestGroupType) Valid() bool {
-	switch e {
-	case GroupUpdateRequestGroupTypeAnnouncement:
-		return true
-	case GroupUpdateRequestGroupTypeClosed:
-		return true
-	case GroupUpdateRequestGroupTypePrivate:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for GroupUpdateRequestVisibility.
 const (
 	GroupUpdateRequestVisibilityHidden     GroupUpdateRequestVisibility = "hidden"
 	GroupUpdateRequestVisibilitySearchable GroupUpdateRequestVisibility = "searchable"
 )
 
-// Valid indicates whether the value is a known member of the GroupUpdateRequestVisibility enum.
-func (e GroupUpdateRequestVisibility) Valid() bool {
-	switch e {
-	case GroupUpdateRequestVisibilityHidden:
-		return true
-	case GroupUpdateRequestVisibilitySearchable:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ImageAttachmentType.
 const (
 	ImageAttachmentTypeImage ImageAttachmentType = "image"
 )
 
-// Valid indicates whether the value is a known member of the ImageAttachmentType enum.
-func (e ImageAttachmentType) Valid() bool {
-	switch e {
-	case ImageAttachmentTypeImage:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ImageEditedAttachmentType.
 const (
 	ImageEditedAttachmentTypeImageEdited ImageEditedAttachmentType = "image_edited"
 )
-
-// Valid indicates whether the value is a known member of the ImageEditedAttachmentType enum.
-func (e ImageEditedAttachmentType) Valid() bool {
-	switch e {
-	case ImageEditedAttachmentTypeImageEdited:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for LikeIconType.
 const (
@@ -195,92 +81,30 @@ const (
 	LikeIconTypeUnicode LikeIconType = "unicode"
 )
 
-// Valid indicates whether the value is a known member of the LikeIconType enum.
-func (e LikeIconType) Valid() bool {
-	switch e {
-	case LikeIconTypeEmoji:
-		return true
-	case LikeIconTypeUnicode:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for LinkedImageAttachmentType.
 const (
 	LinkedImageAttachmentTypeLinkedImage LinkedImageAttachmentType = "linked_image"
 )
-
-// Valid indicates whether the value is a known member of the LinkedImageAttachmentType enum.
-func (e LinkedImageAttachmentType) Valid() bool {
-	switch e {
-	case LinkedImageAttachmentTypeLinkedImage:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for LocationAttachmentType.
 const (
 	LocationAttachmentTypeLocation LocationAttachmentType = "location"
 )
 
-// Valid indicates whether the value is a known member of the LocationAttachmentType enum.
-func (e LocationAttachmentType) Valid() bool {
-	switch e {
-	case LocationAttachmentTypeLocation:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for MentionsAttachmentType.
 const (
 	MentionsAttachmentTypeMentions MentionsAttachmentType = "mentions"
 )
-
-// Valid indicates whether the value is a known member of the MentionsAttachmentType enum.
-func (e MentionsAttachmentType) Valid() bool {
-	switch e {
-	case MentionsAttachmentTypeMentions:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for PartialImageAttachmentType.
 const (
 	PartialImageAttachmentTypePartialImage PartialImageAttachmentType = "partial_image"
 )
 
-// Valid indicates whether the value is a known member of the PartialImageAttachmentType enum.
-func (e PartialImageAttachmentType) Valid() bool {
-	switch e {
-	case PartialImageAttachmentTypePartialImage:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for PollAttachmentType.
 const (
 	PollAttachmentTypePoll PollAttachmentType = "poll"
 )
-
-// Valid indicates whether the value is a known member of the PollAttachmentType enum.
-func (e PollAttachmentType) Valid() bool {
-	switch e {
-	case PollAttachmentTypePoll:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for PollCreateRequestType.
 const (
@@ -288,80 +112,26 @@ const (
 	PollCreateRequestTypeSingle PollCreateRequestType = "single"
 )
 
-// Valid indicates whether the value is a known member of the PollCreateRequestType enum.
-func (e PollCreateRequestType) Valid() bool {
-	switch e {
-	case PollCreateRequestTypeMulti:
-		return true
-	case PollCreateRequestTypeSingle:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for PollCreateRequestVisibility.
 const (
 	PollCreateRequestVisibilityAnonymous PollCreateRequestVisibility = "anonymous"
 	PollCreateRequestVisibilityPublic    PollCreateRequestVisibility = "public"
 )
 
-// Valid indicates whether the value is a known member of the PollCreateRequestVisibility enum.
-func (e PollCreateRequestVisibility) Valid() bool {
-	switch e {
-	case PollCreateRequestVisibilityAnonymous:
-		return true
-	case PollCreateRequestVisibilityPublic:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ReplyAttachmentType.
 const (
 	ReplyAttachmentTypeReply ReplyAttachmentType = "reply"
 )
-
-// Valid indicates whether the value is a known member of the ReplyAttachmentType enum.
-func (e ReplyAttachmentType) Valid() bool {
-	switch e {
-	case ReplyAttachmentTypeReply:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for SplitAttachmentType.
 const (
 	SplitAttachmentTypeSplit SplitAttachmentType = "split"
 )
 
-// Valid indicates whether the value is a known member of the SplitAttachmentType enum.
-func (e SplitAttachmentType) Valid() bool {
-	switch e {
-	case SplitAttachmentTypeSplit:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for VideoAttachmentType.
 const (
 	VideoAttachmentTypeVideo VideoAttachmentType = "video"
 )
-
-// Valid indicates whether the value is a known member of the VideoAttachmentType enum.
-func (e VideoAttachmentType) Valid() bool {
-	switch e {
-	case VideoAttachmentTypeVideo:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for AcceptFiles.
 const (
@@ -369,35 +139,11 @@ const (
 	AcceptFilesN1 AcceptFiles = 1
 )
 
-// Valid indicates whether the value is a known member of the AcceptFiles enum.
-func (e AcceptFiles) Valid() bool {
-	switch e {
-	case AcceptFilesN0:
-		return true
-	case AcceptFilesN1:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListGalleryParamsAcceptFiles.
 const (
 	ListGalleryParamsAcceptFilesN0 ListGalleryParamsAcceptFiles = 0
 	ListGalleryParamsAcceptFilesN1 ListGalleryParamsAcceptFiles = 1
 )
-
-// Valid indicates whether the value is a known member of the ListGalleryParamsAcceptFiles enum.
-func (e ListGalleryParamsAcceptFiles) Valid() bool {
-	switch e {
-	case ListGalleryParamsAcceptFilesN0:
-		return true
-	case ListGalleryParamsAcceptFilesN1:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for ListDirectMessagesParamsAcceptFiles.
 const (
@@ -405,47 +151,15 @@ const (
 	ListDirectMessagesParamsAcceptFilesN1 ListDirectMessagesParamsAcceptFiles = 1
 )
 
-// Valid indicates whether the value is a known member of the ListDirectMessagesParamsAcceptFiles enum.
-func (e ListDirectMessagesParamsAcceptFiles) Valid() bool {
-	switch e {
-	case ListDirectMessagesParamsAcceptFilesN0:
-		return true
-	case ListDirectMessagesParamsAcceptFilesN1:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListGroupsParamsOmit.
 const (
 	ListGroupsParamsOmitMemberships ListGroupsParamsOmit = "memberships"
 )
 
-// Valid indicates whether the value is a known member of the ListGroupsParamsOmit enum.
-func (e ListGroupsParamsOmit) Valid() bool {
-	switch e {
-	case ListGroupsParamsOmitMemberships:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for GetGroupParamsInclude.
 const (
 	GetGroupParamsIncludeMembers GetGroupParamsInclude = "members"
 )
-
-// Valid indicates whether the value is a known member of the GetGroupParamsInclude enum.
-func (e GetGroupParamsInclude) Valid() bool {
-	switch e {
-	case GetGroupParamsIncludeMembers:
-		return true
-	default:
-		return false
-	}
-}
 
 // Defines values for GetLeaderboardParamsPeriod.
 const (
@@ -454,55 +168,17 @@ const (
 	GetLeaderboardParamsPeriodWeek  GetLeaderboardParamsPeriod = "week"
 )
 
-// Valid indicates whether the value is a known member of the GetLeaderboardParamsPeriod enum.
-func (e GetLeaderboardParamsPeriod) Valid() bool {
-	switch e {
-	case GetLeaderboardParamsPeriodDay:
-		return true
-	case GetLeaderboardParamsPeriodMonth:
-		return true
-	case GetLeaderboardParamsPeriodWeek:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListGroupMembersParamsFilter.
 const (
 	ListGroupMembersParamsFilterActive   ListGroupMembersParamsFilter = "active"
 	ListGroupMembersParamsFilterInactive ListGroupMembersParamsFilter = "inactive"
 )
 
-// Valid indicates whether the value is a known member of the ListGroupMembersParamsFilter enum.
-func (e ListGroupMembersParamsFilter) Valid() bool {
-	switch e {
-	case ListGroupMembersParamsFilterActive:
-		return true
-	case ListGroupMembersParamsFilterInactive:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ListMessagesParamsAcceptFiles.
 const (
 	ListMessagesParamsAcceptFilesN0 ListMessagesParamsAcceptFiles = 0
 	ListMessagesParamsAcceptFilesN1 ListMessagesParamsAcceptFiles = 1
 )
-
-// Valid indicates whether the value is a known member of the ListMessagesParamsAcceptFiles enum.
-func (e ListMessagesParamsAcceptFiles) Valid() bool {
-	switch e {
-	case ListMessagesParamsAcceptFilesN0:
-		return true
-	case ListMessagesParamsAcceptFilesN1:
-		return true
-	default:
-		return false
-	}
-}
 
 // Attachment Something attached to a message, told apart by `type`. The union is
 // open: GroupMe keeps adding read-only types, so an attachment is

@@ -25,6 +25,7 @@ var realModels = map[string]func([]byte) error{
 	"listMessages":  decodeAs[gen.MessageListEnvelope],
 	"createMessage": decodeAs[gen.MessageCreatedEnvelope],
 	"createBot":     decodeAs[gen.BotEnvelope],
+	"listBots":      decodeAs[gen.BotListEnvelope],
 	// No model: the spec promises no body for these (NoPayload declares
 	// no media type; a bot post's answer is text). The real ones that
 	// are JSON are envelopes, read here as plain objects.

@@ -24,6 +24,8 @@ var realModels = map[string]func([]byte) error{
 	"updateGroup":   decodeAs[gen.GroupEnvelope],
 	"listMessages":  decodeAs[gen.MessageListEnvelope],
 	"createMessage": decodeAs[gen.MessageCreatedEnvelope],
+	"getMessage":    decodeAs[gen.MessageCreatedEnvelope],
+	"listGallery":   decodeAs[gen.GalleryPageEnvelope],
 	"createBot":     decodeAs[gen.BotEnvelope],
 	"listBots":      decodeAs[gen.BotListEnvelope],
 	// No model: the spec promises no body for these (NoPayload declares

@@ -29,6 +29,7 @@ var realModels = map[string]func([]byte) error{
 	"getLeaderboard":      decodeAs[gen.LeaderboardEnvelope],
 	"getLeaderboardMine":  decodeAs[gen.LeaderboardEnvelope],
 	"getLeaderboardForMe": decodeAs[gen.LeaderboardEnvelope],
+	"getEvent":            decodeAs[gen.EventResultEnvelope],
 	"createBot":           decodeAs[gen.BotEnvelope],
 	"listBots":            decodeAs[gen.BotListEnvelope],
 	// No model: the spec promises no body for these (NoPayload declares

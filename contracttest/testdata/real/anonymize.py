@@ -110,6 +110,10 @@ def anon_value(key, v):
     if key in ("lat", "lng"):
         return "0.0"
     if key in ID_KEYS:
+        # A word such as "system" (the user_id and sender_id of system
+        # messages) is a sentinel GroupMe sends, not an id: kept.
+        if re.fullmatch(r"[a-z_]+", v):
+            return v
         return scramble(v)
     if key in PHONE_KEYS:
         return re.sub(r"\d", "5", v)

@@ -18,13 +18,20 @@ func decodeAs[T any](body []byte) error {
 // generated model the spec gives it. Every operation the real corpus
 // holds must be listed.
 var realModels = map[string]func([]byte) error{
-	"listGroups":    decodeAs[gen.GroupListEnvelope],
-	"createGroup":   decodeAs[gen.GroupEnvelope],
-	"getGroup":      decodeAs[gen.GroupEnvelope],
-	"updateGroup":   decodeAs[gen.GroupEnvelope],
-	"listMessages":  decodeAs[gen.MessageListEnvelope],
-	"createMessage": decodeAs[gen.MessageCreatedEnvelope],
-	"createBot":     decodeAs[gen.BotEnvelope],
+	"listGroups":          decodeAs[gen.GroupListEnvelope],
+	"createGroup":         decodeAs[gen.GroupEnvelope],
+	"getGroup":            decodeAs[gen.GroupEnvelope],
+	"updateGroup":         decodeAs[gen.GroupEnvelope],
+	"listMessages":        decodeAs[gen.MessageListEnvelope],
+	"createMessage":       decodeAs[gen.MessageCreatedEnvelope],
+	"getMessage":          decodeAs[gen.MessageCreatedEnvelope],
+	"listGallery":         decodeAs[gen.GalleryPageEnvelope],
+	"getLeaderboard":      decodeAs[gen.LeaderboardEnvelope],
+	"getLeaderboardMine":  decodeAs[gen.LeaderboardEnvelope],
+	"getLeaderboardForMe": decodeAs[gen.LeaderboardEnvelope],
+	"getEvent":            decodeAs[gen.EventResultEnvelope],
+	"createBot":           decodeAs[gen.BotEnvelope],
+	"listBots":            decodeAs[gen.BotListEnvelope],
 	// No model: the spec promises no body for these (NoPayload declares
 	// no media type; a bot post's answer is text). The real ones that
 	// are JSON are envelopes, read here as plain objects.

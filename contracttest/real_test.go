@@ -28,7 +28,7 @@ type realFile struct {
 }
 
 // realExchange is one recorded request and GroupMe's answer. Path is the
-// URL path (/v3/... on api.groupme.com, /pictures on image.groupme.com),
+// URL path (/v3/... or /v4/... on api.groupme.com, /pictures on image.groupme.com),
 // Query the raw query string, Headers the response headers. A body that
 // was JSON is stored as that JSON value; any other body (empty, a single
 // space, an HTML page) as a JSON string holding its text; no body as null.
@@ -230,8 +230,8 @@ func TestRealCorpusIsWellFormed(t *testing.T) {
 		}
 		for i, r := range src.Exchanges {
 			where := fmt.Sprintf("%s[%d]", src.Name, i)
-			if !strings.HasPrefix(r.Path, "/v3/") && r.Path != "/pictures" {
-				t.Errorf("%s: path %q is neither /v3/... nor /pictures", where, r.Path)
+			if !strings.HasPrefix(r.Path, "/v3/") && !strings.HasPrefix(r.Path, "/v4/") && r.Path != "/pictures" {
+				t.Errorf("%s: path %q is neither /v3/..., /v4/... nor /pictures", where, r.Path)
 			}
 			q, err := url.ParseQuery(r.Query)
 			if err != nil {

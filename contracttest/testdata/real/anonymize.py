@@ -35,6 +35,8 @@ ID_KEYS = {
     "owner_id", "recipient_id", "blocked_user_id", "guid", "source_guid",
     "last_read_id", "pinned_by", "user_ids", "favorited_by", "other_user_id",
     "parent_id", "mention_user_ids", "emoji_id",
+    # calendar events and polls
+    "creator_id", "going", "not_going", "voter_ids",
 }
 PHONE_KEYS = {"phone_number", "sms_number"}
 EMAIL_KEYS = {"email"}
@@ -108,6 +110,10 @@ def anon_value(key, v):
     if key in ("lat", "lng"):
         return "0.0"
     if key in ID_KEYS:
+        # A word such as "system" (the user_id and sender_id of system
+        # messages) is a sentinel GroupMe sends, not an id: kept.
+        if re.fullmatch(r"[a-z_]+", v):
+            return v
         return scramble(v)
     if key in PHONE_KEYS:
         return re.sub(r"\d", "5", v)
@@ -147,6 +153,8 @@ def anon_query(q: str) -> str:
     for k, v in pairs:
         if k in SECRET_KEYS:
             v = "REDACTED"
+        elif k in ID_KEYS:
+            v = scramble(v)
         elif re.fullmatch(r"[0-9]+", v) and k not in ("limit", "page", "per_page"):
             v = scramble(v)
         out.append((k, v))

@@ -97,6 +97,33 @@ func TestRealAttachmentsReadAsTyped(t *testing.T) {
 			for _, dm := range page.DirectMessages {
 				msgs = append(msgs, client.Message{ID: dm.ID, Attachments: dm.Attachments})
 			}
+		case strings.Contains(key, "/likes") && strings.Contains(key, " GET "):
+			var board client.Leaderboard
+			if err := json.Unmarshal(env.Response, &board); err != nil {
+				t.Errorf("%s: reading the leaderboard as client.Leaderboard: %v", key, err)
+				continue
+			}
+			nPages++
+			msgs = board.Messages
+		case strings.HasSuffix(key, "/gallery") && strings.Contains(key, " GET "):
+			var page client.GalleryPage
+			if err := json.Unmarshal(env.Response, &page); err != nil {
+				t.Errorf("%s: reading the gallery as client.GalleryPage: %v", key, err)
+				continue
+			}
+			nPages++
+			for _, g := range page.Messages {
+				if g.Attachments != nil {
+					msgs = append(msgs, client.Message{ID: g.ID, Attachments: *g.Attachments})
+				}
+			}
+		case strings.Contains(key, " GET /v4/") && strings.Contains(key, "/messages/"):
+			var shown client.MessageCreated
+			if err := json.Unmarshal(env.Response, &shown); err != nil {
+				t.Errorf("%s: reading the message as client.MessageCreated: %v", key, err)
+				continue
+			}
+			msgs = []client.Message{shown.Message}
 		default:
 			continue
 		}

@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -48,49 +45,17 @@ type realSource struct {
 	realFile
 }
 
-var (
-	realOnce    sync.Once
-	realSources []realSource
-	realErr     error
-)
+var loadRealFiles = jsonDirLoader[realFile](realDir)
 
 // loadReal reads every corpus file once, sorted by name. Callers must not
 // modify the result.
 func loadReal(t testing.TB) []realSource {
 	t.Helper()
-	realOnce.Do(func() {
-		names, err := filepath.Glob(filepath.Join(realDir, "*.json"))
-		if err != nil {
-			realErr = err
-			return
-		}
-		slices.Sort(names)
-		for _, name := range names {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				realErr = err
-				return
-			}
-			dec := json.NewDecoder(bytes.NewReader(data))
-			dec.DisallowUnknownFields()
-			var f realFile
-			if err := dec.Decode(&f); err != nil {
-				realErr = fmt.Errorf("%s: %w", name, err)
-				return
-			}
-			realSources = append(realSources, realSource{
-				Name:     strings.TrimSuffix(filepath.Base(name), ".json"),
-				realFile: f,
-			})
-		}
-	})
-	if realErr != nil {
-		t.Fatalf("loading the real corpus: %v", realErr)
+	var out []realSource
+	for _, f := range loadRealFiles(t) {
+		out = append(out, realSource{Name: f.name, realFile: f.value})
 	}
-	if len(realSources) == 0 {
-		t.Fatalf("no corpus files in %s", realDir)
-	}
-	return realSources
+	return out
 }
 
 // rawBody decodes the stored form of a body (see realExchange) into its

@@ -52,49 +52,66 @@ type recordingFile struct {
 	Exchanges   []exchange
 }
 
-var (
-	recordingsOnce sync.Once
-	recordings     []recordingFile
-	recordingsErr  error
-)
+var loadRecordingFiles = jsonDirLoader[[]exchange](recordingsDir)
 
 // loadRecordings reads every recordings file once, sorted by operationId.
 // Callers must not modify the result; see clone.
 func loadRecordings(t testing.TB) []recordingFile {
 	t.Helper()
-	recordingsOnce.Do(func() {
-		names, err := filepath.Glob(filepath.Join(recordingsDir, "*.json"))
+	var out []recordingFile
+	for _, f := range loadRecordingFiles(t) {
+		out = append(out, recordingFile{OperationID: f.name, Exchanges: f.value})
+	}
+	return out
+}
+
+// namedJSON is one file of a folder of JSON files: its name without .json
+// and its decoded value.
+type namedJSON[T any] struct {
+	name  string
+	value T
+}
+
+// jsonDirLoader returns a function that reads every *.json file of dir
+// once (sorted by name, unknown fields refused) and fails the test when
+// one cannot be read or the folder is empty.
+func jsonDirLoader[T any](dir string) func(testing.TB) []namedJSON[T] {
+	var (
+		once  sync.Once
+		files []namedJSON[T]
+		err   error
+	)
+	return func(t testing.TB) []namedJSON[T] {
+		t.Helper()
+		once.Do(func() {
+			var names []string
+			if names, err = filepath.Glob(filepath.Join(dir, "*.json")); err != nil {
+				return
+			}
+			slices.Sort(names)
+			for _, name := range names {
+				var data []byte
+				if data, err = os.ReadFile(name); err != nil {
+					return
+				}
+				dec := json.NewDecoder(bytes.NewReader(data))
+				dec.DisallowUnknownFields()
+				var v T
+				if err = dec.Decode(&v); err != nil {
+					err = fmt.Errorf("%s: %w", name, err)
+					return
+				}
+				files = append(files, namedJSON[T]{strings.TrimSuffix(filepath.Base(name), ".json"), v})
+			}
+		})
 		if err != nil {
-			recordingsErr = err
-			return
+			t.Fatalf("loading %s: %v", dir, err)
 		}
-		slices.Sort(names)
-		for _, name := range names {
-			data, err := os.ReadFile(name)
-			if err != nil {
-				recordingsErr = err
-				return
-			}
-			dec := json.NewDecoder(bytes.NewReader(data))
-			dec.DisallowUnknownFields()
-			var exs []exchange
-			if err := dec.Decode(&exs); err != nil {
-				recordingsErr = fmt.Errorf("%s: %w", name, err)
-				return
-			}
-			recordings = append(recordings, recordingFile{
-				OperationID: strings.TrimSuffix(filepath.Base(name), ".json"),
-				Exchanges:   exs,
-			})
+		if len(files) == 0 {
+			t.Fatalf("no JSON files in %s", dir)
 		}
-	})
-	if recordingsErr != nil {
-		t.Fatalf("loading recordings: %v", recordingsErr)
+		return files
 	}
-	if len(recordings) == 0 {
-		t.Fatalf("no recordings in %s", recordingsDir)
-	}
-	return recordings
 }
 
 // findExchange returns a deep copy of the exchange called name in the file

@@ -200,6 +200,15 @@ type ImageUploadResult = gen.ImageUploadResult
 // JoinQuestion defines model for JoinQuestion.
 type JoinQuestion = gen.JoinQuestion
 
+// JoinReason Unofficial. Why someone asks to join, with the group's join question and the answer.
+type JoinReason = gen.JoinReason
+
+// JoinReasonAnswer Unofficial. The answer to the group's join question.
+type JoinReasonAnswer = gen.JoinReasonAnswer
+
+// JoinReasonQuestion Unofficial. The group's join question, as a join request shows it.
+type JoinReasonQuestion = gen.JoinReasonQuestion
+
 // KnownAttachment An attachment of a type this document describes, told apart by `type`.
 type KnownAttachment = gen.KnownAttachment
 
@@ -246,8 +255,20 @@ type MembersAddResult = gen.MembersAddResult
 // MembersResults defines model for MembersResults.
 type MembersResults = gen.MembersResults
 
+// MembershipApproval Unofficial. A join request after it was answered. `membership_id` arrives as a number.
+type MembershipApproval = gen.MembershipApproval
+
+// MembershipApprovalRequest Unofficial. The answer to a pending join request.
+type MembershipApprovalRequest = gen.MembershipApprovalRequest
+
 // MembershipList Unofficial. A group's current or former memberships.
 type MembershipList = gen.MembershipList
+
+// MembershipMute Unofficial. The answer of the mute and unmute calls.
+type MembershipMute = gen.MembershipMute
+
+// MembershipState Unofficial. One group the caller has been in, and the caller's state there.
+type MembershipState = gen.MembershipState
 
 // MembershipUpdate defines model for MembershipUpdate.
 type MembershipUpdate = gen.MembershipUpdate
@@ -296,6 +317,15 @@ type Meta = gen.Meta
 // success.
 type MetaErrors = gen.MetaErrors
 
+// MuteRequest Unofficial. How long to mute notifications.
+type MuteRequest = gen.MuteRequest
+
+// MutedMembership Unofficial. The caller's membership as the mute calls answer it. The
+// v2 calls send `state` (`muted`, `active`, ...) and timestamps; the v3
+// calls send `muted`, `snoozed`, `muted_children` and the caller's
+// contact details.
+type MutedMembership = gen.MutedMembership
+
 // NewBot defines model for NewBot.
 type NewBot = gen.NewBot
 
@@ -327,6 +357,9 @@ type PartialImageAttachment = gen.PartialImageAttachment
 
 // PartialImageAttachmentType defines model for PartialImageAttachment.Type.
 type PartialImageAttachmentType = gen.PartialImageAttachmentType
+
+// PendingMembership Unofficial. A request to join a group that requires approval.
+type PendingMembership = gen.PendingMembership
 
 // PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
 type PinnedDirectMessageList = gen.PinnedDirectMessageList

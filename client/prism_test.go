@@ -206,6 +206,28 @@ func prismCalls() []prismCall {
 		{"getFileUploadStatus", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.GetFileUploadStatus(ctx, "1234567", "job-1"))
 		}},
+		{"muteGroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.MuteGroup(ctx, "1234567", time.Hour))
+		}},
+		{"unmuteGroup", func(ctx context.Context, c *client.Client) error { return ignore(c.UnmuteGroup(ctx, "1234567")) }},
+		{"muteGroupAll", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.MuteGroupAll(ctx, "1234567", client.MuteUntilUnmuted))
+		}},
+		{"unmuteGroupAll", func(ctx context.Context, c *client.Client) error { return ignore(c.UnmuteGroupAll(ctx, "1234567")) }},
+		{"muteSubgroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.MuteSubgroup(ctx, "1234567", "7654321", time.Minute))
+		}},
+		{"unmuteSubgroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UnmuteSubgroup(ctx, "1234567", "7654321"))
+		}},
+		{"listMembershipStates", func(ctx context.Context, c *client.Client) error { return ignore(c.ListMembershipStates(ctx)) }},
+		{"listPendingMemberships", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListPendingMemberships(ctx, "1234567"))
+		}},
+		{"approvePendingMembership", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ApprovePendingMembership(ctx, "1234567", "7654321", true))
+		}},
+		{"banMember", func(ctx context.Context, c *client.Client) error { return c.BanMember(ctx, "1234567", "7654321") }},
 	}
 }
 
@@ -260,6 +282,7 @@ func TestPrismMock(t *testing.T) {
 		client.WithBaseURL(base),
 		client.WithImageBaseURL(base),
 		client.WithV4BaseURL(base),
+		client.WithV2BaseURL(base),
 		client.WithVideoBaseURL(base),
 		client.WithFileBaseURL(base),
 		client.WithRetries(0))

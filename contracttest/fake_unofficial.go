@@ -64,11 +64,14 @@ func init() {
 // unofficialState is the part of the fake's state the unofficial calls
 // keep. It is guarded by Fake.mu.
 type unofficialState struct {
-	polls     map[string]*poll      // by poll id
-	events    map[string]*calEvent  // by event id
-	subgroups map[string]*subgroup  // by topic id
-	jobs      map[string]*uploadJob // by job id
-	order     map[string][]string   // "<kind>/<conversation id>" -> ids in creation order
+	polls     map[string]*poll        // by poll id
+	events    map[string]*calEvent    // by event id
+	subgroups map[string]*subgroup    // by topic id
+	jobs      map[string]*uploadJob   // by job id
+	order     map[string][]string     // "<kind>/<conversation id>" -> ids in creation order
+	mutes     map[string]*muteState   // by memberKey; made on first use
+	pending   map[string]*joinRequest // join requests by membership id; made on first use
+	banned    map[string]bool         // memberKey -> barred from rejoining; made on first use
 }
 
 func (s *unofficialState) init() {

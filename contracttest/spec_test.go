@@ -35,7 +35,9 @@ var operationIDs = []string{
 	"getMessage", "editMessage", "listGallery", "listSubgroups",
 	"createSubgroup", "getSubgroup", "updateSubgroup", "deleteSubgroup",
 	"listGroupMembers", "uploadVideo", "getVideoUploadStatus", "uploadFile",
-	"getFileUploadStatus",
+	"getFileUploadStatus", "muteGroup", "unmuteGroup", "muteGroupAll",
+	"unmuteGroupAll", "muteSubgroup", "unmuteSubgroup", "listMembershipStates",
+	"listPendingMemberships", "approvePendingMembership", "banMember",
 }
 
 func newTestValidator(t testing.TB) *Validator {

@@ -1257,6 +1257,35 @@ type JoinQuestion struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// JoinReason Unofficial. Why someone asks to join, with the group's join question and the answer.
+type JoinReason struct {
+	// Answer Unofficial. The answer to the group's join question.
+	Answer *JoinReasonAnswer `json:"answer,omitempty"`
+
+	// Method How the person found the group (`discoverable`, ...).
+	Method *string `json:"method,omitempty"`
+
+	// Question Unofficial. The group's join question, as a join request shows it.
+	Question *JoinReasonQuestion `json:"question,omitempty"`
+	Type     *string             `json:"type,omitempty"`
+}
+
+// JoinReasonAnswer Unofficial. The answer to the group's join question.
+type JoinReasonAnswer struct {
+	Response *string `json:"response,omitempty"`
+
+	// Type `join_reason/answers/text` so far.
+	Type *string `json:"type,omitempty"`
+}
+
+// JoinReasonQuestion Unofficial. The group's join question, as a join request shows it.
+type JoinReasonQuestion struct {
+	Text *string `json:"text,omitempty"`
+
+	// Type `join_reason/questions/text` so far.
+	Type *string `json:"type,omitempty"`
+}
+
 // KnownAttachment An attachment of a type this document describes, told apart by `type`.
 type KnownAttachment struct {
 	union json.RawMessage
@@ -1394,6 +1423,30 @@ type MembersResultsEnvelope struct {
 	Response MembersResults `json:"response"`
 }
 
+// MembershipApproval Unofficial. A join request after it was answered. `membership_id` arrives as a number.
+type MembershipApproval struct {
+	// MembershipID A value GroupMe sends as a string in some places and as a number in others.
+	MembershipID StringOrInteger `json:"membership_id"`
+
+	// State `active` when accepted, `denied` when refused.
+	State string `json:"state"`
+}
+
+// MembershipApprovalEnvelope defines model for MembershipApprovalEnvelope.
+type MembershipApprovalEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A join request after it was answered. `membership_id` arrives as a number.
+	Response *MembershipApproval `json:"response,omitempty"`
+}
+
+// MembershipApprovalRequest Unofficial. The answer to a pending join request.
+type MembershipApprovalRequest struct {
+	// Approval true accepts, false denies.
+	Approval bool `json:"approval"`
+}
+
 // MembershipList Unofficial. A group's current or former memberships.
 type MembershipList struct {
 	Memberships []Member `json:"memberships"`
@@ -1406,6 +1459,39 @@ type MembershipListEnvelope struct {
 
 	// Response Unofficial. A group's current or former memberships.
 	Response *MembershipList `json:"response,omitempty"`
+}
+
+// MembershipMute Unofficial. The answer of the mute and unmute calls.
+type MembershipMute struct {
+	// Membership Unofficial. The caller's membership as the mute calls answer it. The
+	// v2 calls send `state` (`muted`, `active`, ...) and timestamps; the v3
+	// calls send `muted`, `snoozed`, `muted_children` and the caller's
+	// contact details.
+	Membership MutedMembership `json:"membership"`
+}
+
+// MembershipMuteEnvelope defines model for MembershipMuteEnvelope.
+type MembershipMuteEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The answer of the mute and unmute calls.
+	Response *MembershipMute `json:"response,omitempty"`
+}
+
+// MembershipState Unofficial. One group the caller has been in, and the caller's state there.
+type MembershipState struct {
+	GroupID string `json:"group_id"`
+
+	// State `active`, `exited`, `removed` or `exited_removed` so far; more may appear.
+	State string `json:"state"`
+}
+
+// MembershipStatesEnvelope defines model for MembershipStatesEnvelope.
+type MembershipStatesEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta     Meta               `json:"meta"`
+	Response *[]MembershipState `json:"response,omitempty"`
 }
 
 // MembershipUpdate defines model for MembershipUpdate.
@@ -1577,6 +1663,41 @@ type MetaErrors0 = []string
 // MetaErrors1 defines model for MetaErrors.1.
 type MetaErrors1 map[string]string
 
+// MuteRequest Unofficial. How long to mute notifications.
+type MuteRequest struct {
+	// Duration Minutes to stay muted; null mutes until unmuted.
+	Duration *int `json:"duration"`
+}
+
+// MutedMembership Unofficial. The caller's membership as the mute calls answer it. The
+// v2 calls send `state` (`muted`, `active`, ...) and timestamps; the v3
+// calls send `muted`, `snoozed`, `muted_children` and the caller's
+// contact details.
+type MutedMembership struct {
+	Autokicked      *bool   `json:"autokicked,omitempty"`
+	AvatarURL       *string `json:"avatar_url,omitempty"`
+	CountryCode     *string `json:"country_code,omitempty"`
+	CreatedAt       *int64  `json:"created_at,omitempty"`
+	Creator         *bool   `json:"creator,omitempty"`
+	Email           *string `json:"email,omitempty"`
+	HasSoundEnabled *bool   `json:"has_sound_enabled,omitempty"`
+	ID              *string `json:"id,omitempty"`
+	Muted           *bool   `json:"muted,omitempty"`
+
+	// MutedChildren Muted topics of the group, by topic id, each with the Unix time its mute ends.
+	MutedChildren *map[string]*int64 `json:"muted_children,omitempty"`
+
+	// MutedUntil When the mute ends (Unix seconds); 253402300800 (year 10000) for a mute without end; null when not muted.
+	MutedUntil  *int64  `json:"muted_until,omitempty"`
+	Nickname    *string `json:"nickname,omitempty"`
+	Pending     *bool   `json:"pending,omitempty"`
+	PhoneNumber *string `json:"phone_number,omitempty"`
+	Snoozed     *bool   `json:"snoozed,omitempty"`
+	State       *string `json:"state,omitempty"`
+	UpdatedAt   *int64  `json:"updated_at,omitempty"`
+	UserID      string  `json:"user_id"`
+}
+
 // NewBot defines model for NewBot.
 type NewBot struct {
 	Active         *bool   `json:"active,omitempty"`
@@ -1636,6 +1757,31 @@ type PartialImageAttachment struct {
 
 // PartialImageAttachmentType defines model for PartialImageAttachment.Type.
 type PartialImageAttachmentType string
+
+// PendingMembership Unofficial. A request to join a group that requires approval.
+type PendingMembership struct {
+	// ID The membership id approvePendingMembership takes.
+	ID       string  `json:"id"`
+	ImageURL *string `json:"image_url,omitempty"`
+	Nickname *string `json:"nickname,omitempty"`
+
+	// Reason Unofficial. Why someone asks to join, with the group's join question and the answer.
+	Reason *JoinReason `json:"reason,omitempty"`
+
+	// State `requested_pending` so far.
+	State *string `json:"state,omitempty"`
+
+	// Timestamp When the request was made (Unix seconds).
+	Timestamp *int64 `json:"timestamp,omitempty"`
+	UserID    string `json:"user_id"`
+}
+
+// PendingMembershipsEnvelope defines model for PendingMembershipsEnvelope.
+type PendingMembershipsEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta     Meta                 `json:"meta"`
+	Response *[]PendingMembership `json:"response,omitempty"`
+}
 
 // PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
 type PinnedDirectMessageList struct {
@@ -2074,6 +2220,9 @@ type GroupID = string
 // Limit defines model for Limit.
 type Limit = int
 
+// MembershipID defines model for MembershipId.
+type MembershipID = string
+
 // MessageID defines model for MessageId.
 type MessageID = string
 
@@ -2085,6 +2234,9 @@ type PollID = string
 
 // SinceID defines model for SinceId.
 type SinceID = string
+
+// SubgroupID defines model for SubgroupId.
+type SubgroupID = string
 
 // BadGateway The body of a failed call. `response` is `null` or absent.
 type BadGateway = ErrorEnvelope
@@ -2103,6 +2255,9 @@ type Forbidden = ErrorEnvelope
 
 // InternalServerError The body of a failed call. `response` is `null` or absent.
 type InternalServerError = ErrorEnvelope
+
+// MembershipMuteAnswer defines model for MembershipMuteAnswer.
+type MembershipMuteAnswer = MembershipMuteEnvelope
 
 // MessageAnswer defines model for MessageAnswer.
 type MessageAnswer = MessageCreatedEnvelope
@@ -2432,6 +2587,15 @@ type RejoinGroupJSONRequestBody = GroupRejoinRequest
 // AddMembersJSONRequestBody defines body for AddMembers for application/json ContentType.
 type AddMembersJSONRequestBody = MembersAddRequest
 
+// ApprovePendingMembershipJSONRequestBody defines body for ApprovePendingMembership for application/json ContentType.
+type ApprovePendingMembershipJSONRequestBody = MembershipApprovalRequest
+
+// MuteGroupJSONRequestBody defines body for MuteGroup for application/json ContentType.
+type MuteGroupJSONRequestBody = MuteRequest
+
+// MuteGroupAllJSONRequestBody defines body for MuteGroupAll for application/json ContentType.
+type MuteGroupAllJSONRequestBody = MuteRequest
+
 // UpdateMembershipJSONRequestBody defines body for UpdateMembership for application/json ContentType.
 type UpdateMembershipJSONRequestBody = MembershipUpdateRequest
 
@@ -2446,6 +2610,9 @@ type CreateSubgroupJSONRequestBody = SubgroupCreateRequest
 
 // UpdateSubgroupJSONRequestBody defines body for UpdateSubgroup for application/json ContentType.
 type UpdateSubgroupJSONRequestBody = SubgroupUpdateRequest
+
+// MuteSubgroupJSONRequestBody defines body for MuteSubgroup for application/json ContentType.
+type MuteSubgroupJSONRequestBody = MuteRequest
 
 // UpdateGroupJSONRequestBody defines body for UpdateGroup for application/json ContentType.
 type UpdateGroupJSONRequestBody = GroupUpdateRequest
@@ -4019,11 +4186,97 @@ func NewGetMembersResultsRequest(server string, groupID GroupID, resultsID strin
 	return req, nil
 }
 
+// NewApprovePendingMembershipRequest builds POST /groups/{group_id}/members/{membership_id}/approval with body encoded as JSON.
+func NewApprovePendingMembershipRequest(server string, groupID GroupID, membershipID MembershipID, body ApprovePendingMembershipJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewApprovePendingMembershipRequestWithBody(server, groupID, membershipID, "application/json", bytes.NewReader(buf))
+}
+
+// NewApprovePendingMembershipRequestWithBody builds POST /groups/{group_id}/members/{membership_id}/approval with a body of the given content type.
+func NewApprovePendingMembershipRequestWithBody(server string, groupID GroupID, membershipID MembershipID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(membershipID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/members/%s/approval", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
 // NewRemoveMemberRequest builds POST /groups/{group_id}/members/{membership_id}/remove.
 func NewRemoveMemberRequest(server string, groupID GroupID, membershipID string) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
 	path1 := url.PathEscape(string(membershipID))
 	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/members/%s/remove", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewMuteGroupRequest builds POST /groups/{group_id}/memberships/mute with body encoded as JSON.
+func NewMuteGroupRequest(server string, groupID GroupID, body MuteGroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewMuteGroupRequestWithBody(server, groupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewMuteGroupRequestWithBody builds POST /groups/{group_id}/memberships/mute with a body of the given content type.
+func NewMuteGroupRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/mute", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewMuteGroupAllRequest builds POST /groups/{group_id}/memberships/mute_all with body encoded as JSON.
+func NewMuteGroupAllRequest(server string, groupID GroupID, body MuteGroupAllJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewMuteGroupAllRequestWithBody(server, groupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewMuteGroupAllRequestWithBody builds POST /groups/{group_id}/memberships/mute_all with a body of the given content type.
+func NewMuteGroupAllRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/mute_all", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewUnmuteGroupRequest builds POST /groups/{group_id}/memberships/unmute.
+func NewUnmuteGroupRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/unmute", path0)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUnmuteGroupAllRequest builds POST /groups/{group_id}/memberships/unmute_all.
+func NewUnmuteGroupAllRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/unmute_all", path0)
 	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
@@ -4049,6 +4302,18 @@ func NewUpdateMembershipRequestWithBody(server string, groupID GroupID, contentT
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewBanMemberRequest builds POST /groups/{group_id}/memberships/{membership_id}/destroy.
+func NewBanMemberRequest(server string, groupID GroupID, membershipID MembershipID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(membershipID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/%s/destroy", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
@@ -4136,6 +4401,17 @@ func NewEditMessageRequestWithBody(server string, groupID GroupID, messageID Mes
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListPendingMembershipsRequest builds GET /groups/{group_id}/pending_memberships.
+func NewListPendingMembershipsRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/pending_memberships", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
@@ -4229,6 +4505,40 @@ func NewUpdateSubgroupRequestWithBody(server string, groupID GroupID, subgroupID
 	return req, nil
 }
 
+// NewMuteSubgroupRequest builds POST /groups/{group_id}/subgroups/{subgroup_id}/mute with body encoded as JSON.
+func NewMuteSubgroupRequest(server string, groupID GroupID, subgroupID SubgroupID, body MuteSubgroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewMuteSubgroupRequestWithBody(server, groupID, subgroupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewMuteSubgroupRequestWithBody builds POST /groups/{group_id}/subgroups/{subgroup_id}/mute with a body of the given content type.
+func NewMuteSubgroupRequestWithBody(server string, groupID GroupID, subgroupID SubgroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(subgroupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups/%s/mute", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewUnmuteSubgroupRequest builds POST /groups/{group_id}/subgroups/{subgroup_id}/unmute.
+func NewUnmuteSubgroupRequest(server string, groupID GroupID, subgroupID SubgroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(subgroupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups/%s/unmute", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewUpdateGroupRequest builds POST /groups/{group_id}/update with body encoded as JSON.
 func NewUpdateGroupRequest(server string, groupID GroupID, body UpdateGroupJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
@@ -4247,6 +4557,16 @@ func NewUpdateGroupRequestWithBody(server string, groupID GroupID, contentType s
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListMembershipStatesRequest builds GET /memberships/states.
+func NewListMembershipStatesRequest(server string) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/memberships/states"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 

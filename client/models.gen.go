@@ -338,6 +338,9 @@ type NewMessage = gen.NewMessage
 // NewPollOption Unofficial. One choice of a new poll.
 type NewPollOption = gen.NewPollOption
 
+// NewReadReceipt Unofficial. A message of a one-to-one conversation to mark read.
+type NewReadReceipt = gen.NewReadReceipt
+
 // Number is an integer that GroupMe sends as a JSON number or, in some
 // older payloads, as a string (emoji pack ids and indexes). It
 // keeps the form it was received in and is written back the same way, so
@@ -411,6 +414,12 @@ type ReactionList = gen.ReactionList
 
 // ReadReceipt How far the other user has read. Left out when there is none.
 type ReadReceipt = gen.ReadReceipt
+
+// ReadReceiptAnswer Unofficial. The caller's read receipt after marking a message read.
+type ReadReceiptAnswer = gen.ReadReceiptAnswer
+
+// ReadReceiptCreateRequest Unofficial. The message to mark read.
+type ReadReceiptCreateRequest = gen.ReadReceiptCreateRequest
 
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment = gen.ReplyAttachment

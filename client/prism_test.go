@@ -228,6 +228,11 @@ func prismCalls() []prismCall {
 			return ignore(c.ApprovePendingMembership(ctx, "1234567", "7654321", true))
 		}},
 		{"banMember", func(ctx context.Context, c *client.Client) error { return c.BanMember(ctx, "1234567", "7654321") }},
+		{"getChat", func(ctx context.Context, c *client.Client) error { return ignore(c.GetChat(ctx, "1234567+7654321")) }},
+		{"deleteChat", func(ctx context.Context, c *client.Client) error { return c.DeleteChat(ctx, "1234567+7654321") }},
+		{"createReadReceipt", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.CreateReadReceipt(ctx, "1234567+7654321", "175141257527047935"))
+		}},
 	}
 }
 

@@ -64,6 +64,21 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	must("BanMember", c.BanMember(ctx, gid, rid))
 	_, err = c.ListMembershipStates(ctx)
 	must("ListMembershipStates", err)
+
+	other := ds.Users[1]
+	dm, err := c.CreateDirectMessage(ctx, client.NewDirectMessage{RecipientID: other.ID, Text: client.Ptr("tour")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chatID := *dm.ConversationID
+	_, err = c.GetChat(ctx, chatID)
+	must("GetChat", err)
+	_, err = e2eClient(t, srv, other.Token).CreateReadReceipt(ctx, chatID, dm.ID)
+	cov.mark("CreateReadReceipt")
+	if err != nil {
+		t.Fatalf("CreateReadReceipt: %v", err)
+	}
+	must("DeleteChat", c.DeleteChat(ctx, chatID))
 }
 
 func TestUnofficialMutes(t *testing.T) {

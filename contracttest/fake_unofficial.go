@@ -72,6 +72,8 @@ type unofficialState struct {
 	mutes     map[string]*muteState   // by memberKey; made on first use
 	pending   map[string]*joinRequest // join requests by membership id; made on first use
 	banned    map[string]bool         // memberKey -> barred from rejoining; made on first use
+	cleared   map[string]string       // "<user id>/<chat id>" -> last message id deleteChat hid
+	receipts  map[string]*readReceipt // "<user id>/<chat id>" -> the caller's read receipt
 }
 
 func (s *unofficialState) init() {

@@ -33,7 +33,7 @@ func memberSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 	if r := api.as(leaver.Token).do("POST", "/groups/"+gid+"/members/"+leaverMID+"/remove", nil, nil); r.status != http.StatusOK {
 		t.Fatalf("leaving: %d %s", r.status, r.body)
 	}
-	return []fakeStep{
+	steps := []fakeStep{
 		{"muteGroup", func() fakeReply {
 			return api.do("POST", srv.V2URL+"/groups/"+gid+"/memberships/mute", map[string]any{"duration": 60}, nil)
 		}, 200},
@@ -57,6 +57,7 @@ func memberSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 			return api.do("POST", srv.V2URL+"/groups/"+gid+"/memberships/"+leaverMID+"/destroy", nil, nil)
 		}, 200},
 	}
+	return append(steps, chatSteps(t, srv, api)...)
 }
 
 type muteAnswer struct {

@@ -38,6 +38,7 @@ var operationIDs = []string{
 	"getFileUploadStatus", "muteGroup", "unmuteGroup", "muteGroupAll",
 	"unmuteGroupAll", "muteSubgroup", "unmuteSubgroup", "listMembershipStates",
 	"listPendingMemberships", "approvePendingMembership", "banMember",
+	"getChat", "deleteChat", "createReadReceipt",
 }
 
 func newTestValidator(t testing.TB) *Validator {

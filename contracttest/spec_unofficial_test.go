@@ -32,6 +32,9 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 		{http.MethodPost, "http://127.0.0.1:9/v2/groups/1/memberships/2/destroy", "banMember"},
 		{http.MethodPost, "https://api.groupme.com/v3/groups/1/memberships/mute_all", "muteGroupAll"},
 		{http.MethodPost, "http://127.0.0.1:9/v3/groups/1/members/2/approval", "approvePendingMembership"},
+		{http.MethodGet, "https://api.groupme.com/v3/chats/1+2", "getChat"},
+		{http.MethodDelete, "http://127.0.0.1:9/v3/chats/1+2", "deleteChat"},
+		{http.MethodPost, "http://127.0.0.1:9/v2/read_receipts", "createReadReceipt"},
 	}
 	for _, tt := range tests {
 		got, err := v.RouteFor(httptest.NewRequest(tt.method, tt.url, nil))

@@ -751,6 +751,15 @@ type Chat struct {
 	UpdatedAt             int64         `json:"updated_at"`
 }
 
+// ChatEnvelope defines model for ChatEnvelope.
+type ChatEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response A one-to-one conversation.
+	Response *Chat `json:"response,omitempty"`
+}
+
 // ChatListEnvelope defines model for ChatListEnvelope.
 type ChatListEnvelope struct {
 	// Meta The status part of every envelope.
@@ -1732,6 +1741,13 @@ type NewPollOption struct {
 	Title string `json:"title"`
 }
 
+// NewReadReceipt Unofficial. A message of a one-to-one conversation to mark read.
+type NewReadReceipt struct {
+	// ChatID The conversation id, "<lower user id>+<higher user id>".
+	ChatID    string `json:"chat_id"`
+	MessageID string `json:"message_id"`
+}
+
 // OtherAttachment An attachment of a type this document does not describe: its `type`
 // and whatever else GroupMe sent. A known `type` never takes this
 // branch, so a malformed image, say, is still an error.
@@ -1978,6 +1994,27 @@ type ReadReceipt struct {
 	UserID    *string `json:"user_id,omitempty"`
 }
 
+// ReadReceiptAnswer Unofficial. The caller's read receipt after marking a message read.
+type ReadReceiptAnswer struct {
+	// ReadReceipt How far the other user has read. Left out when there is none.
+	ReadReceipt ReadReceipt `json:"read_receipt"`
+}
+
+// ReadReceiptCreateRequest Unofficial. The message to mark read.
+type ReadReceiptCreateRequest struct {
+	// ReadReceipt Unofficial. A message of a one-to-one conversation to mark read.
+	ReadReceipt NewReadReceipt `json:"read_receipt"`
+}
+
+// ReadReceiptEnvelope defines model for ReadReceiptEnvelope.
+type ReadReceiptEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The caller's read receipt after marking a message read.
+	Response *ReadReceiptAnswer `json:"response,omitempty"`
+}
+
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment struct {
 	BaseReplyID string              `json:"base_reply_id"`
@@ -2207,6 +2244,9 @@ type BlockOtherUser = string
 
 // BlockUser defines model for BlockUser.
 type BlockUser = string
+
+// ChatID defines model for ChatId.
+type ChatID = string
 
 // ConversationID defines model for ConversationId.
 type ConversationID = string
@@ -2625,6 +2665,9 @@ type CreatePollJSONRequestBody = PollCreateRequest
 
 // VotePollJSONRequestBody defines body for VotePoll for application/json ContentType.
 type VotePollJSONRequestBody = PollVoteRequest
+
+// CreateReadReceiptJSONRequestBody defines body for CreateReadReceipt for application/json ContentType.
+type CreateReadReceiptJSONRequestBody = ReadReceiptCreateRequest
 
 // UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.
 type UploadVideoMultipartRequestBody UploadVideoMultipartBody
@@ -3666,6 +3709,28 @@ func NewListChatsRequest(server string, params *ListChatsParams) (*http.Request,
 			target += "?" + strings.Join(query, "&")
 		}
 	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewDeleteChatRequest builds DELETE /chats/{chat_id}.
+func NewDeleteChatRequest(server string, chatID ChatID) (*http.Request, error) {
+	path0 := url.PathEscape(string(chatID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/chats/%s", path0)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetChatRequest builds GET /chats/{chat_id}.
+func NewGetChatRequest(server string, chatID ChatID) (*http.Request, error) {
+	path0 := url.PathEscape(string(chatID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/chats/%s", path0)
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err
@@ -4742,6 +4807,26 @@ func NewVotePollOptionRequest(server string, groupID GroupID, pollID PollID, opt
 	if err != nil {
 		return nil, err
 	}
+	return req, nil
+}
+
+// NewCreateReadReceiptRequest builds POST /read_receipts with body encoded as JSON.
+func NewCreateReadReceiptRequest(server string, body CreateReadReceiptJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewCreateReadReceiptRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewCreateReadReceiptRequestWithBody builds POST /read_receipts with a body of the given content type.
+func NewCreateReadReceiptRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/read_receipts"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 

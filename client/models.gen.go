@@ -165,6 +165,9 @@ type GroupCreateRequest = gen.GroupCreateRequest
 // GroupJoin defines model for GroupJoin.
 type GroupJoin = gen.GroupJoin
 
+// GroupPreview Unofficial. What someone sees of a public group before joining it.
+type GroupPreview = gen.GroupPreview
+
 // GroupRejoinRequest defines model for GroupRejoinRequest.
 type GroupRejoinRequest = gen.GroupRejoinRequest
 
@@ -405,6 +408,9 @@ type PollVoteRequest = gen.PollVoteRequest
 
 // PollWithVotes Unofficial. A poll with the caller's votes.
 type PollWithVotes = gen.PollWithVotes
+
+// PublicGroupJoinRequest Unofficial. The answer to a public group's join question; leave it out when the group has none.
+type PublicGroupJoinRequest = gen.PublicGroupJoinRequest
 
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction = gen.Reaction

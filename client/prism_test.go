@@ -233,6 +233,10 @@ func prismCalls() []prismCall {
 		{"createReadReceipt", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.CreateReadReceipt(ctx, "1234567+7654321", "175141257527047935"))
 		}},
+		{"getGroupPreview", func(ctx context.Context, c *client.Client) error { return ignore(c.GetGroupPreview(ctx, "1234567")) }},
+		{"joinPublicGroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.JoinPublicGroup(ctx, "1234567", "I run too"))
+		}},
 	}
 }
 

@@ -79,6 +79,12 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 		t.Fatalf("CreateReadReceipt: %v", err)
 	}
 	must("DeleteChat", c.DeleteChat(ctx, chatID))
+
+	makePublic(t, c, gid, false)
+	_, err = e2eClient(t, srv, ds.Users[2].Token).GetGroupPreview(ctx, gid)
+	must("GetGroupPreview", err)
+	_, err = e2eClient(t, srv, ds.Users[2].Token).JoinPublicGroup(ctx, gid, "")
+	must("JoinPublicGroup", err)
 }
 
 func TestUnofficialMutes(t *testing.T) {

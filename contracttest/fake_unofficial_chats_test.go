@@ -15,13 +15,14 @@ func chatSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 		t.Fatal(err)
 	}
 	cid := conversationID(me.ID, other.ID)
-	return []fakeStep{
+	steps := []fakeStep{
 		{"getChat", func() fakeReply { return api.do("GET", "/chats/"+cid, nil, nil) }, 200},
 		{"createReadReceipt", func() fakeReply {
 			return api.do("POST", srv.V2URL+"/read_receipts", map[string]any{"read_receipt": map[string]any{"message_id": mid, "chat_id": cid}}, nil)
 		}, 200},
 		{"deleteChat", func() fakeReply { return api.do("DELETE", "/chats/"+cid, nil, nil) }, 200},
 	}
+	return append(steps, publicSteps(t, srv)...)
 }
 
 type chatView struct {

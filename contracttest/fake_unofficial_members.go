@@ -252,18 +252,22 @@ func (f *Fake) AddJoinRequest(groupID, userID, answer string) (string, error) {
 	if g.member(userID) != nil {
 		return "", fmt.Errorf("contracttest: user %q is already a member of group %q", userID, groupID)
 	}
+	return f.addJoinRequestLocked(g, u, answer, f.cfg.now().Unix()).id, nil
+}
+
+func (f *Fake) addJoinRequestLocked(g *group, u *user, answer string, at int64) *joinRequest {
 	question := "Why do you want to join this group?"
 	if g.joinQuestion != nil && g.joinQuestion.Text != nil && *g.joinQuestion.Text != "" {
 		question = *g.joinQuestion.Text
 	}
 	r := &joinRequest{id: strconv.FormatUint(membershipIDBase+f.st.next("membership"), 10), groupID: g.id,
-		userID: userID, nickname: u.name, question: question, answer: answer, at: f.cfg.now().Unix()}
+		userID: u.id, nickname: u.name, question: question, answer: answer, at: at}
 	if f.st.uo.pending == nil {
 		f.st.uo.pending = map[string]*joinRequest{}
 	}
 	f.st.uo.pending[r.id] = r
 	f.st.uo.order["pending/"+g.id] = append(f.st.uo.order["pending/"+g.id], r.id)
-	return r.id, nil
+	return r
 }
 
 func (f *Fake) listPendingMemberships(c *call) {

@@ -38,7 +38,8 @@ var operationIDs = []string{
 	"getFileUploadStatus", "muteGroup", "unmuteGroup", "muteGroupAll",
 	"unmuteGroupAll", "muteSubgroup", "unmuteSubgroup", "listMembershipStates",
 	"listPendingMemberships", "approvePendingMembership", "banMember",
-	"getChat", "deleteChat", "createReadReceipt",
+	"getChat", "deleteChat", "createReadReceipt", "getGroupPreview",
+	"joinPublicGroup",
 }
 
 func newTestValidator(t testing.TB) *Validator {

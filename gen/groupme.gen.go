@@ -1188,6 +1188,30 @@ type GroupListEnvelope struct {
 	Response []Group `json:"response"`
 }
 
+// GroupPreview Unofficial. What someone sees of a public group before joining it.
+type GroupPreview struct {
+	// ChildrenCount How many topics the group has.
+	ChildrenCount *int          `json:"children_count,omitempty"`
+	ID            string        `json:"id"`
+	JoinQuestion  *JoinQuestion `json:"join_question,omitempty"`
+
+	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
+	LikeIcon         *LikeIcon `json:"like_icon,omitempty"`
+	RequiresApproval *bool     `json:"requires_approval,omitempty"`
+	ShowJoinQuestion *bool     `json:"show_join_question,omitempty"`
+	ThemeName        *string   `json:"theme_name,omitempty"`
+	UpdatedAt        *int64    `json:"updated_at,omitempty"`
+}
+
+// GroupPreviewEnvelope defines model for GroupPreviewEnvelope.
+type GroupPreviewEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. What someone sees of a public group before joining it.
+	Response *GroupPreview `json:"response,omitempty"`
+}
+
 // GroupRejoinRequest defines model for GroupRejoinRequest.
 type GroupRejoinRequest struct {
 	GroupID string `json:"group_id"`
@@ -1961,6 +1985,12 @@ type PollWithVotes struct {
 	UserVotes *[]string `json:"user_votes,omitempty"`
 }
 
+// PublicGroupJoinRequest Unofficial. The answer to a public group's join question; leave it out when the group has none.
+type PublicGroupJoinRequest struct {
+	// Answer Unofficial. The answer to the group's join question.
+	Answer *JoinReasonAnswer `json:"answer,omitempty"`
+}
+
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction struct {
 	// Code The emoji character, on `unicode` reactions.
@@ -2623,6 +2653,9 @@ type ChangeGroupOwnersJSONRequestBody = ChangeOwnersRequest
 
 // RejoinGroupJSONRequestBody defines body for RejoinGroup for application/json ContentType.
 type RejoinGroupJSONRequestBody = GroupRejoinRequest
+
+// JoinPublicGroupJSONRequestBody defines body for JoinPublicGroup for application/json ContentType.
+type JoinPublicGroupJSONRequestBody = PublicGroupJoinRequest
 
 // AddMembersJSONRequestBody defines body for AddMembers for application/json ContentType.
 type AddMembersJSONRequestBody = MembersAddRequest
@@ -4144,6 +4177,27 @@ func NewDestroyGroupRequest(server string, groupID GroupID) (*http.Request, erro
 	return req, nil
 }
 
+// NewJoinPublicGroupRequest builds POST /groups/{group_id}/join with body encoded as JSON.
+func NewJoinPublicGroupRequest(server string, groupID GroupID, body JoinPublicGroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewJoinPublicGroupRequestWithBody(server, groupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewJoinPublicGroupRequestWithBody builds POST /groups/{group_id}/join with a body of the given content type.
+func NewJoinPublicGroupRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/join", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
 // NewJoinGroupRequest builds POST /groups/{group_id}/join/{share_token}.
 func NewJoinGroupRequest(server string, groupID GroupID, shareToken string) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
@@ -4473,6 +4527,17 @@ func NewEditMessageRequestWithBody(server string, groupID GroupID, messageID Mes
 func NewListPendingMembershipsRequest(server string, groupID GroupID) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
 	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/pending_memberships", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetGroupPreviewRequest builds GET /groups/{group_id}/preview.
+func NewGetGroupPreviewRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/preview", path0)
 	req, err := http.NewRequest(http.MethodGet, target, nil)
 	if err != nil {
 		return nil, err

@@ -154,6 +154,9 @@ type GalleryMessage = gen.GalleryMessage
 // GalleryPage Unofficial. One page of a conversation's gallery, newest first.
 type GalleryPage = gen.GalleryPage
 
+// GeoPoint Unofficial. A latitude and longitude.
+type GeoPoint = gen.GeoPoint
+
 // Group A group. Fields beyond the required ones come and go between
 // deployments: older groups (recorded in 2014 and 2015) carry neither
 // `share_qr_code_url` nor `max_members`.
@@ -164,6 +167,9 @@ type GroupCreateRequest = gen.GroupCreateRequest
 
 // GroupJoin defines model for GroupJoin.
 type GroupJoin = gen.GroupJoin
+
+// GroupLocation Unofficial. A place a public group says it is about.
+type GroupLocation = gen.GroupLocation
 
 // GroupPreview Unofficial. What someone sees of a public group before joining it.
 type GroupPreview = gen.GroupPreview
@@ -409,8 +415,15 @@ type PollVoteRequest = gen.PollVoteRequest
 // PollWithVotes Unofficial. A poll with the caller's votes.
 type PollWithVotes = gen.PollWithVotes
 
+// PublicGroup Unofficial. A public group as searches list it.
+type PublicGroup = gen.PublicGroup
+
 // PublicGroupJoinRequest Unofficial. The answer to a public group's join question; leave it out when the group has none.
 type PublicGroupJoinRequest = gen.PublicGroupJoinRequest
+
+// PublicGroupLists Unofficial. Public groups, by where they were found. A search fills
+// any of the lists; the trending and popular listings fill theirs.
+type PublicGroupLists = gen.PublicGroupLists
 
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction = gen.Reaction

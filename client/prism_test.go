@@ -237,6 +237,13 @@ func prismCalls() []prismCall {
 		{"joinPublicGroup", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.JoinPublicGroup(ctx, "1234567", "I run too"))
 		}},
+		{"searchPublicGroups", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.SearchPublicGroups(ctx, "running", &client.PublicGroupsParams{PerPage: 5}))
+		}},
+		{"listTrendingGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListTrendingGroups(ctx, nil)) }},
+		{"listPopularGroups", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListPopularGroups(ctx, &client.PublicGroupsParams{From: 20}))
+		}},
 	}
 }
 
@@ -292,6 +299,7 @@ func TestPrismMock(t *testing.T) {
 		client.WithImageBaseURL(base),
 		client.WithV4BaseURL(base),
 		client.WithV2BaseURL(base),
+		client.WithV1BaseURL(base),
 		client.WithVideoBaseURL(base),
 		client.WithFileBaseURL(base),
 		client.WithRetries(0))

@@ -85,6 +85,12 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	must("GetGroupPreview", err)
 	_, err = e2eClient(t, srv, ds.Users[2].Token).JoinPublicGroup(ctx, gid, "")
 	must("JoinPublicGroup", err)
+	_, err = c.SearchPublicGroups(ctx, "Tour", nil)
+	must("SearchPublicGroups", err)
+	_, err = c.ListTrendingGroups(ctx, nil)
+	must("ListTrendingGroups", err)
+	_, err = c.ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: 3})
+	must("ListPopularGroups", err)
 }
 
 func TestUnofficialMutes(t *testing.T) {
@@ -233,6 +239,30 @@ func TestV2BaseURL(t *testing.T) {
 		{[]client.Option{client.WithBaseURL("https://api.groupme.com/v3")}, "https://v2.groupme.com/groups/7/memberships/mute"},
 		{[]client.Option{client.WithBaseURL("http://127.0.0.1:9/v3")}, "http://127.0.0.1:9/v2/groups/7/memberships/mute"},
 		{[]client.Option{client.WithBaseURL("http://127.0.0.1:9/v3"), client.WithV2BaseURL("http://127.0.0.1:8/x")}, "http://127.0.0.1:8/x/groups/7/memberships/mute"},
+	}
+	// The v1 searches derive their base the same way, except that the
+	// default v3 base gives api.groupme.com/v1.
+	for _, tt := range []struct {
+		opts []client.Option
+		want string
+	}{
+		{nil, "https://api.groupme.com/v1/search/popular"},
+		{[]client.Option{client.WithBaseURL("http://127.0.0.1:9/v3")}, "http://127.0.0.1:9/v1/search/popular"},
+		{[]client.Option{client.WithV1BaseURL("http://127.0.0.1:8/y")}, "http://127.0.0.1:8/y/search/popular"},
+	} {
+		var got string
+		rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			got = r.URL.String()
+			return nil, errors.New("not sent")
+		})
+		c, err := client.New("secret-token", append([]client.Option{client.WithHTTPClient(&http.Client{Transport: rt}), client.WithRetries(0)}, tt.opts...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = c.ListPopularGroups(t.Context(), nil)
+		if got != tt.want {
+			t.Errorf("ListPopularGroups went to %q, want %q", got, tt.want)
+		}
 	}
 	for _, tt := range tests {
 		var got, body string

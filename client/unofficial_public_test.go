@@ -73,3 +73,48 @@ func TestUnofficialJoinPublicGroup(t *testing.T) {
 		t.Errorf("after approval: %v; member %v", err, isMember(gated.ID))
 	}
 }
+
+func TestUnofficialSearchPublicGroups(t *testing.T) {
+	t.Parallel()
+	srv, me, _, _ := unofficialServer(t)
+	ctx := t.Context()
+	joiner := e2eClient(t, srv, srv.Dataset.Users[5].Token)
+	small, err := me.CreateGroup(ctx, client.GroupCreateRequest{Name: "Hill runners"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, err := me.CreateGroup(ctx, client.GroupCreateRequest{Name: "Lake runners"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	makePublic(t, me, small.ID, false)
+	makePublic(t, me, big.ID, false)
+	if _, err := joiner.JoinPublicGroup(ctx, big.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	res, err := joiner.SearchPublicGroups(ctx, "runners", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Popular == nil || len(*res.Popular) != 2 || (*res.Popular)[0].ID != big.ID || *(*res.Popular)[0].MembersCount != 2 {
+		t.Errorf("SearchPublicGroups popular = %+v", res.Popular)
+	}
+	if res, err := joiner.SearchPublicGroups(ctx, "nothing like it", nil); err != nil || len(*res.Popular) != 0 {
+		t.Errorf("a search without matches: %+v, %v", res, err)
+	}
+	pop, err := joiner.ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: 1, From: 1})
+	if err != nil || len(pop) != 1 || pop[0].ID != small.ID {
+		t.Errorf("ListPopularGroups(second page of one) = %+v, %v", pop, err)
+	}
+	trend, err := joiner.ListTrendingGroups(ctx, nil)
+	if err != nil || len(trend) != 2 {
+		t.Errorf("ListTrendingGroups = %+v, %v", trend, err)
+	}
+	before := srv.Fake.Calls("listPopularGroups")
+	if _, err := joiner.ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: -1}); err == nil {
+		t.Error("a negative PerPage was accepted")
+	}
+	if srv.Fake.Calls("listPopularGroups") != before {
+		t.Error("a negative PerPage was sent")
+	}
+}

@@ -31,6 +31,9 @@ func publicSteps(t *testing.T, srv *Server) []fakeStep {
 	return []fakeStep{
 		{"getGroupPreview", func() fakeReply { return api.do("GET", "/groups/"+gid+"/preview", nil, nil) }, 200},
 		{"joinPublicGroup", func() fakeReply { return api.do("POST", "/groups/"+gid+"/join", nil, nil) }, 201},
+		{"searchPublicGroups", func() fakeReply { return api.do("GET", srv.V1URL+"/search", nil, q("query", "runners")) }, 200},
+		{"listTrendingGroups", func() fakeReply { return api.do("GET", srv.V1URL+"/search/trending", nil, nil) }, 200},
+		{"listPopularGroups", func() fakeReply { return api.do("GET", srv.V1URL+"/search/popular", nil, q("per_page", "5")) }, 200},
 	}
 }
 
@@ -102,5 +105,59 @@ func TestFakeJoinPublicGroup(t *testing.T) {
 	owner.do("POST", "/groups/"+gated+"/members/"+pending[0].ID+"/approval", map[string]any{"approval": true}, nil)
 	if !isMember(gated) {
 		t.Error("the approved request did not make a member")
+	}
+}
+
+func TestFakeSearchPublicGroups(t *testing.T) {
+	t.Parallel()
+	srv, _ := newManualServer(t)
+	ds := srv.Dataset
+	small, big := publicGroup(t, srv, false), publicGroup(t, srv, false)
+	hidden, _ := ownGroup(t, srv) // "Owned", not searchable
+	api := newFakeAPI(t, srv, ds.Users[5].Token)
+	ids := func(gs []struct {
+		ID           string `json:"id"`
+		MembersCount int    `json:"members_count"`
+	}) []string {
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.ID)
+		}
+		return out
+	}
+	type lists struct {
+		Popular []struct {
+			ID           string `json:"id"`
+			MembersCount int    `json:"members_count"`
+		} `json:"popular"`
+		Trending []struct {
+			ID           string `json:"id"`
+			MembersCount int    `json:"members_count"`
+		} `json:"trending"`
+	}
+	// Joining makes big the larger one, so it comes first.
+	api.do("POST", "/groups/"+big+"/join", nil, nil)
+	var l lists
+	api.do("GET", srv.V1URL+"/search", nil, q("query", "RUNNERS")).decode(t, &l)
+	if got := ids(l.Popular); len(got) != 2 || got[0] != big || got[1] != small || l.Popular[0].MembersCount != 2 {
+		t.Errorf("search popular = %v (%+v), want [%s %s]", got, l.Popular, big, small)
+	}
+	l = lists{}
+	api.do("GET", srv.V1URL+"/search", nil, q("query", "Owned")).decode(t, &l)
+	if len(l.Popular) != 0 || len(l.Trending) != 0 {
+		t.Errorf("the hidden group %s was found: %+v", hidden, l)
+	}
+	l = lists{}
+	api.do("GET", srv.V1URL+"/search/popular", nil, q("per_page", "1", "from", "1")).decode(t, &l)
+	if got := ids(l.Popular); len(got) != 1 || got[0] != small || l.Trending != nil {
+		t.Errorf("popular, second page of one = %v, trending %v", got, l.Trending)
+	}
+	l = lists{}
+	api.do("GET", srv.V1URL+"/search/trending", nil, nil).decode(t, &l)
+	if got := ids(l.Trending); len(got) != 2 || l.Popular != nil {
+		t.Errorf("trending = %v, popular %v", got, l.Popular)
+	}
+	if r := api.do("GET", srv.V1URL+"/search/popular", nil, q("per_page", "0")); r.status != http.StatusBadRequest {
+		t.Errorf("per_page=0: %d, want 400", r.status)
 	}
 }

@@ -39,7 +39,8 @@ var operationIDs = []string{
 	"unmuteGroupAll", "muteSubgroup", "unmuteSubgroup", "listMembershipStates",
 	"listPendingMemberships", "approvePendingMembership", "banMember",
 	"getChat", "deleteChat", "createReadReceipt", "getGroupPreview",
-	"joinPublicGroup",
+	"joinPublicGroup", "searchPublicGroups", "listTrendingGroups",
+	"listPopularGroups",
 }
 
 func newTestValidator(t testing.TB) *Validator {

@@ -35,6 +35,10 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 		{http.MethodGet, "https://api.groupme.com/v3/chats/1+2", "getChat"},
 		{http.MethodDelete, "http://127.0.0.1:9/v3/chats/1+2", "deleteChat"},
 		{http.MethodPost, "http://127.0.0.1:9/v2/read_receipts", "createReadReceipt"},
+		{http.MethodGet, "https://api.groupme.com/v1/search?query=x", "searchPublicGroups"},
+		{http.MethodGet, "http://127.0.0.1:9/v1/search/trending", "listTrendingGroups"},
+		{http.MethodGet, "http://127.0.0.1:9/v1/search/popular", "listPopularGroups"},
+		{http.MethodGet, "http://127.0.0.1:9/file/v1/123/uploadStatus?job=y", "getFileUploadStatus"},
 	}
 	for _, tt := range tests {
 		got, err := v.RouteFor(httptest.NewRequest(tt.method, tt.url, nil))
@@ -46,6 +50,7 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 	// the v2 mute under v3.
 	for _, u := range []string{
 		"https://api.groupme.com/v3/groups/1/memberships/mute",
+		"https://api.groupme.com/v3/search/popular",
 		"https://api.groupme.com/v3/groups/1/messages/2",
 		"https://api.groupme.com/v4/groups/1/messages",
 	} {

@@ -1069,6 +1069,12 @@ type GalleryPageEnvelope struct {
 	Response *GalleryPage `json:"response,omitempty"`
 }
 
+// GeoPoint Unofficial. A latitude and longitude.
+type GeoPoint struct {
+	Lat *float32 `json:"lat,omitempty"`
+	Lon *float32 `json:"lon,omitempty"`
+}
+
 // Group A group. Fields beyond the required ones come and go between
 // deployments: older groups (recorded in 2014 and 2015) carry neither
 // `share_qr_code_url` nor `max_members`.
@@ -1186,6 +1192,19 @@ type GroupListEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta     Meta    `json:"meta"`
 	Response []Group `json:"response"`
+}
+
+// GroupLocation Unofficial. A place a public group says it is about.
+type GroupLocation struct {
+	CountryCode        *string `json:"country_code,omitempty"`
+	CountryRegion      *string `json:"country_region,omitempty"`
+	CountrySubdivision *string `json:"country_subdivision,omitempty"`
+	FullAddress        *string `json:"full_address,omitempty"`
+	Locality           *string `json:"locality,omitempty"`
+	Name               *string `json:"name,omitempty"`
+
+	// Point Unofficial. A latitude and longitude.
+	Point *GeoPoint `json:"point,omitempty"`
 }
 
 // GroupPreview Unofficial. What someone sees of a public group before joining it.
@@ -1985,10 +2004,53 @@ type PollWithVotes struct {
 	UserVotes *[]string `json:"user_votes,omitempty"`
 }
 
+// PublicGroup Unofficial. A public group as searches list it.
+type PublicGroup struct {
+	AvatarURL *string `json:"avatar_url,omitempty"`
+
+	// ChildrenCount How many topics the group has.
+	ChildrenCount *int    `json:"children_count,omitempty"`
+	Description   *string `json:"description,omitempty"`
+
+	// DirectoryID The campus directory the group belongs to; empty for none.
+	DirectoryID *string `json:"directory_id,omitempty"`
+
+	// GroupType `private` or `closed` so far.
+	GroupType       *string          `json:"group_type,omitempty"`
+	ID              string           `json:"id"`
+	Locations       *[]GroupLocation `json:"locations,omitempty"`
+	MaxMembers      *int             `json:"max_members,omitempty"`
+	MembersCount    *int             `json:"members_count,omitempty"`
+	Name            *string          `json:"name,omitempty"`
+	TrendingAllowed *bool            `json:"trending_allowed,omitempty"`
+}
+
 // PublicGroupJoinRequest Unofficial. The answer to a public group's join question; leave it out when the group has none.
 type PublicGroupJoinRequest struct {
 	// Answer Unofficial. The answer to the group's join question.
 	Answer *JoinReasonAnswer `json:"answer,omitempty"`
+}
+
+// PublicGroupLists Unofficial. Public groups, by where they were found. A search fills
+// any of the lists; the trending and popular listings fill theirs.
+type PublicGroupLists struct {
+	Directories *[]PublicGroup `json:"directories,omitempty"`
+
+	// LocationName The place a search by location was about.
+	LocationName *string        `json:"location_name,omitempty"`
+	Nearby       *[]PublicGroup `json:"nearby,omitempty"`
+	Popular      *[]PublicGroup `json:"popular,omitempty"`
+	Trending     *[]PublicGroup `json:"trending,omitempty"`
+}
+
+// PublicGroupListsEnvelope defines model for PublicGroupListsEnvelope.
+type PublicGroupListsEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. Public groups, by where they were found. A search fills
+	// any of the lists; the trending and popular listings fill theirs.
+	Response *PublicGroupLists `json:"response,omitempty"`
 }
 
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
@@ -2302,6 +2364,12 @@ type Page = int
 // PollID defines model for PollId.
 type PollID = string
 
+// SearchFrom defines model for SearchFrom.
+type SearchFrom = int
+
+// SearchPerPage defines model for SearchPerPage.
+type SearchPerPage = int
+
 // SinceID defines model for SinceId.
 type SinceID = string
 
@@ -2337,6 +2405,9 @@ type NotFound = ErrorEnvelope
 
 // PollAnswer defines model for PollAnswer.
 type PollAnswer = PollResultEnvelope
+
+// PublicGroupsAnswer defines model for PublicGroupsAnswer.
+type PublicGroupsAnswer = PublicGroupListsEnvelope
 
 // RateLimited The body of a failed call. `response` is `null` or absent.
 type RateLimited = ErrorEnvelope
@@ -2593,6 +2664,36 @@ type UploadImageParams struct {
 type ListPinnedDirectMessagesParams struct {
 	// OtherUserID The other user of the conversation.
 	OtherUserID string `form:"other_user_id" json:"other_user_id"`
+}
+
+// SearchPublicGroupsParams defines parameters for SearchPublicGroups.
+type SearchPublicGroupsParams struct {
+	// Query Search terms.
+	Query *string `form:"query,omitempty" json:"query,omitempty"`
+
+	// PerPage Groups per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+}
+
+// ListPopularGroupsParams defines parameters for ListPopularGroups.
+type ListPopularGroupsParams struct {
+	// PerPage Groups per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+}
+
+// ListTrendingGroupsParams defines parameters for ListTrendingGroups.
+type ListTrendingGroupsParams struct {
+	// PerPage Groups per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
 }
 
 // GetVideoUploadStatusParams defines parameters for GetVideoUploadStatus.
@@ -4892,6 +4993,75 @@ func NewCreateReadReceiptRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewSearchPublicGroupsRequest builds GET /search.
+func NewSearchPublicGroupsRequest(server string, params *SearchPublicGroupsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search"
+	if params != nil {
+		var query []string
+		if params.Query != nil {
+			query = append(query, "query="+url.QueryEscape(string(*params.Query)))
+		}
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListPopularGroupsRequest builds GET /search/popular.
+func NewListPopularGroupsRequest(server string, params *ListPopularGroupsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search/popular"
+	if params != nil {
+		var query []string
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListTrendingGroupsRequest builds GET /search/trending.
+func NewListTrendingGroupsRequest(server string, params *ListTrendingGroupsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search/trending"
+	if params != nil {
+		var query []string
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 

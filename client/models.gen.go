@@ -102,6 +102,15 @@ type DirectMessageCreated = gen.DirectMessageCreated
 // DirectMessageList defines model for DirectMessageList.
 type DirectMessageList = gen.DirectMessageList
 
+// Directory Unofficial. A campus directory. Its `id` arrives as a number.
+type Directory = gen.Directory
+
+// DirectoryMember Unofficial. A person in a campus directory, as their privacy settings show them.
+type DirectoryMember = gen.DirectoryMember
+
+// DirectoryMembers Unofficial. One page of a campus directory's people.
+type DirectoryMembers = gen.DirectoryMembers
+
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
 // `charmap` holds one `[pack_id, offset]` entry per placeholder, in
 // order. Older messages carry entries that are not pairs of integers

@@ -244,6 +244,12 @@ func prismCalls() []prismCall {
 		{"listPopularGroups", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.ListPopularGroups(ctx, &client.PublicGroupsParams{From: 20}))
 		}},
+		{"getDirectory", func(ctx context.Context, c *client.Client) error { return ignore(c.GetDirectory(ctx)) }},
+		{"leaveDirectory", func(ctx context.Context, c *client.Client) error { return c.LeaveDirectory(ctx, "1928") }},
+		{"listDirectoryGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListDirectoryGroups(ctx, nil)) }},
+		{"listDirectoryMembers", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702, 1100}, GraduationYear: 2027}))
+		}},
 	}
 }
 

@@ -91,6 +91,19 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	must("ListTrendingGroups", err)
 	_, err = c.ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: 3})
 	must("ListPopularGroups", err)
+
+	campus, err := srv.Fake.AddCampus(contracttest.Campus{Name: "Tour U", GroupIDs: []string{gid},
+		Members: []contracttest.CampusMember{{UserID: ds.Users[0].ID, Majors: []string{"3702"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetDirectory(ctx)
+	must("GetDirectory", err)
+	_, err = c.ListDirectoryGroups(ctx, nil)
+	must("ListDirectoryGroups", err)
+	_, err = c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702}})
+	must("ListDirectoryMembers", err)
+	must("LeaveDirectory", c.LeaveDirectory(ctx, campus))
 }
 
 func TestUnofficialMutes(t *testing.T) {

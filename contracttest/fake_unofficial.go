@@ -74,6 +74,7 @@ type unofficialState struct {
 	banned    map[string]bool         // memberKey -> barred from rejoining; made on first use
 	cleared   map[string]string       // "<user id>/<chat id>" -> last message id deleteChat hid
 	receipts  map[string]*readReceipt // "<user id>/<chat id>" -> the caller's read receipt
+	campuses  map[string]*campus      // campus directories by id; made on first use
 }
 
 func (s *unofficialState) init() {

@@ -28,13 +28,14 @@ func publicGroup(t *testing.T, srv *Server, approval bool) string {
 func publicSteps(t *testing.T, srv *Server) []fakeStep {
 	gid := publicGroup(t, srv, false)
 	api := newFakeAPI(t, srv, srv.Dataset.Users[5].Token)
-	return []fakeStep{
+	steps := []fakeStep{
 		{"getGroupPreview", func() fakeReply { return api.do("GET", "/groups/"+gid+"/preview", nil, nil) }, 200},
 		{"joinPublicGroup", func() fakeReply { return api.do("POST", "/groups/"+gid+"/join", nil, nil) }, 201},
 		{"searchPublicGroups", func() fakeReply { return api.do("GET", srv.V1URL+"/search", nil, q("query", "runners")) }, 200},
 		{"listTrendingGroups", func() fakeReply { return api.do("GET", srv.V1URL+"/search/trending", nil, nil) }, 200},
 		{"listPopularGroups", func() fakeReply { return api.do("GET", srv.V1URL+"/search/popular", nil, q("per_page", "5")) }, 200},
 	}
+	return append(steps, campusSteps(t, srv)...)
 }
 
 func TestFakeJoinPublicGroup(t *testing.T) {

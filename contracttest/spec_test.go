@@ -40,7 +40,8 @@ var operationIDs = []string{
 	"listPendingMemberships", "approvePendingMembership", "banMember",
 	"getChat", "deleteChat", "createReadReceipt", "getGroupPreview",
 	"joinPublicGroup", "searchPublicGroups", "listTrendingGroups",
-	"listPopularGroups",
+	"listPopularGroups", "getDirectory", "leaveDirectory", "listDirectoryGroups",
+	"listDirectoryMembers",
 }
 
 func newTestValidator(t testing.TB) *Validator {

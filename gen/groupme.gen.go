@@ -869,6 +869,69 @@ type DirectMessageListEnvelope struct {
 	Response DirectMessageList `json:"response"`
 }
 
+// Directory Unofficial. A campus directory. Its `id` arrives as a number.
+type Directory struct {
+	AvatarURL *string `json:"avatar_url,omitempty"`
+
+	// Color A CSS colour, such as `#00458D`.
+	Color       *string `json:"color,omitempty"`
+	GroupsCount *int    `json:"groups_count,omitempty"`
+
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID             StringOrInteger `json:"id"`
+	MembersCount   *int            `json:"members_count,omitempty"`
+	Name           *string         `json:"name,omitempty"`
+	ShareQRCodeURL *string         `json:"share_qr_code_url,omitempty"`
+	ShareURL       *string         `json:"share_url,omitempty"`
+	ShortName      *string         `json:"short_name,omitempty"`
+
+	// Type `school_directory` so far.
+	Type *string `json:"type,omitempty"`
+}
+
+// DirectoryEnvelope defines model for DirectoryEnvelope.
+type DirectoryEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A campus directory. Its `id` arrives as a number.
+	Response *Directory `json:"response,omitempty"`
+}
+
+// DirectoryMember Unofficial. A person in a campus directory, as their privacy settings show them.
+type DirectoryMember struct {
+	AvatarURL *string `json:"avatar_url,omitempty"`
+	Bio       *string `json:"bio,omitempty"`
+
+	// CreatedAt When the account was made, as `2022-08-24T17:52:38+0000`.
+	CreatedAt *string `json:"created_at,omitempty"`
+
+	// GraduationYear Empty when not shown.
+	GraduationYear   *string        `json:"graduation_year,omitempty"`
+	ID               string         `json:"id"`
+	Interests        *[]interface{} `json:"interests,omitempty"`
+	Majors           *[]string      `json:"majors,omitempty"`
+	Name             *string        `json:"name,omitempty"`
+	PhotoUrls        *[]string      `json:"photo_urls,omitempty"`
+	SharedGroupIds   *[]string      `json:"shared_group_ids,omitempty"`
+	SocialMediaLinks *[]interface{} `json:"social_media_links,omitempty"`
+	SongURL          *string        `json:"song_url,omitempty"`
+}
+
+// DirectoryMembers Unofficial. One page of a campus directory's people.
+type DirectoryMembers struct {
+	Users []DirectoryMember `json:"users"`
+}
+
+// DirectoryMembersEnvelope defines model for DirectoryMembersEnvelope.
+type DirectoryMembersEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. One page of a campus directory's people.
+	Response *DirectoryMembers `json:"response,omitempty"`
+}
+
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
 // `charmap` holds one `[pack_id, offset]` entry per placeholder, in
 // order. Older messages carry entries that are not pairs of integers
@@ -2671,28 +2734,52 @@ type SearchPublicGroupsParams struct {
 	// Query Search terms.
 	Query *string `form:"query,omitempty" json:"query,omitempty"`
 
-	// PerPage Groups per list; 20 when left out, at most 10,000.
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
 	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 
-	// From How many groups to skip; 0 when left out.
+	// From How many groups (or people) to skip; 0 when left out.
 	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+}
+
+// ListDirectoryGroupsParams defines parameters for ListDirectoryGroups.
+type ListDirectoryGroupsParams struct {
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups (or people) to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+}
+
+// ListDirectoryMembersParams defines parameters for ListDirectoryMembers.
+type ListDirectoryMembersParams struct {
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups (or people) to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// Majors Major codes (GroupMe's majors dictionary); repeat to match any of several.
+	Majors *[]int `form:"majors,omitempty" json:"majors,omitempty"`
+
+	// GraduationYear Only people graduating this year.
+	GraduationYear *int `form:"graduation_year,omitempty" json:"graduation_year,omitempty"`
 }
 
 // ListPopularGroupsParams defines parameters for ListPopularGroups.
 type ListPopularGroupsParams struct {
-	// PerPage Groups per list; 20 when left out, at most 10,000.
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
 	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 
-	// From How many groups to skip; 0 when left out.
+	// From How many groups (or people) to skip; 0 when left out.
 	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
 }
 
 // ListTrendingGroupsParams defines parameters for ListTrendingGroups.
 type ListTrendingGroupsParams struct {
-	// PerPage Groups per list; 20 when left out, at most 10,000.
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
 	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
 
-	// From How many groups to skip; 0 when left out.
+	// From How many groups (or people) to skip; 0 when left out.
 	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
 }
 
@@ -4152,6 +4239,27 @@ func NewCreateDirectMessageRequestWithBody(server string, contentType string, bo
 	return req, nil
 }
 
+// NewGetDirectoryRequest builds GET /directories.
+func NewGetDirectoryRequest(server string) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/directories"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewLeaveDirectoryRequest builds DELETE /directories/{directory_id}/membership.
+func NewLeaveDirectoryRequest(server string, directoryID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(directoryID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/directories/%s/membership", path0)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewListGroupsRequest builds GET /groups.
 func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Request, error) {
 	target := strings.TrimRight(server, "/") + "/groups"
@@ -5009,6 +5117,60 @@ func NewSearchPublicGroupsRequest(server string, params *SearchPublicGroupsParam
 		}
 		if params.From != nil {
 			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListDirectoryGroupsRequest builds GET /search/directories.
+func NewListDirectoryGroupsRequest(server string, params *ListDirectoryGroupsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search/directories"
+	if params != nil {
+		var query []string
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListDirectoryMembersRequest builds GET /search/directory/users.
+func NewListDirectoryMembersRequest(server string, params *ListDirectoryMembersParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search/directory/users"
+	if params != nil {
+		var query []string
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if params.Majors != nil {
+			q, err := runtime.StyleParamWithOptions("form", true, "majors", *params.Majors, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			query = append(query, q)
+		}
+		if params.GraduationYear != nil {
+			query = append(query, "graduation_year="+strconv.FormatInt(int64(*params.GraduationYear), 10))
 		}
 		if len(query) > 0 {
 			target += "?" + strings.Join(query, "&")

@@ -382,6 +382,9 @@ type PartialImageAttachmentType = gen.PartialImageAttachmentType
 // PendingMembership Unofficial. A request to join a group that requires approval.
 type PendingMembership = gen.PendingMembership
 
+// PinnedConversations Unofficial. Ids of pinned groups and direct conversations, in the caller's order.
+type PinnedConversations = gen.PinnedConversations
+
 // PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
 type PinnedDirectMessageList = gen.PinnedDirectMessageList
 
@@ -423,6 +426,15 @@ type PollVoteRequest = gen.PollVoteRequest
 
 // PollWithVotes Unofficial. A poll with the caller's votes.
 type PollWithVotes = gen.PollWithVotes
+
+// ProfileSharing Unofficial. The caller's profile share links.
+type ProfileSharing = gen.ProfileSharing
+
+// ProfileSharingRequest Unofficial. Whether the caller's profile share link exists.
+type ProfileSharingRequest = gen.ProfileSharingRequest
+
+// ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
+type ProfileSharingRequestStatus = gen.ProfileSharingRequestStatus
 
 // PublicGroup Unofficial. A public group as searches list it.
 type PublicGroup = gen.PublicGroup
@@ -542,6 +554,8 @@ const (
 	PollCreateRequestTypeSingle                    = gen.PollCreateRequestTypeSingle
 	PollCreateRequestVisibilityAnonymous           = gen.PollCreateRequestVisibilityAnonymous
 	PollCreateRequestVisibilityPublic              = gen.PollCreateRequestVisibilityPublic
+	ProfileSharingRequestStatusDisable             = gen.ProfileSharingRequestStatusDisable
+	ProfileSharingRequestStatusEnable              = gen.ProfileSharingRequestStatusEnable
 	ReplyAttachmentTypeReply                       = gen.ReplyAttachmentTypeReply
 	SplitAttachmentTypeSplit                       = gen.SplitAttachmentTypeSplit
 	VideoAttachmentTypeVideo                       = gen.VideoAttachmentTypeVideo

@@ -250,6 +250,11 @@ func prismCalls() []prismCall {
 		{"listDirectoryMembers", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702, 1100}, GraduationYear: 2027}))
 		}},
+		{"setProfileSharing", func(ctx context.Context, c *client.Client) error { return ignore(c.SetProfileSharing(ctx, true)) }},
+		{"listPinnedConversations", func(ctx context.Context, c *client.Client) error { return ignore(c.ListPinnedConversations(ctx)) }},
+		{"updatePinnedConversations", func(ctx context.Context, c *client.Client) error {
+			return c.UpdatePinnedConversations(ctx, []string{"1234567", "1+2"})
+		}},
 	}
 }
 

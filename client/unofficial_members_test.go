@@ -104,6 +104,15 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	_, err = c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702}})
 	must("ListDirectoryMembers", err)
 	must("LeaveDirectory", c.LeaveDirectory(ctx, campus))
+
+	_, err = c.SetProfileSharing(ctx, true)
+	must("SetProfileSharing", err)
+	must("UpdatePinnedConversations", c.UpdatePinnedConversations(ctx, []string{gid}))
+	pins, err := c.ListPinnedConversations(ctx)
+	must("ListPinnedConversations", err)
+	if len(pins) != 1 || pins[0] != gid {
+		t.Errorf("ListPinnedConversations = %v", pins)
+	}
 }
 
 func TestUnofficialMutes(t *testing.T) {

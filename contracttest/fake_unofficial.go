@@ -75,6 +75,8 @@ type unofficialState struct {
 	cleared   map[string]string       // "<user id>/<chat id>" -> last message id deleteChat hid
 	receipts  map[string]*readReceipt // "<user id>/<chat id>" -> the caller's read receipt
 	campuses  map[string]*campus      // campus directories by id; made on first use
+	shares    map[string]string       // user id -> profile share token; made on first use
+	pinnedIDs map[string][]string     // user id -> pinned conversation ids; made on first use
 }
 
 func (s *unofficialState) init() {

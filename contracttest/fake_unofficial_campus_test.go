@@ -36,6 +36,11 @@ func campusSteps(t *testing.T, srv *Server) []fakeStep {
 			return api.do("GET", srv.V1URL+"/search/directory/users", nil, q("majors", "3702"))
 		}, 200},
 		{"leaveDirectory", func() fakeReply { return api.do("DELETE", "/directories/"+id+"/membership", nil, nil) }, 200},
+		{"setProfileSharing", func() fakeReply { return api.do("POST", "/users/features/share", map[string]any{"status": "enable"}, nil) }, 200},
+		{"updatePinnedConversations", func() fakeReply {
+			return api.do("PUT", srv.V4URL+"/pinned_conversations", map[string]any{"pinned_conversation_ids": []string{id, "1+2"}}, nil)
+		}, 200},
+		{"listPinnedConversations", func() fakeReply { return api.do("GET", srv.V4URL+"/pinned_conversations", nil, nil) }, 200},
 	}
 }
 

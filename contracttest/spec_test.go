@@ -41,7 +41,8 @@ var operationIDs = []string{
 	"getChat", "deleteChat", "createReadReceipt", "getGroupPreview",
 	"joinPublicGroup", "searchPublicGroups", "listTrendingGroups",
 	"listPopularGroups", "getDirectory", "leaveDirectory", "listDirectoryGroups",
-	"listDirectoryMembers",
+	"listDirectoryMembers", "setProfileSharing", "listPinnedConversations",
+	"updatePinnedConversations",
 }
 
 func newTestValidator(t testing.TB) *Validator {

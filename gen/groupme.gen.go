@@ -318,6 +318,24 @@ func (e PollCreateRequestVisibility) Valid() bool {
 	}
 }
 
+// Defines values for ProfileSharingRequestStatus.
+const (
+	ProfileSharingRequestStatusDisable ProfileSharingRequestStatus = "disable"
+	ProfileSharingRequestStatusEnable  ProfileSharingRequestStatus = "enable"
+)
+
+// Valid indicates whether the value is a known member of the ProfileSharingRequestStatus enum.
+func (e ProfileSharingRequestStatus) Valid() bool {
+	switch e {
+	case ProfileSharingRequestStatusDisable:
+		return true
+	case ProfileSharingRequestStatusEnable:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReplyAttachmentType.
 const (
 	ReplyAttachmentTypeReply ReplyAttachmentType = "reply"
@@ -1905,6 +1923,20 @@ type PendingMembershipsEnvelope struct {
 	Response *[]PendingMembership `json:"response,omitempty"`
 }
 
+// PinnedConversations Unofficial. Ids of pinned groups and direct conversations, in the caller's order.
+type PinnedConversations struct {
+	PinnedConversationIDs []string `json:"pinned_conversation_ids"`
+}
+
+// PinnedConversationsEnvelope defines model for PinnedConversationsEnvelope.
+type PinnedConversationsEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. Ids of pinned groups and direct conversations, in the caller's order.
+	Response *PinnedConversations `json:"response,omitempty"`
+}
+
 // PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
 type PinnedDirectMessageList struct {
 	Count    *int            `json:"count,omitempty"`
@@ -2066,6 +2098,29 @@ type PollWithVotes struct {
 	// UserVotes The options the caller chose; absent when the caller has not voted.
 	UserVotes *[]string `json:"user_votes,omitempty"`
 }
+
+// ProfileSharing Unofficial. The caller's profile share links.
+type ProfileSharing struct {
+	ShareQRCodeURL *string `json:"share_qr_code_url,omitempty"`
+	ShareURL       *string `json:"share_url,omitempty"`
+}
+
+// ProfileSharingEnvelope defines model for ProfileSharingEnvelope.
+type ProfileSharingEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The caller's profile share links.
+	Response *ProfileSharing `json:"response,omitempty"`
+}
+
+// ProfileSharingRequest Unofficial. Whether the caller's profile share link exists.
+type ProfileSharingRequest struct {
+	Status ProfileSharingRequestStatus `json:"status"`
+}
+
+// ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
+type ProfileSharingRequestStatus string
 
 // PublicGroup Unofficial. A public group as searches list it.
 type PublicGroup struct {
@@ -2881,6 +2936,9 @@ type UpdateGroupJSONRequestBody = GroupUpdateRequest
 // LikeMessageJSONRequestBody defines body for LikeMessage for application/json ContentType.
 type LikeMessageJSONRequestBody = LikeRequest
 
+// UpdatePinnedConversationsJSONRequestBody defines body for UpdatePinnedConversations for application/json ContentType.
+type UpdatePinnedConversationsJSONRequestBody = PinnedConversations
+
 // CreatePollJSONRequestBody defines body for CreatePoll for application/json ContentType.
 type CreatePollJSONRequestBody = PollCreateRequest
 
@@ -2892,6 +2950,9 @@ type CreateReadReceiptJSONRequestBody = ReadReceiptCreateRequest
 
 // UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.
 type UploadVideoMultipartRequestBody UploadVideoMultipartBody
+
+// SetProfileSharingJSONRequestBody defines body for SetProfileSharing for application/json ContentType.
+type SetProfileSharingJSONRequestBody = ProfileSharingRequest
 
 // EnableSMSModeJSONRequestBody defines body for EnableSMSMode for application/json ContentType.
 type EnableSMSModeJSONRequestBody = SMSModeRequest
@@ -4993,6 +5054,36 @@ func NewListPinnedMessagesRequest(server string, groupID GroupID) (*http.Request
 	return req, nil
 }
 
+// NewListPinnedConversationsRequest builds GET /pinned_conversations.
+func NewListPinnedConversationsRequest(server string) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/pinned_conversations"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdatePinnedConversationsRequest builds PUT /pinned_conversations with body encoded as JSON.
+func NewUpdatePinnedConversationsRequest(server string, body UpdatePinnedConversationsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdatePinnedConversationsRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdatePinnedConversationsRequestWithBody builds PUT /pinned_conversations with a body of the given content type.
+func NewUpdatePinnedConversationsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/pinned_conversations"
+	req, err := http.NewRequest(http.MethodPut, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
 // NewListPollsRequest builds GET /poll/{group_id}.
 func NewListPollsRequest(server string, groupID GroupID) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
@@ -5263,6 +5354,26 @@ func NewUploadVideoRequestWithBody(server string, params *UploadVideoParams, con
 			req.Header.Set("X-Conversation-Id", h)
 		}
 	}
+	return req, nil
+}
+
+// NewSetProfileSharingRequest builds POST /users/features/share with body encoded as JSON.
+func NewSetProfileSharingRequest(server string, body SetProfileSharingJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewSetProfileSharingRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewSetProfileSharingRequestWithBody builds POST /users/features/share with a body of the given content type.
+func NewSetProfileSharingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/users/features/share"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 

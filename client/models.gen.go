@@ -461,6 +461,12 @@ type ReadReceiptAnswer = gen.ReadReceiptAnswer
 // ReadReceiptCreateRequest Unofficial. The message to mark read.
 type ReadReceiptCreateRequest = gen.ReadReceiptCreateRequest
 
+// Relationship Unofficial. One of the caller's contacts.
+type Relationship = gen.Relationship
+
+// RelationshipCreateRequest Unofficial. A contact to add, from their profile share link.
+type RelationshipCreateRequest = gen.RelationshipCreateRequest
+
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment = gen.ReplyAttachment
 

@@ -255,6 +255,12 @@ func prismCalls() []prismCall {
 		{"updatePinnedConversations", func(ctx context.Context, c *client.Client) error {
 			return c.UpdatePinnedConversations(ctx, []string{"1234567", "1+2"})
 		}},
+		{"listRelationships", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListRelationships(ctx, &client.RelationshipsParams{ExcludeBlocked: true}))
+		}},
+		{"createRelationship", func(ctx context.Context, c *client.Client) error {
+			return c.CreateRelationship(ctx, "1234567", "njLqSwBU")
+		}},
 	}
 }
 

@@ -113,6 +113,19 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	if len(pins) != 1 || pins[0] != gid {
 		t.Errorf("ListPinnedConversations = %v", pins)
 	}
+
+	must("CreateRelationship", c.CreateRelationship(ctx, ds.Users[3].ID, shareTokenOf(t, e2eClient(t, srv, ds.Users[3].Token))))
+	contacts, err := c.ListRelationships(ctx, nil)
+	must("ListRelationships", err)
+	if len(contacts) != 1 {
+		t.Errorf("ListRelationships = %+v", contacts)
+	}
+	for _, err := range c.ListRelationshipsIter(ctx, nil) {
+		if err != nil {
+			t.Fatalf("ListRelationshipsIter: %v", err)
+		}
+	}
+	cov.mark("ListRelationshipsIter")
 }
 
 func TestUnofficialMutes(t *testing.T) {

@@ -77,6 +77,7 @@ type unofficialState struct {
 	campuses  map[string]*campus      // campus directories by id; made on first use
 	shares    map[string]string       // user id -> profile share token; made on first use
 	pinnedIDs map[string][]string     // user id -> pinned conversation ids; made on first use
+	contacts  map[string][]*contact   // user id -> contacts, oldest first; made on first use
 }
 
 func (s *unofficialState) init() {

@@ -41,6 +41,12 @@ func campusSteps(t *testing.T, srv *Server) []fakeStep {
 			return api.do("PUT", srv.V4URL+"/pinned_conversations", map[string]any{"pinned_conversation_ids": []string{id, "1+2"}}, nil)
 		}, 200},
 		{"listPinnedConversations", func() fakeReply { return api.do("GET", srv.V4URL+"/pinned_conversations", nil, nil) }, 200},
+		{"createRelationship", func() fakeReply {
+			friend := srv.Dataset.Users[2]
+			token := shareToken(t, newFakeAPI(t, srv, friend.Token))
+			return api.do("POST", srv.V4URL+"/relationships/create", map[string]any{"user_id": friend.ID, "token": token}, nil)
+		}, 201},
+		{"listRelationships", func() fakeReply { return api.do("GET", srv.V4URL+"/relationships", nil, nil) }, 200},
 	}
 }
 

@@ -42,7 +42,7 @@ var operationIDs = []string{
 	"joinPublicGroup", "searchPublicGroups", "listTrendingGroups",
 	"listPopularGroups", "getDirectory", "leaveDirectory", "listDirectoryGroups",
 	"listDirectoryMembers", "setProfileSharing", "listPinnedConversations",
-	"updatePinnedConversations",
+	"updatePinnedConversations", "listRelationships", "createRelationship",
 }
 
 func newTestValidator(t testing.TB) *Validator {

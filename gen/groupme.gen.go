@@ -2225,6 +2225,41 @@ type ReadReceiptEnvelope struct {
 	Response *ReadReceiptAnswer `json:"response,omitempty"`
 }
 
+// Relationship Unofficial. One of the caller's contacts.
+type Relationship struct {
+	AppInstalled *bool   `json:"app_installed,omitempty"`
+	AvatarURL    *string `json:"avatar_url,omitempty"`
+	Blocked      *bool   `json:"blocked,omitempty"`
+	CreatedAt    *int64  `json:"created_at,omitempty"`
+
+	// CreatedAtISO8601 When the contact was added, to the microsecond; the `since` of the next page.
+	CreatedAtISO8601 *string `json:"created_at_iso8601,omitempty"`
+	Hidden           *bool   `json:"hidden,omitempty"`
+	ID               *string `json:"id,omitempty"`
+	Mri              *string `json:"mri,omitempty"`
+	Name             *string `json:"name,omitempty"`
+
+	// Reason How the contact came to be (a code; 3 is common).
+	Reason           *int    `json:"reason,omitempty"`
+	UpdatedAt        *int64  `json:"updated_at,omitempty"`
+	UpdatedAtISO8601 *string `json:"updated_at_iso8601,omitempty"`
+	UserID           string  `json:"user_id"`
+}
+
+// RelationshipCreateRequest Unofficial. A contact to add, from their profile share link.
+type RelationshipCreateRequest struct {
+	// Token The share token, the last part of the user's share URL.
+	Token  string `json:"token"`
+	UserID string `json:"user_id"`
+}
+
+// RelationshipListEnvelope defines model for RelationshipListEnvelope.
+type RelationshipListEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta     Meta            `json:"meta"`
+	Response *[]Relationship `json:"response,omitempty"`
+}
+
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment struct {
 	BaseReplyID string              `json:"base_reply_id"`
@@ -2784,6 +2819,15 @@ type ListPinnedDirectMessagesParams struct {
 	OtherUserID string `form:"other_user_id" json:"other_user_id"`
 }
 
+// ListRelationshipsParams defines parameters for ListRelationships.
+type ListRelationshipsParams struct {
+	// Since The `created_at_iso8601` of the last contact received.
+	Since *string `form:"since,omitempty" json:"since,omitempty"`
+
+	// IncludeBlocked false leaves out the contacts the caller blocked.
+	IncludeBlocked *bool `form:"include_blocked,omitempty" json:"include_blocked,omitempty"`
+}
+
 // SearchPublicGroupsParams defines parameters for SearchPublicGroups.
 type SearchPublicGroupsParams struct {
 	// Query Search terms.
@@ -2947,6 +2991,9 @@ type VotePollJSONRequestBody = PollVoteRequest
 
 // CreateReadReceiptJSONRequestBody defines body for CreateReadReceipt for application/json ContentType.
 type CreateReadReceiptJSONRequestBody = ReadReceiptCreateRequest
+
+// CreateRelationshipJSONRequestBody defines body for CreateRelationship for application/json ContentType.
+type CreateRelationshipJSONRequestBody = RelationshipCreateRequest
 
 // UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.
 type UploadVideoMultipartRequestBody UploadVideoMultipartBody
@@ -5187,6 +5234,52 @@ func NewCreateReadReceiptRequest(server string, body CreateReadReceiptJSONReques
 // NewCreateReadReceiptRequestWithBody builds POST /read_receipts with a body of the given content type.
 func NewCreateReadReceiptRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	target := strings.TrimRight(server, "/") + "/read_receipts"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListRelationshipsRequest builds GET /relationships.
+func NewListRelationshipsRequest(server string, params *ListRelationshipsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/relationships"
+	if params != nil {
+		var query []string
+		if params.Since != nil {
+			query = append(query, "since="+url.QueryEscape(string(*params.Since)))
+		}
+		if params.IncludeBlocked != nil {
+			q, err := runtime.StyleParamWithOptions("form", true, "include_blocked", *params.IncludeBlocked, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			query = append(query, q)
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateRelationshipRequest builds POST /relationships/create with body encoded as JSON.
+func NewCreateRelationshipRequest(server string, body CreateRelationshipJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewCreateRelationshipRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewCreateRelationshipRequestWithBody builds POST /relationships/create with a body of the given content type.
+func NewCreateRelationshipRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/relationships/create"
 	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err

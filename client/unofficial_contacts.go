@@ -1,0 +1,77 @@
+package client
+
+import (
+	"context"
+	"iter"
+
+	"github.com/groupme-go/groupme/gen"
+)
+
+// RelationshipsParams select a page of ListRelationships.
+type RelationshipsParams struct {
+	// Since is the CreatedAtISO8601 of the last contact received; "" for
+	// the first page. ListRelationshipsIter starts here.
+	Since string
+	// ExcludeBlocked leaves out the contacts the caller blocked.
+	ExcludeBlocked bool
+}
+
+// ListRelationships calls GET {v4}/relationships and returns one page of
+// the caller's contacts, oldest first; GroupMe chooses the page size, and
+// an empty page is the end. params may be nil.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v4 API (see WithV4BaseURL).
+func (c *Client) ListRelationships(ctx context.Context, params *RelationshipsParams) ([]Relationship, error) {
+	var q gen.ListRelationshipsParams
+	if params != nil {
+		if params.Since != "" {
+			q.Since = Ptr(params.Since)
+		}
+		if params.ExcludeBlocked {
+			q.IncludeBlocked = Ptr(false)
+		}
+	}
+	req, err := gen.NewListRelationshipsRequest(c.v4Base(), &q)
+	res, err := doJSON[[]gen.Relationship](ctx, c, call{op: "ListRelationships"}, req, err)
+	if err != nil {
+		return nil, err
+	}
+	return *res, nil
+}
+
+// ListRelationshipsIter walks the caller's contacts from params.Since,
+// each page after the CreatedAtISO8601 of the last contact of the page
+// before, until a page comes back empty. A page without that timestamp,
+// or one that repeats, yields an error matching ErrPagingStalled once.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) ListRelationshipsIter(ctx context.Context, params *RelationshipsParams) iter.Seq2[Relationship, error] {
+	var p RelationshipsParams
+	if params != nil {
+		p = *params
+	}
+	return walkCursor(p.Since, func(since string) ([]Relationship, error) {
+		q := p
+		q.Since = since
+		return c.ListRelationships(ctx, &q)
+	}, func(since string, page []Relationship) string {
+		if last := page[len(page)-1].CreatedAtISO8601; last != nil {
+			return *last
+		}
+		return since
+	}, func(r *Relationship) string { return r.UserID })
+}
+
+// CreateRelationship calls POST {v4}/relationships/create and adds the
+// user userID as a contact, given the token of their profile share link
+// (the last part of https://groupme.com/contact/{user_id}/{token}; see
+// SetProfileSharing).
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v4 API (see WithV4BaseURL).
+func (c *Client) CreateRelationship(ctx context.Context, userID, token string) error {
+	req, err := gen.NewCreateRelationshipRequest(c.v4Base(), gen.RelationshipCreateRequest{UserID: userID, Token: token})
+	return doNoPayload(ctx, c, call{op: "CreateRelationship"}, req, err)
+}

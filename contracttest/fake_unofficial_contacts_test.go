@@ -1,0 +1,85 @@
+package contracttest
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// shareToken turns on api's user's profile share link and returns its
+// token.
+func shareToken(t *testing.T, api *fakeAPI) string {
+	t.Helper()
+	var s struct {
+		ShareURL string `json:"share_url"`
+	}
+	api.do("POST", "/users/features/share", map[string]any{"status": "enable"}, nil).decode(t, &s)
+	return s.ShareURL[strings.LastIndex(s.ShareURL, "/")+1:]
+}
+
+func TestFakeContactsFromShareLinks(t *testing.T) {
+	t.Parallel()
+	srv, _ := newManualServer(t)
+	ds := srv.Dataset
+	me := newFakeAPI(t, srv, ds.Users[0].Token)
+	add := func(i int, token string) fakeReply {
+		return me.do("POST", srv.V4URL+"/relationships/create", map[string]any{"user_id": ds.Users[i].ID, "token": token}, nil)
+	}
+	old := shareToken(t, newFakeAPI(t, srv, ds.Users[1].Token))
+	current := shareToken(t, newFakeAPI(t, srv, ds.Users[1].Token))
+	if r := add(1, old); r.status != http.StatusNotFound {
+		t.Errorf("an invalidated share token: %d", r.status)
+	}
+	if r := add(1, current); r.status != http.StatusCreated {
+		t.Fatalf("adding with the current token: %d %s", r.status, r.body)
+	}
+	add(1, current) // twice is once
+	for _, i := range []int{2, 3} {
+		if r := add(i, shareToken(t, newFakeAPI(t, srv, ds.Users[i].Token))); r.status != http.StatusCreated {
+			t.Fatalf("adding user %d: %d", i, r.status)
+		}
+	}
+	if r := add(4, "nope"); r.status != http.StatusNotFound {
+		t.Errorf("a user without a share link: %d", r.status)
+	}
+	if r := add(0, shareToken(t, me)); r.status != http.StatusBadRequest {
+		t.Errorf("adding yourself: %d", r.status)
+	}
+
+	// Walk the pages with since until an empty one.
+	type rel struct {
+		UserID string `json:"user_id"`
+		Since  string `json:"created_at_iso8601"`
+	}
+	walk := func(extra ...string) []string {
+		var got []string
+		since := ""
+		for range 10 {
+			var page []rel
+			query := q(append([]string{"since", since}, extra...)...)
+			if since == "" {
+				query.Del("since")
+			}
+			me.do("GET", srv.V4URL+"/relationships", nil, query).decode(t, &page)
+			if len(page) == 0 {
+				return got
+			}
+			for _, r := range page {
+				got = append(got, r.UserID)
+			}
+			since = page[len(page)-1].Since
+		}
+		t.Fatal("the contact pages did not end")
+		return nil
+	}
+	if got := walk(); strings.Join(got, ",") != strings.Join([]string{ds.Users[1].ID, ds.Users[2].ID, ds.Users[3].ID}, ",") {
+		t.Errorf("all contacts, oldest first: %v", got)
+	}
+	me.do("POST", "/blocks", nil, q("user", ds.Users[0].ID, "otherUser", ds.Users[2].ID))
+	if got := walk("include_blocked", "false"); len(got) != 2 {
+		t.Errorf("without the blocked contact: %v", got)
+	}
+	if r := me.do("GET", srv.V4URL+"/relationships", nil, q("since", "yesterday")); r.status != http.StatusBadRequest {
+		t.Errorf("a bad since: %d", r.status)
+	}
+}

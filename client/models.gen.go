@@ -111,6 +111,9 @@ type DirectoryMember = gen.DirectoryMember
 // DirectoryMembers Unofficial. One page of a campus directory's people.
 type DirectoryMembers = gen.DirectoryMembers
 
+// DirectorySummary Unofficial. A campus directory a user belongs to.
+type DirectorySummary = gen.DirectorySummary
+
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
 // `charmap` holds one `[pack_id, offset]` entry per placeholder, in
 // order. Older messages carry entries that are not pairs of integers
@@ -436,6 +439,9 @@ type ProfileSharingRequest = gen.ProfileSharingRequest
 // ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
 type ProfileSharingRequestStatus = gen.ProfileSharingRequestStatus
 
+// ProfileUser Unofficial. A user's public profile.
+type ProfileUser = gen.ProfileUser
+
 // PublicGroup Unofficial. A public group as searches list it.
 type PublicGroup = gen.PublicGroup
 
@@ -481,6 +487,9 @@ type SMSDuration = gen.SMSDuration
 // SMSModeRequest defines model for SmsModeRequest.
 type SMSModeRequest = gen.SMSModeRequest
 
+// SharedGroup Unofficial. A group the caller and another user are both in. `group_id` arrives as a number.
+type SharedGroup = gen.SharedGroup
+
 // SplitAttachment A bill split (deprecated).
 type SplitAttachment = gen.SplitAttachment
 
@@ -517,6 +526,9 @@ type UploadVideoMultipartRequestBody = gen.UploadVideoMultipartRequestBody
 
 // User The user the token belongs to.
 type User = gen.User
+
+// UserProfile Unofficial. Another user as the caller sees them.
+type UserProfile = gen.UserProfile
 
 // UserUpdateRequest defines model for UserUpdateRequest.
 type UserUpdateRequest = gen.UserUpdateRequest

@@ -261,6 +261,7 @@ func prismCalls() []prismCall {
 		{"createRelationship", func(ctx context.Context, c *client.Client) error {
 			return c.CreateRelationship(ctx, "1234567", "njLqSwBU")
 		}},
+		{"getUser", func(ctx context.Context, c *client.Client) error { return ignore(c.GetUser(ctx, "1234567", true)) }},
 	}
 }
 

@@ -75,3 +75,14 @@ func (c *Client) CreateRelationship(ctx context.Context, userID, token string) e
 	req, err := gen.NewCreateRelationshipRequest(c.v4Base(), gen.RelationshipCreateRequest{UserID: userID, Token: token})
 	return doNoPayload(ctx, c, call{op: "CreateRelationship"}, req, err)
 }
+
+// GetUser calls GET {v2}/users/{user_id} and returns another user's
+// profile, the caller's contact entry for them (Relationship, nil when
+// none) and, with sharedGroups, the groups both are in.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v2 API (see WithV2BaseURL).
+func (c *Client) GetUser(ctx context.Context, userID string, sharedGroups bool) (*UserProfile, error) {
+	req, err := gen.NewGetUserRequest(c.v2Base(), userID, &gen.GetUserParams{IncludeSharedGroups: Ptr(sharedGroups)})
+	return doJSON[gen.UserProfile](ctx, c, call{op: "GetUser"}, req, err)
+}

@@ -65,4 +65,14 @@ func TestUnofficialContacts(t *testing.T) {
 	if len(got) != 2 {
 		t.Errorf("without the blocked contact: %v", got)
 	}
+	p, err := me.GetUser(ctx, ds.Users[1].ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.User.ID != ds.Users[1].ID || p.Relationship == nil || p.SharedGroups == nil || len(*p.SharedGroups) == 0 {
+		t.Errorf("GetUser(a contact sharing a group) = %+v", p)
+	}
+	if p, err = me.GetUser(ctx, ds.Users[4].ID, false); err != nil || p.Relationship != nil || p.SharedGroups != nil {
+		t.Errorf("GetUser(a stranger, no shared groups) = %+v, %v", p, err)
+	}
 }

@@ -126,6 +126,11 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 		}
 	}
 	cov.mark("ListRelationshipsIter")
+	profile, err := c.GetUser(ctx, ds.Users[3].ID, true)
+	must("GetUser", err)
+	if profile.Relationship == nil {
+		t.Error("GetUser: no relationship with a contact")
+	}
 }
 
 func TestUnofficialMutes(t *testing.T) {

@@ -47,6 +47,7 @@ func campusSteps(t *testing.T, srv *Server) []fakeStep {
 			return api.do("POST", srv.V4URL+"/relationships/create", map[string]any{"user_id": friend.ID, "token": token}, nil)
 		}, 201},
 		{"listRelationships", func() fakeReply { return api.do("GET", srv.V4URL+"/relationships", nil, nil) }, 200},
+		{"getUser", func() fakeReply { return api.do("GET", srv.V2URL+"/users/"+srv.Dataset.Users[2].ID, nil, nil) }, 200},
 	}
 }
 

@@ -3,6 +3,7 @@ package contracttest
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -93,4 +94,49 @@ func (f *Fake) createRelationship(c *call) {
 		f.st.uo.contacts[c.userID] = append(list, &contact{userID: req.UserID, created: at})
 	}
 	c.ok(http.StatusCreated, map[string]any{})
+}
+
+func init() { operations["getUser"] = (*Fake).getUser }
+
+// getUser shows another user's profile, with the caller's contact entry
+// for them and the groups both are in.
+func (f *Fake) getUser(c *call) {
+	u := f.st.users[c.params["user_id"]]
+	if u == nil {
+		c.fail(http.StatusNotFound, notFound)
+		return
+	}
+	out := gen.UserProfile{
+		User: gen.ProfileUser{ID: u.id, Name: strPtr(u.name), AvatarURL: u.avatar, Bio: strPtr(""),
+			CreatedAt: ptrTo(u.created), AppInstalled: ptrTo(true), DirectMessageCapable: ptrTo(true),
+			Directories: &[]gen.DirectorySummary{}},
+		MajorCodes: &[]int{}, GraduationYear: strPtr(""), CampusProfileVisibility: strPtr("visible"),
+	}
+	for _, id := range slices.Sorted(mapKeys(f.st.uo.campuses)) {
+		cp := f.st.uo.campuses[id]
+		i := slices.IndexFunc(cp.members, func(m CampusMember) bool { return m.UserID == u.id })
+		if i < 0 {
+			continue
+		}
+		*out.User.Directories = append(*out.User.Directories, gen.DirectorySummary{ID: ptrTo(gen.ID(cp.id)), Name: strPtr(cp.name), ShortName: strPtr(cp.shortName)})
+		for _, code := range cp.members[i].Majors {
+			if n, err := strconv.Atoi(code); err == nil {
+				*out.MajorCodes = append(*out.MajorCodes, n)
+			}
+		}
+		out.GraduationYear = strPtr(cp.members[i].GraduationYear)
+	}
+	if i := slices.IndexFunc(f.st.uo.contacts[c.userID], func(k *contact) bool { return k.userID == u.id }); i >= 0 {
+		out.Relationship = ptrTo(f.relationshipView(c.userID, f.st.uo.contacts[c.userID][i]))
+	}
+	if c.query.Get("include_shared_groups") != "false" {
+		shared := []gen.SharedGroup{}
+		for _, g := range f.activeGroups(c.userID) {
+			if g.member(u.id) != nil {
+				shared = append(shared, gen.SharedGroup{GroupID: gen.ID(g.id), GroupName: strPtr(g.name), GroupAvatar: g.imageURL})
+			}
+		}
+		out.SharedGroups = &shared
+	}
+	c.ok(http.StatusOK, out)
 }

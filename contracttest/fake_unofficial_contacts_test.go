@@ -83,3 +83,43 @@ func TestFakeContactsFromShareLinks(t *testing.T) {
 		t.Errorf("a bad since: %d", r.status)
 	}
 }
+
+func TestFakeUserProfile(t *testing.T) {
+	t.Parallel()
+	srv, _ := newManualServer(t)
+	ds := srv.Dataset
+	gid, _ := ownGroup(t, srv) // Users[0] and Users[1]
+	me := newFakeAPI(t, srv, ds.Users[0].Token)
+	type profile struct {
+		User struct {
+			ID string `json:"id"`
+		} `json:"user"`
+		Relationship *struct {
+			UserID string `json:"user_id"`
+		} `json:"relationship"`
+		SharedGroups *[]struct {
+			GroupID any `json:"group_id"`
+		} `json:"shared_groups"`
+	}
+	var p profile
+	me.do("GET", srv.V2URL+"/users/"+ds.Users[1].ID, nil, nil).decode(t, &p)
+	if p.User.ID != ds.Users[1].ID || p.Relationship != nil || p.SharedGroups == nil {
+		t.Fatalf("profile before adding: %+v", p)
+	}
+	found := false
+	for _, g := range *p.SharedGroups {
+		found = found || g.GroupID == gid
+	}
+	if !found {
+		t.Errorf("the shared group %s is missing: %+v", gid, *p.SharedGroups)
+	}
+	me.do("POST", srv.V4URL+"/relationships/create", map[string]any{"user_id": ds.Users[1].ID, "token": shareToken(t, newFakeAPI(t, srv, ds.Users[1].Token))}, nil)
+	p = profile{}
+	me.do("GET", srv.V2URL+"/users/"+ds.Users[1].ID, nil, q("include_shared_groups", "false")).decode(t, &p)
+	if p.Relationship == nil || p.Relationship.UserID != ds.Users[1].ID || p.SharedGroups != nil {
+		t.Errorf("profile after adding, without shared groups: %+v", p)
+	}
+	if r := me.do("GET", srv.V2URL+"/users/1", nil, nil); r.status != http.StatusNotFound {
+		t.Errorf("an unknown user: %d", r.status)
+	}
+}

@@ -43,6 +43,7 @@ var operationIDs = []string{
 	"listPopularGroups", "getDirectory", "leaveDirectory", "listDirectoryGroups",
 	"listDirectoryMembers", "setProfileSharing", "listPinnedConversations",
 	"updatePinnedConversations", "listRelationships", "createRelationship",
+	"getUser",
 }
 
 func newTestValidator(t testing.TB) *Validator {

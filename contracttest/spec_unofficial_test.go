@@ -40,6 +40,8 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 		{http.MethodGet, "http://127.0.0.1:9/v1/search/popular", "listPopularGroups"},
 		{http.MethodGet, "http://127.0.0.1:9/v1/search/directory/users?majors=1&majors=2", "listDirectoryMembers"},
 		{http.MethodDelete, "https://api.groupme.com/v3/directories/1928/membership", "leaveDirectory"},
+		{http.MethodGet, "http://127.0.0.1:9/v2/users/123", "getUser"},
+		{http.MethodGet, "http://127.0.0.1:9/v3/users/me", "getMe"},
 		{http.MethodGet, "http://127.0.0.1:9/file/v1/123/uploadStatus?job=y", "getFileUploadStatus"},
 	}
 	for _, tt := range tests {

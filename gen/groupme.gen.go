@@ -950,6 +950,14 @@ type DirectoryMembersEnvelope struct {
 	Response *DirectoryMembers `json:"response,omitempty"`
 }
 
+// DirectorySummary Unofficial. A campus directory a user belongs to.
+type DirectorySummary struct {
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID        *StringOrInteger `json:"id,omitempty"`
+	Name      *string          `json:"name,omitempty"`
+	ShortName *string          `json:"short_name,omitempty"`
+}
+
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
 // `charmap` holds one `[pack_id, offset]` entry per placeholder, in
 // order. Older messages carry entries that are not pairs of integers
@@ -2122,6 +2130,19 @@ type ProfileSharingRequest struct {
 // ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
 type ProfileSharingRequestStatus string
 
+// ProfileUser Unofficial. A user's public profile.
+type ProfileUser struct {
+	AppInstalled         *bool               `json:"app_installed,omitempty"`
+	AvatarURL            *string             `json:"avatar_url,omitempty"`
+	Bio                  *string             `json:"bio,omitempty"`
+	CreatedAt            *int64              `json:"created_at,omitempty"`
+	DirectMessageCapable *bool               `json:"direct_message_capable,omitempty"`
+	Directories          *[]DirectorySummary `json:"directories,omitempty"`
+	ID                   string              `json:"id"`
+	Name                 *string             `json:"name,omitempty"`
+	PhotoUrls            *[]string           `json:"photo_urls,omitempty"`
+}
+
 // PublicGroup Unofficial. A public group as searches list it.
 type PublicGroup struct {
 	AvatarURL *string `json:"avatar_url,omitempty"`
@@ -2272,6 +2293,15 @@ type ReplyAttachment struct {
 
 // ReplyAttachmentType defines model for ReplyAttachment.Type.
 type ReplyAttachmentType string
+
+// SharedGroup Unofficial. A group the caller and another user are both in. `group_id` arrives as a number.
+type SharedGroup struct {
+	GroupAvatar *string `json:"group_avatar,omitempty"`
+
+	// GroupID A value GroupMe sends as a string in some places and as a number in others.
+	GroupID   StringOrInteger `json:"group_id"`
+	GroupName *string         `json:"group_name,omitempty"`
+}
 
 // SMSModeRequest defines model for SmsModeRequest.
 type SMSModeRequest struct {
@@ -2447,6 +2477,30 @@ type UserEnvelope struct {
 
 	// Response The user the token belongs to.
 	Response User `json:"response"`
+}
+
+// UserProfile Unofficial. Another user as the caller sees them.
+type UserProfile struct {
+	// CampusProfileVisibility `visible` so far.
+	CampusProfileVisibility *string `json:"campus_profile_visibility,omitempty"`
+	GraduationYear          *string `json:"graduation_year,omitempty"`
+	MajorCodes              *[]int  `json:"major_codes,omitempty"`
+
+	// Relationship The caller's contact entry for the user; null when there is none.
+	Relationship *Relationship  `json:"relationship,omitempty"`
+	SharedGroups *[]SharedGroup `json:"shared_groups,omitempty"`
+
+	// User Unofficial. A user's public profile.
+	User ProfileUser `json:"user"`
+}
+
+// UserProfileEnvelope defines model for UserProfileEnvelope.
+type UserProfileEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. Another user as the caller sees them.
+	Response *UserProfile `json:"response,omitempty"`
 }
 
 // UserUpdateRequest defines model for UserUpdateRequest.
@@ -2897,6 +2951,12 @@ type UploadVideoMultipartBody struct {
 type UploadVideoParams struct {
 	// XConversationID The group (or direct conversation) the video is for.
 	XConversationID string `json:"X-Conversation-Id"`
+}
+
+// GetUserParams defines parameters for GetUser.
+type GetUserParams struct {
+	// IncludeSharedGroups false answers `shared_groups` as null.
+	IncludeSharedGroups *bool `form:"include_shared_groups,omitempty" json:"include_shared_groups,omitempty"`
 }
 
 // UploadFileParams defines parameters for UploadFile.
@@ -5527,6 +5587,30 @@ func NewUpdateMeRequestWithBody(server string, contentType string, body io.Reade
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewGetUserRequest builds GET /users/{user_id}.
+func NewGetUserRequest(server string, userID string, params *GetUserParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(userID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/users/%s", path0)
+	if params != nil {
+		var query []string
+		if params.IncludeSharedGroups != nil {
+			q, err := runtime.StyleParamWithOptions("form", true, "include_shared_groups", *params.IncludeSharedGroups, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			query = append(query, q)
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 

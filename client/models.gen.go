@@ -430,6 +430,12 @@ type PollVoteRequest = gen.PollVoteRequest
 // PollWithVotes Unofficial. A poll with the caller's votes.
 type PollWithVotes = gen.PollWithVotes
 
+// ProfileAccount Unofficial. The caller's account as the v2 API shows it; more fields than these come and go.
+type ProfileAccount = gen.ProfileAccount
+
+// ProfileAccountAnswer Unofficial. The answer of updateUserProfile.
+type ProfileAccountAnswer = gen.ProfileAccountAnswer
+
 // ProfileSharing Unofficial. The caller's profile share links.
 type ProfileSharing = gen.ProfileSharing
 
@@ -438,6 +444,12 @@ type ProfileSharingRequest = gen.ProfileSharingRequest
 
 // ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
 type ProfileSharingRequestStatus = gen.ProfileSharingRequestStatus
+
+// ProfileUpdate Unofficial. Every field is optional; those left out stay.
+type ProfileUpdate = gen.ProfileUpdate
+
+// ProfileUpdateRequest Unofficial. The extended profile fields to change.
+type ProfileUpdateRequest = gen.ProfileUpdateRequest
 
 // ProfileUser Unofficial. A user's public profile.
 type ProfileUser = gen.ProfileUser

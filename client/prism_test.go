@@ -262,6 +262,9 @@ func prismCalls() []prismCall {
 			return c.CreateRelationship(ctx, "1234567", "njLqSwBU")
 		}},
 		{"getUser", func(ctx context.Context, c *client.Client) error { return ignore(c.GetUser(ctx, "1234567", true)) }},
+		{"updateUserProfile", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UpdateUserProfile(ctx, "1234567", client.ProfileUpdate{Bio: str("runs")}))
+		}},
 	}
 }
 

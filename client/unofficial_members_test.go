@@ -131,6 +131,8 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	if profile.Relationship == nil {
 		t.Error("GetUser: no relationship with a contact")
 	}
+	_, err = c.UpdateUserProfile(ctx, ds.Users[0].ID, client.ProfileUpdate{Bio: client.Ptr("tour")})
+	must("UpdateUserProfile", err)
 }
 
 func TestUnofficialMutes(t *testing.T) {

@@ -48,3 +48,21 @@ func (c *Client) UpdatePinnedConversations(ctx context.Context, ids []string) er
 	req, err := gen.NewUpdatePinnedConversationsRequest(c.v4Base(), body)
 	return doNoPayload(ctx, c, call{op: "UpdatePinnedConversations"}, req, err)
 }
+
+// UpdateUserProfile calls POST {v2}/users/{user_id} and changes the
+// fields set in change on the caller's own account (userID is the
+// caller's id, as GetMe returns it): name, email and avatar, and the
+// fields only GroupMe's apps show (bio, theme song, photo gallery of at
+// least 3 photos, reaction notifications, notification sounds). It
+// returns the account after the change.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v2 API (see WithV2BaseURL).
+func (c *Client) UpdateUserProfile(ctx context.Context, userID string, change ProfileUpdate) (*ProfileAccount, error) {
+	req, err := gen.NewUpdateUserProfileRequest(c.v2Base(), userID, gen.ProfileUpdateRequest{User: change})
+	res, err := doJSON[gen.ProfileAccountAnswer](ctx, c, call{op: "UpdateUserProfile"}, req, err)
+	if err != nil {
+		return nil, err
+	}
+	return &res.User, nil
+}

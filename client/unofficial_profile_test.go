@@ -1,8 +1,11 @@
 package client_test
 
 import (
+	"errors"
 	"slices"
 	"testing"
+
+	"github.com/groupme-go/groupme/client"
 )
 
 func TestUnofficialProfileSharingAndPinnedConversations(t *testing.T) {
@@ -41,5 +44,33 @@ func TestUnofficialProfileSharingAndPinnedConversations(t *testing.T) {
 	}
 	if ids, err := other.ListPinnedConversations(ctx); err != nil || len(ids) != 0 {
 		t.Errorf("the other user's pins = %v, %v", ids, err)
+	}
+}
+
+func TestUnofficialUpdateUserProfile(t *testing.T) {
+	t.Parallel()
+	srv, me, other, _ := unofficialServer(t)
+	ctx := t.Context()
+	myID := srv.Dataset.Users[0].ID
+	photos := []string{"https://i.groupme.com/1x1.jpeg.a", "https://i.groupme.com/1x1.jpeg.b", "https://i.groupme.com/1x1.jpeg.c"}
+	acct, err := me.UpdateUserProfile(ctx, myID, client.ProfileUpdate{Name: client.Ptr("Dana W"), Bio: client.Ptr("runs"), PhotoURLs: &photos})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acct.ID != myID || *acct.Name != "Dana W" || *acct.Bio != "runs" || len(*acct.PhotoURLs) != 3 {
+		t.Errorf("UpdateUserProfile = %+v", acct)
+	}
+	p, err := other.GetUser(ctx, myID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *p.User.Name != "Dana W" || *p.User.Bio != "runs" {
+		t.Errorf("the profile another user sees: %+v", p.User)
+	}
+	if _, err := me.UpdateUserProfile(ctx, myID, client.ProfileUpdate{PhotoURLs: &[]string{"https://i.groupme.com/1x1.jpeg.a"}}); !errors.Is(err, client.ErrBadRequest) {
+		t.Errorf("one photo: %v, want ErrBadRequest", err)
+	}
+	if _, err := other.UpdateUserProfile(ctx, myID, client.ProfileUpdate{Bio: client.Ptr("x")}); !errors.Is(err, client.ErrForbidden) {
+		t.Errorf("updating someone else: %v, want ErrForbidden", err)
 	}
 }

@@ -48,6 +48,9 @@ func campusSteps(t *testing.T, srv *Server) []fakeStep {
 		}, 201},
 		{"listRelationships", func() fakeReply { return api.do("GET", srv.V4URL+"/relationships", nil, nil) }, 200},
 		{"getUser", func() fakeReply { return api.do("GET", srv.V2URL+"/users/"+srv.Dataset.Users[2].ID, nil, nil) }, 200},
+		{"updateUserProfile", func() fakeReply {
+			return api.do("POST", srv.V2URL+"/users/"+srv.Dataset.Users[0].ID, map[string]any{"user": map[string]any{"bio": "runs"}}, nil)
+		}, 200},
 	}
 }
 

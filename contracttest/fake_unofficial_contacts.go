@@ -112,6 +112,9 @@ func (f *Fake) getUser(c *call) {
 			Directories: &[]gen.DirectorySummary{}},
 		MajorCodes: &[]int{}, GraduationYear: strPtr(""), CampusProfileVisibility: strPtr("visible"),
 	}
+	if p := f.st.uo.profiles[u.id]; p != nil { // set by updateUserProfile
+		out.User.Bio, out.User.PhotoURLs = strPtr(p.bio), ptrTo(append([]string{}, p.photos...))
+	}
 	for _, id := range slices.Sorted(mapKeys(f.st.uo.campuses)) {
 		cp := f.st.uo.campuses[id]
 		i := slices.IndexFunc(cp.members, func(m CampusMember) bool { return m.UserID == u.id })

@@ -123,3 +123,39 @@ func TestFakeUserProfile(t *testing.T) {
 		t.Errorf("an unknown user: %d", r.status)
 	}
 }
+
+func TestFakeUpdateUserProfile(t *testing.T) {
+	t.Parallel()
+	srv, _ := newManualServer(t)
+	ds := srv.Dataset
+	me, other := newFakeAPI(t, srv, ds.Users[0].Token), newFakeAPI(t, srv, ds.Users[1].Token)
+	photos := []string{"https://i.groupme.com/1x1.jpeg.a", "https://i.groupme.com/1x1.jpeg.b", "https://i.groupme.com/1x1.jpeg.c"}
+	r := me.do("POST", srv.V2URL+"/users/"+ds.Users[0].ID, map[string]any{"user": map[string]any{"name": "Dana Whitfield", "bio": "runs at dawn", "photo_urls": photos}}, nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("update: %d %s", r.status, r.body)
+	}
+	var meNow struct {
+		Name string `json:"name"`
+	}
+	me.do("GET", "/users/me", nil, nil).decode(t, &meNow)
+	if meNow.Name != "Dana Whitfield" {
+		t.Errorf("GET /users/me name after the update: %q", meNow.Name)
+	}
+	var p struct {
+		User struct {
+			Name      string   `json:"name"`
+			Bio       string   `json:"bio"`
+			PhotoURLs []string `json:"photo_urls"`
+		} `json:"user"`
+	}
+	other.do("GET", srv.V2URL+"/users/"+ds.Users[0].ID, nil, nil).decode(t, &p)
+	if p.User.Name != "Dana Whitfield" || p.User.Bio != "runs at dawn" || len(p.User.PhotoURLs) != 3 {
+		t.Errorf("the profile another user sees: %+v", p.User)
+	}
+	if r := me.do("POST", srv.V2URL+"/users/"+ds.Users[0].ID, map[string]any{"user": map[string]any{"photo_urls": photos[:2]}}, nil); r.status != http.StatusBadRequest {
+		t.Errorf("two photos: %d, want 400", r.status)
+	}
+	if r := other.do("POST", srv.V2URL+"/users/"+ds.Users[0].ID, map[string]any{"user": map[string]any{"bio": "hacked"}}, nil); r.status != http.StatusForbidden {
+		t.Errorf("updating someone else: %d, want 403", r.status)
+	}
+}

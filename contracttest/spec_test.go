@@ -43,7 +43,7 @@ var operationIDs = []string{
 	"listPopularGroups", "getDirectory", "leaveDirectory", "listDirectoryGroups",
 	"listDirectoryMembers", "setProfileSharing", "listPinnedConversations",
 	"updatePinnedConversations", "listRelationships", "createRelationship",
-	"getUser",
+	"getUser", "updateUserProfile",
 }
 
 func newTestValidator(t testing.TB) *Validator {

@@ -930,7 +930,7 @@ type DirectoryMember struct {
 	Interests        *[]interface{} `json:"interests,omitempty"`
 	Majors           *[]string      `json:"majors,omitempty"`
 	Name             *string        `json:"name,omitempty"`
-	PhotoUrls        *[]string      `json:"photo_urls,omitempty"`
+	PhotoURLs        *[]string      `json:"photo_urls,omitempty"`
 	SharedGroupIds   *[]string      `json:"shared_group_ids,omitempty"`
 	SocialMediaLinks *[]interface{} `json:"social_media_links,omitempty"`
 	SongURL          *string        `json:"song_url,omitempty"`
@@ -2107,6 +2107,46 @@ type PollWithVotes struct {
 	UserVotes *[]string `json:"user_votes,omitempty"`
 }
 
+// ProfileAccount Unofficial. The caller's account as the v2 API shows it; more fields than these come and go.
+type ProfileAccount struct {
+	AppInstalled                *bool     `json:"app_installed,omitempty"`
+	AvatarURL                   *string   `json:"avatar_url,omitempty"`
+	Bio                         *string   `json:"bio,omitempty"`
+	CreatedAt                   *int64    `json:"created_at,omitempty"`
+	DirectMessageCapable        *bool     `json:"direct_message_capable,omitempty"`
+	DisableFavoriteNotification *bool     `json:"disable_favorite_notification,omitempty"`
+	DMNotificationSound         *string   `json:"dm_notification_sound,omitempty"`
+	Email                       *string   `json:"email,omitempty"`
+	EmailVerified               *bool     `json:"email_verified,omitempty"`
+	GroupNotificationSound      *string   `json:"group_notification_sound,omitempty"`
+	ID                          string    `json:"id"`
+	Interests                   *[]int    `json:"interests,omitempty"`
+	Language                    *string   `json:"language,omitempty"`
+	Locale                      *string   `json:"locale,omitempty"`
+	Name                        *string   `json:"name,omitempty"`
+	PhoneNumber                 *string   `json:"phone_number,omitempty"`
+	PhotoURLs                   *[]string `json:"photo_urls,omitempty"`
+	SMSDisabled                 *bool     `json:"sms_disabled,omitempty"`
+	SongURL                     *string   `json:"song_url,omitempty"`
+	UpdatedAt                   *int64    `json:"updated_at,omitempty"`
+	Verified                    *bool     `json:"verified,omitempty"`
+}
+
+// ProfileAccountAnswer Unofficial. The answer of updateUserProfile.
+type ProfileAccountAnswer struct {
+	// User Unofficial. The caller's account as the v2 API shows it; more fields than these come and go.
+	User ProfileAccount `json:"user"`
+}
+
+// ProfileAccountEnvelope defines model for ProfileAccountEnvelope.
+type ProfileAccountEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The answer of updateUserProfile.
+	Response *ProfileAccountAnswer `json:"response,omitempty"`
+}
+
 // ProfileSharing Unofficial. The caller's profile share links.
 type ProfileSharing struct {
 	ShareQRCodeURL *string `json:"share_qr_code_url,omitempty"`
@@ -2130,6 +2170,34 @@ type ProfileSharingRequest struct {
 // ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
 type ProfileSharingRequestStatus string
 
+// ProfileUpdate Unofficial. Every field is optional; those left out stay.
+type ProfileUpdate struct {
+	// AvatarURL An image-service URL.
+	AvatarURL *string `json:"avatar_url,omitempty"`
+	Bio       *string `json:"bio,omitempty"`
+
+	// DisableFavoriteNotification true turns off notifications of reactions.
+	DisableFavoriteNotification *bool   `json:"disable_favorite_notification,omitempty"`
+	DMNotificationSound         *string `json:"dm_notification_sound,omitempty"`
+	Email                       *string `json:"email,omitempty"`
+
+	// GroupNotificationSound A sound file name of GroupMe's mobile apps, such as `gm6.wav`.
+	GroupNotificationSound *string `json:"group_notification_sound,omitempty"`
+	Name                   *string `json:"name,omitempty"`
+
+	// PhotoURLs Image-service URLs for the profile gallery; GroupMe wants at least 3.
+	PhotoURLs *[]string `json:"photo_urls,omitempty"`
+
+	// SongURL A Spotify share link, the profile's theme song.
+	SongURL *string `json:"song_url,omitempty"`
+}
+
+// ProfileUpdateRequest Unofficial. The extended profile fields to change.
+type ProfileUpdateRequest struct {
+	// User Unofficial. Every field is optional; those left out stay.
+	User ProfileUpdate `json:"user"`
+}
+
 // ProfileUser Unofficial. A user's public profile.
 type ProfileUser struct {
 	AppInstalled         *bool               `json:"app_installed,omitempty"`
@@ -2140,7 +2208,7 @@ type ProfileUser struct {
 	Directories          *[]DirectorySummary `json:"directories,omitempty"`
 	ID                   string              `json:"id"`
 	Name                 *string             `json:"name,omitempty"`
-	PhotoUrls            *[]string           `json:"photo_urls,omitempty"`
+	PhotoURLs            *[]string           `json:"photo_urls,omitempty"`
 }
 
 // PublicGroup Unofficial. A public group as searches list it.
@@ -2454,7 +2522,7 @@ type User struct {
 	MicrosoftConnected *bool     `json:"microsoft_connected,omitempty"`
 	Name               string    `json:"name"`
 	PhoneNumber        *string   `json:"phone_number,omitempty"`
-	PhotoUrls          *[]string `json:"photo_urls,omitempty"`
+	PhotoURLs          *[]string `json:"photo_urls,omitempty"`
 	PromptForSurvey    *bool     `json:"prompt_for_survey,omitempty"`
 	ShareQRCodeURL     *string   `json:"share_qr_code_url,omitempty"`
 	ShareURL           *string   `json:"share_url,omitempty"`
@@ -3066,6 +3134,9 @@ type EnableSMSModeJSONRequestBody = SMSModeRequest
 
 // UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
 type UpdateMeJSONRequestBody = UserUpdateRequest
+
+// UpdateUserProfileJSONRequestBody defines body for UpdateUserProfile for application/json ContentType.
+type UpdateUserProfileJSONRequestBody = ProfileUpdateRequest
 
 // ReceiveBotCallbackJSONRequestBody defines body for ReceiveBotCallback for application/json ContentType.
 type ReceiveBotCallbackJSONRequestBody = BotCallback
@@ -5611,6 +5682,27 @@ func NewGetUserRequest(server string, userID string, params *GetUserParams) (*ht
 	if err != nil {
 		return nil, err
 	}
+	return req, nil
+}
+
+// NewUpdateUserProfileRequest builds POST /users/{user_id} with body encoded as JSON.
+func NewUpdateUserProfileRequest(server string, userID string, body UpdateUserProfileJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdateUserProfileRequestWithBody(server, userID, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdateUserProfileRequestWithBody builds POST /users/{user_id} with a body of the given content type.
+func NewUpdateUserProfileRequestWithBody(server string, userID string, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(userID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/users/%s", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 

@@ -81,6 +81,12 @@ type Chat = gen.Chat
 // ChatUser defines model for ChatUser.
 type ChatUser = gen.ChatUser
 
+// ContactImport Unofficial. One address-book contact to match.
+type ContactImport = gen.ContactImport
+
+// ContactImportBatch Unofficial. A contact import in progress.
+type ContactImportBatch = gen.ContactImportBatch
+
 // Coordinate A latitude or longitude, as a number or as a string holding one.
 type Coordinate = gen.Coordinate
 

@@ -262,6 +262,12 @@ func prismCalls() []prismCall {
 			return c.CreateRelationship(ctx, "1234567", "njLqSwBU")
 		}},
 		{"getUser", func(ctx context.Context, c *client.Client) error { return ignore(c.GetUser(ctx, "1234567", true)) }},
+		{"importContacts", func(ctx context.Context, c *client.Client) error {
+			_, err := c.ImportContacts(ctx, []client.ContactImport{{GUID: "G-1", PhoneNumber: "+13195550112"}})
+			return err
+		}},
+		{"getContactImport", func(ctx context.Context, c *client.Client) error { return ignore(c.GetContactImport(ctx, "batch-1")) }},
+		{"deleteRelationship", func(ctx context.Context, c *client.Client) error { return c.DeleteRelationship(ctx, "1234567") }},
 		{"updateUserProfile", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.UpdateUserProfile(ctx, "1234567", client.ProfileUpdate{Bio: str("runs")}))
 		}},

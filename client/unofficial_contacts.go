@@ -86,3 +86,48 @@ func (c *Client) GetUser(ctx context.Context, userID string, sharedGroups bool) 
 	req, err := gen.NewGetUserRequest(c.v2Base(), userID, &gen.GetUserParams{IncludeSharedGroups: Ptr(sharedGroups)})
 	return doJSON[gen.UserProfile](ctx, c, call{op: "GetUser"}, req, err)
 }
+
+// ImportContacts calls POST /relationships/import_contacts and starts
+// matching address-book contacts (phone numbers with the country code,
+// each with a client-made GUID) to GroupMe users, who become contacts. It
+// returns the batch id GetContactImport takes.
+//
+// The community reports that GroupMe now rejects this call unless it
+// carries a device attestation only GroupMe's own apps can produce, so
+// expect an error from the real service.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) ImportContacts(ctx context.Context, contacts []ContactImport) (string, error) {
+	req, err := gen.NewImportContactsRequest(c.base, append([]gen.ContactImport{}, contacts...))
+	res, err := doJSON[gen.ContactImportBatch](ctx, c, call{op: "ImportContacts"}, req, err)
+	if err != nil {
+		return "", err
+	}
+	return res.BatchID, nil
+}
+
+// GetContactImport calls GET {v4}/relationships/batch/{batch_id} and
+// returns the users a contact import found, each with the GUID of the
+// contact it came from.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v4 API (see WithV4BaseURL).
+func (c *Client) GetContactImport(ctx context.Context, batchID string) ([]Relationship, error) {
+	req, err := gen.NewGetContactImportRequest(c.v4Base(), batchID)
+	res, err := doJSON[[]gen.Relationship](ctx, c, call{op: "GetContactImport"}, req, err)
+	if err != nil {
+		return nil, err
+	}
+	return *res, nil
+}
+
+// DeleteRelationship calls DELETE {v4}/relationships/{user_id} and removes
+// the user from the caller's contacts.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v4 API (see WithV4BaseURL).
+func (c *Client) DeleteRelationship(ctx context.Context, userID string) error {
+	req, err := gen.NewDeleteRelationshipRequest(c.v4Base(), userID)
+	return doNoPayload(ctx, c, call{op: "DeleteRelationship"}, req, err)
+}

@@ -76,3 +76,37 @@ func TestUnofficialContacts(t *testing.T) {
 		t.Errorf("GetUser(a stranger, no shared groups) = %+v, %v", p, err)
 	}
 }
+
+func TestUnofficialContactImport(t *testing.T) {
+	t.Parallel()
+	srv, me, _, _ := unofficialServer(t)
+	ctx := t.Context()
+	ds := srv.Dataset
+	four, err := e2eClient(t, srv, ds.Users[4].Token).GetMe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := me.ImportContacts(ctx, []client.ContactImport{
+		{Name: client.Ptr("Four"), GUID: "G-4", PhoneNumber: *four.PhoneNumber},
+		{GUID: "G-X", PhoneNumber: "+15555550000"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found, err := me.GetContactImport(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) != 1 || found[0].UserID != ds.Users[4].ID || found[0].GUID == nil || *found[0].GUID != "G-4" {
+		t.Fatalf("GetContactImport = %+v", found)
+	}
+	if err := me.DeleteRelationship(ctx, ds.Users[4].ID); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := me.ListRelationships(ctx, nil); err != nil || len(list) != 0 {
+		t.Errorf("ListRelationships after DeleteRelationship = %+v, %v", list, err)
+	}
+	if err := me.DeleteRelationship(ctx, ds.Users[4].ID); !errors.Is(err, client.ErrNotFound) {
+		t.Errorf("removing twice: %v, want ErrNotFound", err)
+	}
+}

@@ -133,6 +133,11 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	}
 	_, err = c.UpdateUserProfile(ctx, ds.Users[0].ID, client.ProfileUpdate{Bio: client.Ptr("tour")})
 	must("UpdateUserProfile", err)
+	batch, err := c.ImportContacts(ctx, []client.ContactImport{{GUID: "G-1", PhoneNumber: "+15555550000"}})
+	must("ImportContacts", err)
+	_, err = c.GetContactImport(ctx, batch)
+	must("GetContactImport", err)
+	must("DeleteRelationship", c.DeleteRelationship(ctx, ds.Users[3].ID))
 }
 
 func TestUnofficialMutes(t *testing.T) {

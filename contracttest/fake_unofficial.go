@@ -79,6 +79,7 @@ type unofficialState struct {
 	pinnedIDs map[string][]string       // user id -> pinned conversation ids; made on first use
 	contacts  map[string][]*contact     // user id -> contacts, oldest first; made on first use
 	profiles  map[string]*profileExtras // user id -> the v2 profile fields; made on first use
+	imports   map[string]*contactImport // contact imports by batch id; made on first use
 }
 
 func (s *unofficialState) init() {

@@ -29,6 +29,7 @@ func seedCampus(t *testing.T, srv *Server) (campusID, groupID string) {
 func campusSteps(t *testing.T, srv *Server) []fakeStep {
 	id, _ := seedCampus(t, srv)
 	api := newFakeAPI(t, srv, srv.Dataset.Users[0].Token)
+	var batch string
 	return []fakeStep{
 		{"getDirectory", func() fakeReply { return api.do("GET", "/directories", nil, nil) }, 200},
 		{"listDirectoryGroups", func() fakeReply { return api.do("GET", srv.V1URL+"/search/directories", nil, nil) }, 200},
@@ -48,6 +49,19 @@ func campusSteps(t *testing.T, srv *Server) []fakeStep {
 		}, 201},
 		{"listRelationships", func() fakeReply { return api.do("GET", srv.V4URL+"/relationships", nil, nil) }, 200},
 		{"getUser", func() fakeReply { return api.do("GET", srv.V2URL+"/users/"+srv.Dataset.Users[2].ID, nil, nil) }, 200},
+		{"importContacts", func() fakeReply {
+			r := api.do("POST", "/relationships/import_contacts", []map[string]any{{"name": "Four", "guid": "G-4", "phone_number": phoneOf(t, srv, 4)}}, nil)
+			var v struct {
+				BatchID string `json:"batch_id"`
+			}
+			r.decode(t, &v)
+			batch = v.BatchID
+			return r
+		}, 202},
+		{"getContactImport", func() fakeReply { return api.do("GET", srv.V4URL+"/relationships/batch/"+batch, nil, nil) }, 200},
+		{"deleteRelationship", func() fakeReply {
+			return api.do("DELETE", srv.V4URL+"/relationships/"+srv.Dataset.Users[4].ID, nil, nil)
+		}, 202},
 		{"updateUserProfile", func() fakeReply {
 			return api.do("POST", srv.V2URL+"/users/"+srv.Dataset.Users[0].ID, map[string]any{"user": map[string]any{"bio": "runs"}}, nil)
 		}, 200},

@@ -28,6 +28,8 @@ const isoMicro = "2006-01-02T15:04:05.000000Z"
 type contact struct {
 	userID  string
 	created time.Time // strictly increasing per owner
+	reason  int       // 3: from a share link, 2: from a contact import
+	guid    string    // the imported contact's guid
 }
 
 func (f *Fake) relationshipView(owner string, k *contact) gen.Relationship {
@@ -37,7 +39,7 @@ func (f *Fake) relationshipView(owner string, k *contact) gen.Relationship {
 		ID: strPtr(u.id), UserID: u.id, Name: strPtr(u.name), AvatarURL: u.avatar,
 		CreatedAt: ptrTo(k.created.Unix()), CreatedAtISO8601: strPtr(iso),
 		UpdatedAt: ptrTo(k.created.Unix()), UpdatedAtISO8601: strPtr(iso),
-		Reason: ptrTo(3), Hidden: new(bool), AppInstalled: ptrTo(true),
+		Reason: ptrTo(k.reason), Hidden: new(bool), AppInstalled: ptrTo(true), GUID: optStr(k.guid),
 		Blocked: ptrTo(f.blocked(owner, u.id)),
 	}
 }
@@ -80,20 +82,29 @@ func (f *Fake) createRelationship(c *call) {
 		c.fail(http.StatusNotFound, "no such share link")
 		return
 	}
-	list := f.st.uo.contacts[c.userID]
-	if !slices.ContainsFunc(list, func(k *contact) bool { return k.userID == req.UserID }) {
-		// created_at_iso8601 has microseconds: keep no finer time, or a
-		// since read from it would fall before the contact.
-		at := c.now.Truncate(time.Microsecond)
-		if n := len(list); n > 0 && !at.After(list[n-1].created) {
-			at = list[n-1].created.Add(time.Microsecond)
-		}
-		if f.st.uo.contacts == nil {
-			f.st.uo.contacts = map[string][]*contact{}
-		}
-		f.st.uo.contacts[c.userID] = append(list, &contact{userID: req.UserID, created: at})
-	}
+	f.addContact(c, req.UserID, 3, "")
 	c.ok(http.StatusCreated, map[string]any{})
+}
+
+// addContact adds userID to the caller's contacts unless it is there, and
+// returns the entry.
+func (f *Fake) addContact(c *call, userID string, reason int, guid string) *contact {
+	list := f.st.uo.contacts[c.userID]
+	if i := slices.IndexFunc(list, func(k *contact) bool { return k.userID == userID }); i >= 0 {
+		return list[i]
+	}
+	// created_at_iso8601 has microseconds: keep no finer time, or a since
+	// read from it would fall before the contact.
+	at := c.now.Truncate(time.Microsecond)
+	if n := len(list); n > 0 && !at.After(list[n-1].created) {
+		at = list[n-1].created.Add(time.Microsecond)
+	}
+	if f.st.uo.contacts == nil {
+		f.st.uo.contacts = map[string][]*contact{}
+	}
+	k := &contact{userID: userID, created: at, reason: reason, guid: guid}
+	f.st.uo.contacts[c.userID] = append(list, k)
+	return k
 }
 
 func init() { operations["getUser"] = (*Fake).getUser }
@@ -142,4 +153,76 @@ func (f *Fake) getUser(c *call) {
 		out.SharedGroups = &shared
 	}
 	c.ok(http.StatusOK, out)
+}
+
+func init() {
+	operations["importContacts"] = (*Fake).importContacts
+	operations["getContactImport"] = (*Fake).getContactImport
+	operations["deleteRelationship"] = (*Fake).deleteRelationship
+}
+
+// contactImport is a finished import: the fake matches at once.
+type contactImport struct {
+	owner   string
+	matches []*contact // a copy of each entry, with the contact's guid
+}
+
+// importContacts matches the contacts' phone numbers against the users'
+// and adds the users found to the caller's contacts.
+func (f *Fake) importContacts(c *call) {
+	var req []gen.ContactImport
+	if !c.decode(&req) {
+		return
+	}
+	imp := &contactImport{owner: c.userID}
+	for _, in := range req {
+		for _, id := range slices.Sorted(mapKeys(f.st.users)) {
+			u := f.st.users[id]
+			if u.id != c.userID && u.phone != "" && digits(u.phone) == digits(in.PhoneNumber) {
+				k := *f.addContact(c, u.id, 2, in.GUID)
+				k.guid = in.GUID
+				imp.matches = append(imp.matches, &k)
+			}
+		}
+	}
+	if f.st.uo.imports == nil {
+		f.st.uo.imports = map[string]*contactImport{}
+	}
+	id := f.st.hexID("contact-import", 32)
+	f.st.uo.imports[id] = imp
+	c.ok(http.StatusAccepted, gen.ContactImportBatch{BatchID: id})
+}
+
+// digits keeps the digits of a phone number.
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+func (f *Fake) getContactImport(c *call) {
+	imp := f.st.uo.imports[c.params["batch_id"]]
+	if imp == nil || imp.owner != c.userID {
+		c.fail(http.StatusNotFound, "batch not found")
+		return
+	}
+	out := []gen.Relationship{}
+	for _, k := range imp.matches {
+		out = append(out, f.relationshipView(c.userID, k))
+	}
+	c.ok(http.StatusOK, out)
+}
+
+func (f *Fake) deleteRelationship(c *call) {
+	list := f.st.uo.contacts[c.userID]
+	i := slices.IndexFunc(list, func(k *contact) bool { return k.userID == c.params["user_id"] })
+	if i < 0 {
+		c.fail(http.StatusNotFound, "not a contact")
+		return
+	}
+	f.st.uo.contacts[c.userID] = slices.Delete(list, i, i+1)
+	c.ok(http.StatusAccepted, nil)
 }

@@ -159,3 +159,61 @@ func TestFakeUpdateUserProfile(t *testing.T) {
 		t.Errorf("updating someone else: %d, want 403", r.status)
 	}
 }
+
+// phoneOf reads Users[i]'s phone number from GET /users/me.
+func phoneOf(t *testing.T, srv *Server, i int) string {
+	t.Helper()
+	var me struct {
+		Phone string `json:"phone_number"`
+	}
+	newFakeAPI(t, srv, srv.Dataset.Users[i].Token).do("GET", "/users/me", nil, nil).decode(t, &me)
+	if me.Phone == "" {
+		t.Fatalf("user %d has no phone number", i)
+	}
+	return me.Phone
+}
+
+func TestFakeContactImportAndRemoval(t *testing.T) {
+	t.Parallel()
+	srv, _ := newManualServer(t)
+	ds := srv.Dataset
+	me := newFakeAPI(t, srv, ds.Users[0].Token)
+	contacts := []map[string]any{
+		{"name": "Four", "guid": "G-4", "phone_number": phoneOf(t, srv, 4)},
+		{"name": "Nobody", "guid": "G-X", "phone_number": "+15555550000"},
+	}
+	var b struct {
+		BatchID string `json:"batch_id"`
+	}
+	me.do("POST", "/relationships/import_contacts", contacts, nil).decode(t, &b)
+	var found []struct {
+		UserID string `json:"user_id"`
+		GUID   string `json:"guid"`
+		Reason int    `json:"reason"`
+	}
+	me.do("GET", srv.V4URL+"/relationships/batch/"+b.BatchID, nil, nil).decode(t, &found)
+	if len(found) != 1 || found[0].UserID != ds.Users[4].ID || found[0].GUID != "G-4" || found[0].Reason != 2 {
+		t.Fatalf("import results: %+v", found)
+	}
+	if r := newFakeAPI(t, srv, ds.Users[1].Token).do("GET", srv.V4URL+"/relationships/batch/"+b.BatchID, nil, nil); r.status != http.StatusNotFound {
+		t.Errorf("another user's batch: %d", r.status)
+	}
+	var list []struct {
+		UserID string `json:"user_id"`
+	}
+	me.do("GET", srv.V4URL+"/relationships", nil, nil).decode(t, &list)
+	if len(list) != 1 || list[0].UserID != ds.Users[4].ID {
+		t.Errorf("contacts after the import: %+v", list)
+	}
+	if r := me.do("DELETE", srv.V4URL+"/relationships/"+ds.Users[4].ID, nil, nil); r.status != http.StatusAccepted {
+		t.Fatalf("deleteRelationship: %d %s", r.status, r.body)
+	}
+	list = nil
+	me.do("GET", srv.V4URL+"/relationships", nil, nil).decode(t, &list)
+	if len(list) != 0 {
+		t.Errorf("contacts after removal: %+v", list)
+	}
+	if r := me.do("DELETE", srv.V4URL+"/relationships/"+ds.Users[4].ID, nil, nil); r.status != http.StatusNotFound {
+		t.Errorf("removing twice: %d", r.status)
+	}
+}

@@ -43,7 +43,8 @@ var operationIDs = []string{
 	"listPopularGroups", "getDirectory", "leaveDirectory", "listDirectoryGroups",
 	"listDirectoryMembers", "setProfileSharing", "listPinnedConversations",
 	"updatePinnedConversations", "listRelationships", "createRelationship",
-	"getUser", "updateUserProfile",
+	"getUser", "updateUserProfile", "importContacts", "getContactImport",
+	"deleteRelationship",
 }
 
 func newTestValidator(t testing.TB) *Validator {

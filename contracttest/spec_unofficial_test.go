@@ -41,6 +41,10 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 		{http.MethodGet, "http://127.0.0.1:9/v1/search/directory/users?majors=1&majors=2", "listDirectoryMembers"},
 		{http.MethodDelete, "https://api.groupme.com/v3/directories/1928/membership", "leaveDirectory"},
 		{http.MethodGet, "http://127.0.0.1:9/v2/users/123", "getUser"},
+		{http.MethodPost, "http://127.0.0.1:9/v4/relationships/create", "createRelationship"},
+		{http.MethodDelete, "http://127.0.0.1:9/v4/relationships/123", "deleteRelationship"},
+		{http.MethodGet, "http://127.0.0.1:9/v4/relationships/batch/abc", "getContactImport"},
+		{http.MethodPost, "http://127.0.0.1:9/v3/relationships/import_contacts", "importContacts"},
 		{http.MethodGet, "http://127.0.0.1:9/v3/users/me", "getMe"},
 		{http.MethodGet, "http://127.0.0.1:9/file/v1/123/uploadStatus?job=y", "getFileUploadStatus"},
 	}

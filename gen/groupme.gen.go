@@ -794,6 +794,30 @@ type ChatUser struct {
 	Name string          `json:"name"`
 }
 
+// ContactImport Unofficial. One address-book contact to match.
+type ContactImport struct {
+	// GUID A client-made id (a UUID) that ties the results back to this contact.
+	GUID string  `json:"guid"`
+	Name *string `json:"name,omitempty"`
+
+	// PhoneNumber With the country code, no spaces or punctuation, such as `+13195557012`.
+	PhoneNumber string `json:"phone_number"`
+}
+
+// ContactImportBatch Unofficial. A contact import in progress.
+type ContactImportBatch struct {
+	BatchID string `json:"batch_id"`
+}
+
+// ContactImportBatchEnvelope defines model for ContactImportBatchEnvelope.
+type ContactImportBatchEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A contact import in progress.
+	Response *ContactImportBatch `json:"response,omitempty"`
+}
+
 // Coordinate A latitude or longitude, as a number or as a string holding one.
 type Coordinate struct {
 	union json.RawMessage
@@ -2323,10 +2347,13 @@ type Relationship struct {
 
 	// CreatedAtISO8601 When the contact was added, to the microsecond; the `since` of the next page.
 	CreatedAtISO8601 *string `json:"created_at_iso8601,omitempty"`
-	Hidden           *bool   `json:"hidden,omitempty"`
-	ID               *string `json:"id,omitempty"`
-	Mri              *string `json:"mri,omitempty"`
-	Name             *string `json:"name,omitempty"`
+
+	// GUID The guid of the imported contact this user was found from (contact import results only).
+	GUID   *string `json:"guid,omitempty"`
+	Hidden *bool   `json:"hidden,omitempty"`
+	ID     *string `json:"id,omitempty"`
+	Mri    *string `json:"mri,omitempty"`
+	Name   *string `json:"name,omitempty"`
 
 	// Reason How the contact came to be (a code; 3 is common).
 	Reason           *int    `json:"reason,omitempty"`
@@ -2950,6 +2977,9 @@ type ListRelationshipsParams struct {
 	IncludeBlocked *bool `form:"include_blocked,omitempty" json:"include_blocked,omitempty"`
 }
 
+// ImportContactsJSONBody defines parameters for ImportContacts.
+type ImportContactsJSONBody = []ContactImport
+
 // SearchPublicGroupsParams defines parameters for SearchPublicGroups.
 type SearchPublicGroupsParams struct {
 	// Query Search terms.
@@ -3122,6 +3152,9 @@ type CreateReadReceiptJSONRequestBody = ReadReceiptCreateRequest
 
 // CreateRelationshipJSONRequestBody defines body for CreateRelationship for application/json ContentType.
 type CreateRelationshipJSONRequestBody = RelationshipCreateRequest
+
+// ImportContactsJSONRequestBody defines body for ImportContacts for application/json ContentType.
+type ImportContactsJSONRequestBody = ImportContactsJSONBody
 
 // UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.
 type UploadVideoMultipartRequestBody UploadVideoMultipartBody
@@ -5399,6 +5432,17 @@ func NewListRelationshipsRequest(server string, params *ListRelationshipsParams)
 	return req, nil
 }
 
+// NewGetContactImportRequest builds GET /relationships/batch/{batch_id}.
+func NewGetContactImportRequest(server string, batchID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(batchID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/relationships/batch/%s", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewCreateRelationshipRequest builds POST /relationships/create with body encoded as JSON.
 func NewCreateRelationshipRequest(server string, body CreateRelationshipJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
@@ -5416,6 +5460,37 @@ func NewCreateRelationshipRequestWithBody(server string, contentType string, bod
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewImportContactsRequest builds POST /relationships/import_contacts with body encoded as JSON.
+func NewImportContactsRequest(server string, body ImportContactsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewImportContactsRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewImportContactsRequestWithBody builds POST /relationships/import_contacts with a body of the given content type.
+func NewImportContactsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/relationships/import_contacts"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteRelationshipRequest builds DELETE /relationships/{user_id}.
+func NewDeleteRelationshipRequest(server string, userID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(userID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/relationships/%s", path0)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 

@@ -81,6 +81,12 @@ type Chat = gen.Chat
 // ChatUser defines model for ChatUser.
 type ChatUser = gen.ChatUser
 
+// ContactImport Unofficial. One address-book contact to match.
+type ContactImport = gen.ContactImport
+
+// ContactImportBatch Unofficial. A contact import in progress.
+type ContactImportBatch = gen.ContactImportBatch
+
 // Coordinate A latitude or longitude, as a number or as a string holding one.
 type Coordinate = gen.Coordinate
 
@@ -101,6 +107,18 @@ type DirectMessageCreated = gen.DirectMessageCreated
 
 // DirectMessageList defines model for DirectMessageList.
 type DirectMessageList = gen.DirectMessageList
+
+// Directory Unofficial. A campus directory. Its `id` arrives as a number.
+type Directory = gen.Directory
+
+// DirectoryMember Unofficial. A person in a campus directory, as their privacy settings show them.
+type DirectoryMember = gen.DirectoryMember
+
+// DirectoryMembers Unofficial. One page of a campus directory's people.
+type DirectoryMembers = gen.DirectoryMembers
+
+// DirectorySummary Unofficial. A campus directory a user belongs to.
+type DirectorySummary = gen.DirectorySummary
 
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
 // `charmap` holds one `[pack_id, offset]` entry per placeholder, in
@@ -154,6 +172,9 @@ type GalleryMessage = gen.GalleryMessage
 // GalleryPage Unofficial. One page of a conversation's gallery, newest first.
 type GalleryPage = gen.GalleryPage
 
+// GeoPoint Unofficial. A latitude and longitude.
+type GeoPoint = gen.GeoPoint
+
 // Group A group. Fields beyond the required ones come and go between
 // deployments: older groups (recorded in 2014 and 2015) carry neither
 // `share_qr_code_url` nor `max_members`.
@@ -164,6 +185,12 @@ type GroupCreateRequest = gen.GroupCreateRequest
 
 // GroupJoin defines model for GroupJoin.
 type GroupJoin = gen.GroupJoin
+
+// GroupLocation Unofficial. A place a public group says it is about.
+type GroupLocation = gen.GroupLocation
+
+// GroupPreview Unofficial. What someone sees of a public group before joining it.
+type GroupPreview = gen.GroupPreview
 
 // GroupRejoinRequest defines model for GroupRejoinRequest.
 type GroupRejoinRequest = gen.GroupRejoinRequest
@@ -199,6 +226,15 @@ type ImageUploadResult = gen.ImageUploadResult
 
 // JoinQuestion defines model for JoinQuestion.
 type JoinQuestion = gen.JoinQuestion
+
+// JoinReason Unofficial. Why someone asks to join, with the group's join question and the answer.
+type JoinReason = gen.JoinReason
+
+// JoinReasonAnswer Unofficial. The answer to the group's join question.
+type JoinReasonAnswer = gen.JoinReasonAnswer
+
+// JoinReasonQuestion Unofficial. The group's join question, as a join request shows it.
+type JoinReasonQuestion = gen.JoinReasonQuestion
 
 // KnownAttachment An attachment of a type this document describes, told apart by `type`.
 type KnownAttachment = gen.KnownAttachment
@@ -246,8 +282,20 @@ type MembersAddResult = gen.MembersAddResult
 // MembersResults defines model for MembersResults.
 type MembersResults = gen.MembersResults
 
+// MembershipApproval Unofficial. A join request after it was answered. `membership_id` arrives as a number.
+type MembershipApproval = gen.MembershipApproval
+
+// MembershipApprovalRequest Unofficial. The answer to a pending join request.
+type MembershipApprovalRequest = gen.MembershipApprovalRequest
+
 // MembershipList Unofficial. A group's current or former memberships.
 type MembershipList = gen.MembershipList
+
+// MembershipMute Unofficial. The answer of the mute and unmute calls.
+type MembershipMute = gen.MembershipMute
+
+// MembershipState Unofficial. One group the caller has been in, and the caller's state there.
+type MembershipState = gen.MembershipState
 
 // MembershipUpdate defines model for MembershipUpdate.
 type MembershipUpdate = gen.MembershipUpdate
@@ -296,6 +344,15 @@ type Meta = gen.Meta
 // success.
 type MetaErrors = gen.MetaErrors
 
+// MuteRequest Unofficial. How long to mute notifications.
+type MuteRequest = gen.MuteRequest
+
+// MutedMembership Unofficial. The caller's membership as the mute calls answer it. The
+// v2 calls send `state` (`muted`, `active`, ...) and timestamps; the v3
+// calls send `muted`, `snoozed`, `muted_children` and the caller's
+// contact details.
+type MutedMembership = gen.MutedMembership
+
 // NewBot defines model for NewBot.
 type NewBot = gen.NewBot
 
@@ -307,6 +364,9 @@ type NewMessage = gen.NewMessage
 
 // NewPollOption Unofficial. One choice of a new poll.
 type NewPollOption = gen.NewPollOption
+
+// NewReadReceipt Unofficial. A message of a one-to-one conversation to mark read.
+type NewReadReceipt = gen.NewReadReceipt
 
 // Number is an integer that GroupMe sends as a JSON number or, in some
 // older payloads, as a string (emoji pack ids and indexes). It
@@ -327,6 +387,12 @@ type PartialImageAttachment = gen.PartialImageAttachment
 
 // PartialImageAttachmentType defines model for PartialImageAttachment.Type.
 type PartialImageAttachmentType = gen.PartialImageAttachmentType
+
+// PendingMembership Unofficial. A request to join a group that requires approval.
+type PendingMembership = gen.PendingMembership
+
+// PinnedConversations Unofficial. Ids of pinned groups and direct conversations, in the caller's order.
+type PinnedConversations = gen.PinnedConversations
 
 // PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
 type PinnedDirectMessageList = gen.PinnedDirectMessageList
@@ -370,6 +436,40 @@ type PollVoteRequest = gen.PollVoteRequest
 // PollWithVotes Unofficial. A poll with the caller's votes.
 type PollWithVotes = gen.PollWithVotes
 
+// ProfileAccount Unofficial. The caller's account as the v2 API shows it; more fields than these come and go.
+type ProfileAccount = gen.ProfileAccount
+
+// ProfileAccountAnswer Unofficial. The answer of updateUserProfile.
+type ProfileAccountAnswer = gen.ProfileAccountAnswer
+
+// ProfileSharing Unofficial. The caller's profile share links.
+type ProfileSharing = gen.ProfileSharing
+
+// ProfileSharingRequest Unofficial. Whether the caller's profile share link exists.
+type ProfileSharingRequest = gen.ProfileSharingRequest
+
+// ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
+type ProfileSharingRequestStatus = gen.ProfileSharingRequestStatus
+
+// ProfileUpdate Unofficial. Every field is optional; those left out stay.
+type ProfileUpdate = gen.ProfileUpdate
+
+// ProfileUpdateRequest Unofficial. The extended profile fields to change.
+type ProfileUpdateRequest = gen.ProfileUpdateRequest
+
+// ProfileUser Unofficial. A user's public profile.
+type ProfileUser = gen.ProfileUser
+
+// PublicGroup Unofficial. A public group as searches list it.
+type PublicGroup = gen.PublicGroup
+
+// PublicGroupJoinRequest Unofficial. The answer to a public group's join question; leave it out when the group has none.
+type PublicGroupJoinRequest = gen.PublicGroupJoinRequest
+
+// PublicGroupLists Unofficial. Public groups, by where they were found. A search fills
+// any of the lists; the trending and popular listings fill theirs.
+type PublicGroupLists = gen.PublicGroupLists
+
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction = gen.Reaction
 
@@ -378,6 +478,18 @@ type ReactionList = gen.ReactionList
 
 // ReadReceipt How far the other user has read. Left out when there is none.
 type ReadReceipt = gen.ReadReceipt
+
+// ReadReceiptAnswer Unofficial. The caller's read receipt after marking a message read.
+type ReadReceiptAnswer = gen.ReadReceiptAnswer
+
+// ReadReceiptCreateRequest Unofficial. The message to mark read.
+type ReadReceiptCreateRequest = gen.ReadReceiptCreateRequest
+
+// Relationship Unofficial. One of the caller's contacts.
+type Relationship = gen.Relationship
+
+// RelationshipCreateRequest Unofficial. A contact to add, from their profile share link.
+type RelationshipCreateRequest = gen.RelationshipCreateRequest
 
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment = gen.ReplyAttachment
@@ -392,6 +504,9 @@ type SMSDuration = gen.SMSDuration
 
 // SMSModeRequest defines model for SmsModeRequest.
 type SMSModeRequest = gen.SMSModeRequest
+
+// SharedGroup Unofficial. A group the caller and another user are both in. `group_id` arrives as a number.
+type SharedGroup = gen.SharedGroup
 
 // SplitAttachment A bill split (deprecated).
 type SplitAttachment = gen.SplitAttachment
@@ -429,6 +544,9 @@ type UploadVideoMultipartRequestBody = gen.UploadVideoMultipartRequestBody
 
 // User The user the token belongs to.
 type User = gen.User
+
+// UserProfile Unofficial. Another user as the caller sees them.
+type UserProfile = gen.UserProfile
 
 // UserUpdateRequest defines model for UserUpdateRequest.
 type UserUpdateRequest = gen.UserUpdateRequest
@@ -472,6 +590,8 @@ const (
 	PollCreateRequestTypeSingle                    = gen.PollCreateRequestTypeSingle
 	PollCreateRequestVisibilityAnonymous           = gen.PollCreateRequestVisibilityAnonymous
 	PollCreateRequestVisibilityPublic              = gen.PollCreateRequestVisibilityPublic
+	ProfileSharingRequestStatusDisable             = gen.ProfileSharingRequestStatusDisable
+	ProfileSharingRequestStatusEnable              = gen.ProfileSharingRequestStatusEnable
 	ReplyAttachmentTypeReply                       = gen.ReplyAttachmentTypeReply
 	SplitAttachmentTypeSplit                       = gen.SplitAttachmentTypeSplit
 	VideoAttachmentTypeVideo                       = gen.VideoAttachmentTypeVideo

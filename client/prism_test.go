@@ -206,6 +206,71 @@ func prismCalls() []prismCall {
 		{"getFileUploadStatus", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.GetFileUploadStatus(ctx, "1234567", "job-1"))
 		}},
+		{"muteGroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.MuteGroup(ctx, "1234567", time.Hour))
+		}},
+		{"unmuteGroup", func(ctx context.Context, c *client.Client) error { return ignore(c.UnmuteGroup(ctx, "1234567")) }},
+		{"muteGroupAll", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.MuteGroupAll(ctx, "1234567", client.MuteUntilUnmuted))
+		}},
+		{"unmuteGroupAll", func(ctx context.Context, c *client.Client) error { return ignore(c.UnmuteGroupAll(ctx, "1234567")) }},
+		{"muteSubgroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.MuteSubgroup(ctx, "1234567", "7654321", time.Minute))
+		}},
+		{"unmuteSubgroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UnmuteSubgroup(ctx, "1234567", "7654321"))
+		}},
+		{"listMembershipStates", func(ctx context.Context, c *client.Client) error { return ignore(c.ListMembershipStates(ctx)) }},
+		{"listPendingMemberships", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListPendingMemberships(ctx, "1234567"))
+		}},
+		{"approvePendingMembership", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ApprovePendingMembership(ctx, "1234567", "7654321", true))
+		}},
+		{"banMember", func(ctx context.Context, c *client.Client) error { return c.BanMember(ctx, "1234567", "7654321") }},
+		{"getChat", func(ctx context.Context, c *client.Client) error { return ignore(c.GetChat(ctx, "1234567+7654321")) }},
+		{"deleteChat", func(ctx context.Context, c *client.Client) error { return c.DeleteChat(ctx, "1234567+7654321") }},
+		{"createReadReceipt", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.CreateReadReceipt(ctx, "1234567+7654321", "175141257527047935"))
+		}},
+		{"getGroupPreview", func(ctx context.Context, c *client.Client) error { return ignore(c.GetGroupPreview(ctx, "1234567")) }},
+		{"joinPublicGroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.JoinPublicGroup(ctx, "1234567", "I run too"))
+		}},
+		{"searchPublicGroups", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.SearchPublicGroups(ctx, "running", &client.PublicGroupsParams{PerPage: 5}))
+		}},
+		{"listTrendingGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListTrendingGroups(ctx, nil)) }},
+		{"listPopularGroups", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListPopularGroups(ctx, &client.PublicGroupsParams{From: 20}))
+		}},
+		{"getDirectory", func(ctx context.Context, c *client.Client) error { return ignore(c.GetDirectory(ctx)) }},
+		{"leaveDirectory", func(ctx context.Context, c *client.Client) error { return c.LeaveDirectory(ctx, "1928") }},
+		{"listDirectoryGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListDirectoryGroups(ctx, nil)) }},
+		{"listDirectoryMembers", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702, 1100}, GraduationYear: 2027}))
+		}},
+		{"setProfileSharing", func(ctx context.Context, c *client.Client) error { return ignore(c.SetProfileSharing(ctx, true)) }},
+		{"listPinnedConversations", func(ctx context.Context, c *client.Client) error { return ignore(c.ListPinnedConversations(ctx)) }},
+		{"updatePinnedConversations", func(ctx context.Context, c *client.Client) error {
+			return c.UpdatePinnedConversations(ctx, []string{"1234567", "1+2"})
+		}},
+		{"listRelationships", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.ListRelationships(ctx, &client.RelationshipsParams{ExcludeBlocked: true}))
+		}},
+		{"createRelationship", func(ctx context.Context, c *client.Client) error {
+			return c.CreateRelationship(ctx, "1234567", "njLqSwBU")
+		}},
+		{"getUser", func(ctx context.Context, c *client.Client) error { return ignore(c.GetUser(ctx, "1234567", true)) }},
+		{"importContacts", func(ctx context.Context, c *client.Client) error {
+			_, err := c.ImportContacts(ctx, []client.ContactImport{{GUID: "G-1", PhoneNumber: "+13195550112"}})
+			return err
+		}},
+		{"getContactImport", func(ctx context.Context, c *client.Client) error { return ignore(c.GetContactImport(ctx, "batch-1")) }},
+		{"deleteRelationship", func(ctx context.Context, c *client.Client) error { return c.DeleteRelationship(ctx, "1234567") }},
+		{"updateUserProfile", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UpdateUserProfile(ctx, "1234567", client.ProfileUpdate{Bio: str("runs")}))
+		}},
 	}
 }
 
@@ -260,6 +325,8 @@ func TestPrismMock(t *testing.T) {
 		client.WithBaseURL(base),
 		client.WithImageBaseURL(base),
 		client.WithV4BaseURL(base),
+		client.WithV2BaseURL(base),
+		client.WithV1BaseURL(base),
 		client.WithVideoBaseURL(base),
 		client.WithFileBaseURL(base),
 		client.WithRetries(0))

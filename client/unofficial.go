@@ -29,11 +29,11 @@ const (
 	DefaultFileBaseURL = "https://file.groupme.com/v1"
 )
 
-// unofficialHosts holds the base URLs set with WithV4BaseURL,
+// unofficialHosts holds the base URLs set with WithV4BaseURL, WithV2BaseURL, WithV1BaseURL,
 // WithVideoBaseURL and WithFileBaseURL ("" for the default), each with a
 // trailing slash.
 type unofficialHosts struct {
-	v4, video, file string
+	v4, video, file, v2, v1 string
 }
 
 // WithV4BaseURL replaces DefaultV4BaseURL. Without it the v4 base is

@@ -493,4 +493,6 @@ func unofficialTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	fid, _ := client.UploadJobID(fjob)
 	_, err = c.GetFileUploadStatus(ctx, gid, fid)
 	must("GetFileUploadStatus", err)
+
+	memberTour(t, srv, cov) // unofficial_members_test.go
 }

@@ -36,7 +36,7 @@ type Fake struct {
 	ds    *Dataset
 	oauth oauthState
 	pages map[string][]byte // the previous message page per conversation, for paging faults
-	push  pushHub // push.go
+	push  pushHub           // push.go
 }
 
 // Option configures a [Fake] (and a [Server]).

@@ -125,7 +125,9 @@ func (f *Fake) chats(userID string) []*conversation {
 		}
 		first := conv.msgs[0]
 		if first.userID == userID || first.recipientID == userID {
-			out = append(out, conv)
+			if v := f.visibleChat(userID, conv); len(v.msgs) > 0 { // deleteChat hides history
+				out = append(out, v)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b *conversation) int {
@@ -171,6 +173,7 @@ func (f *Fake) listDirectMessages(c *call) {
 	if conv == nil {
 		conv = &conversation{}
 	}
+	conv = f.visibleChat(c.userID, conv) // deleteChat hides history
 	msgs, ok := c.cursorPage(conv)
 	if !ok {
 		return

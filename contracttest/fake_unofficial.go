@@ -64,11 +64,22 @@ func init() {
 // unofficialState is the part of the fake's state the unofficial calls
 // keep. It is guarded by Fake.mu.
 type unofficialState struct {
-	polls     map[string]*poll      // by poll id
-	events    map[string]*calEvent  // by event id
-	subgroups map[string]*subgroup  // by topic id
-	jobs      map[string]*uploadJob // by job id
-	order     map[string][]string   // "<kind>/<conversation id>" -> ids in creation order
+	polls     map[string]*poll          // by poll id
+	events    map[string]*calEvent      // by event id
+	subgroups map[string]*subgroup      // by topic id
+	jobs      map[string]*uploadJob     // by job id
+	order     map[string][]string       // "<kind>/<conversation id>" -> ids in creation order
+	mutes     map[string]*muteState     // by memberKey; made on first use
+	pending   map[string]*joinRequest   // join requests by membership id; made on first use
+	banned    map[string]bool           // memberKey -> barred from rejoining; made on first use
+	cleared   map[string]string         // "<user id>/<chat id>" -> last message id deleteChat hid
+	receipts  map[string]*readReceipt   // "<user id>/<chat id>" -> the caller's read receipt
+	campuses  map[string]*campus        // campus directories by id; made on first use
+	shares    map[string]string         // user id -> profile share token; made on first use
+	pinnedIDs map[string][]string       // user id -> pinned conversation ids; made on first use
+	contacts  map[string][]*contact     // user id -> contacts, oldest first; made on first use
+	profiles  map[string]*profileExtras // user id -> the v2 profile fields; made on first use
+	imports   map[string]*contactImport // contact imports by batch id; made on first use
 }
 
 func (s *unofficialState) init() {

@@ -46,7 +46,7 @@ func unofficialSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 	other := srv.Dataset.Users[1]
 	var pollID, eventID, topicID, videoJob, fileJob string
 	expiry := fmt.Sprint(fakeClock.Add(48 * time.Hour).Unix())
-	return []fakeStep{
+	steps := []fakeStep{
 		{"createPoll", func() fakeReply {
 			r := api.do("POST", "/poll/"+gid, json.RawMessage(`{"subject":"Where?","options":[{"title":"A"},{"title":"B"}],"expiration":`+expiry+`,"type":"multi","visibility":"public"}`), nil)
 			var v struct {
@@ -139,6 +139,7 @@ func unofficialSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 			return api.do("GET", srv.FileURL+"/"+gid+"/uploadStatus", nil, q("job", fileJob))
 		}, 200},
 	}
+	return append(steps, memberSteps(t, srv, api)...)
 }
 
 // postVideo sends a multipart video upload.

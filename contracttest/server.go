@@ -25,6 +25,9 @@ type Server struct {
 	// https://video.groupme.com and "<server>/file/v1" for
 	// https://file.groupme.com/v1.
 	V4URL, VideoURL, FileURL string
+	// V2URL, "<server>/v2", stands for https://v2.groupme.com, and V1URL,
+	// "<server>/v1", for https://api.groupme.com/v1 (unofficial).
+	V2URL, V1URL string
 	// PushURL is the push service, "http://127.0.0.1:<port>/faye" (also
 	// reachable by WebSocket): use it where the real one is
 	// https://push.groupme.com/faye.
@@ -62,6 +65,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	tb.Cleanup(srv.Close)
 	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, AuthorizeURL: srv.URL + AuthorizePath, PushURL: srv.URL + pushPath, Fake: f, Dataset: f.Dataset(), srv: srv}
 	s.V4URL, s.VideoURL, s.FileURL = srv.URL+"/v4", srv.URL+"/video", srv.URL+"/file/v1"
+	s.V2URL, s.V1URL = srv.URL+"/v2", srv.URL+"/v1"
 	if s.Dataset != nil && len(s.Dataset.Users) > 0 {
 		s.Token = s.Dataset.Users[0].Token
 	}

@@ -294,10 +294,10 @@ func (v *Validator) route(req *http.Request) (*routers.Route, map[string]string,
 // containing a /v3 segment is moved to https://api.groupme.com (anything in
 // front of /v3, such as a test server's mount point, is dropped) and a path
 // ending in /pictures to https://image.groupme.com/pictures. The unofficial
-// hosts have local mount points of their own: /v4/... (the v4 API),
-// /video/... (https://video.groupme.com) and /file/v1/...
-// (https://file.groupme.com/v1). Other URLs are returned unchanged and will
-// not route.
+// hosts have local mount points of their own: /v4/... and /v1/... (the v4
+// and v1 APIs), /v2/... (https://v2.groupme.com), /video/...
+// (https://video.groupme.com) and /file/v1/... (https://file.groupme.com/v1).
+// Other URLs are returned unchanged and will not route.
 func SpecURL(u *url.URL) *url.URL {
 	switch u.Host {
 	case APIHost, ImageHost, VideoHost, FileHost:

@@ -35,7 +35,16 @@ var operationIDs = []string{
 	"getMessage", "editMessage", "listGallery", "listSubgroups",
 	"createSubgroup", "getSubgroup", "updateSubgroup", "deleteSubgroup",
 	"listGroupMembers", "uploadVideo", "getVideoUploadStatus", "uploadFile",
-	"getFileUploadStatus",
+	"getFileUploadStatus", "muteGroup", "unmuteGroup", "muteGroupAll",
+	"unmuteGroupAll", "muteSubgroup", "unmuteSubgroup", "listMembershipStates",
+	"listPendingMemberships", "approvePendingMembership", "banMember",
+	"getChat", "deleteChat", "createReadReceipt", "getGroupPreview",
+	"joinPublicGroup", "searchPublicGroups", "listTrendingGroups",
+	"listPopularGroups", "getDirectory", "leaveDirectory", "listDirectoryGroups",
+	"listDirectoryMembers", "setProfileSharing", "listPinnedConversations",
+	"updatePinnedConversations", "listRelationships", "createRelationship",
+	"getUser", "updateUserProfile", "importContacts", "getContactImport",
+	"deleteRelationship",
 }
 
 func newTestValidator(t testing.TB) *Validator {

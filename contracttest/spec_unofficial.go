@@ -17,7 +17,16 @@ const (
 	localVideoPrefix = "/video/"
 	// localFilePrefix stands for https://file.groupme.com.
 	localFilePrefix = "/file/"
+	// localV2Prefix stands for https://v2.groupme.com, the v2 API.
+	localV2Prefix = "/v2/"
+	// localV1Prefix is where the v1 search API
+	// (https://api.groupme.com/v1) is served, next to /v3.
+	localV1Prefix = "/v1/"
 )
+
+// V2Host serves the unofficial v2 calls (muteGroup, unmuteGroup,
+// banMember).
+const V2Host = "v2.groupme.com"
 
 // routingDoc returns doc, or a shallow copy of it in which every path whose
 // operations declare their own servers (the image upload, and the
@@ -60,8 +69,9 @@ func operationServers(item *openapi3.PathItem) openapi3.Servers {
 
 // unofficialSpecURL maps a local path under one of the unofficial mount
 // points onto its GroupMe host: ".../v4/x" to https://api.groupme.com/v4/x,
-// ".../video/x" to https://video.groupme.com/x and ".../file/v1/x" to
-// https://file.groupme.com/v1/x. out is the URL being built (scheme set);
+// ".../video/x" to https://video.groupme.com/x, ".../file/v1/x" to
+// https://file.groupme.com/v1/x, ".../v2/x" to https://v2.groupme.com/x
+// and ".../v1/x" to https://api.groupme.com/v1/x. out is the URL being built (scheme set);
 // path is the escaped path. Paths under /v3 are left to SpecURL.
 func unofficialSpecURL(out *url.URL, path string) (*url.URL, bool) {
 	if strings.Contains(path, "/v3/") || strings.HasSuffix(path, "/v3") {
@@ -75,6 +85,10 @@ func unofficialSpecURL(out *url.URL, path string) (*url.URL, bool) {
 		host, rest = VideoHost, path[strings.Index(path, localVideoPrefix)+len(localVideoPrefix)-1:]
 	case strings.Contains(path, localFilePrefix+"v1/"):
 		host, rest = FileHost, path[strings.Index(path, localFilePrefix)+len(localFilePrefix)-1:]
+	case strings.Contains(path, localV2Prefix):
+		host, rest = V2Host, path[strings.Index(path, localV2Prefix)+len(localV2Prefix)-1:]
+	case strings.Contains(path, localV1Prefix):
+		host, rest = APIHost, path[strings.Index(path, localV1Prefix):]
 	default:
 		return nil, false
 	}

@@ -27,6 +27,26 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 		{http.MethodPost, "https://api.groupme.com/v3/poll/1/2", "votePoll"},
 		{http.MethodDelete, "http://127.0.0.1:9/v3/conversations/1/messages/2", "deleteMessage"},
 		{http.MethodGet, "https://api.groupme.com/v3/groups/1/members?filter=active", "listGroupMembers"},
+		{http.MethodPost, "https://v2.groupme.com/groups/1/memberships/mute", "muteGroup"},
+		{http.MethodPost, "http://127.0.0.1:9/v2/groups/1/memberships/unmute", "unmuteGroup"},
+		{http.MethodPost, "http://127.0.0.1:9/v2/groups/1/memberships/2/destroy", "banMember"},
+		{http.MethodPost, "https://api.groupme.com/v3/groups/1/memberships/mute_all", "muteGroupAll"},
+		{http.MethodPost, "http://127.0.0.1:9/v3/groups/1/members/2/approval", "approvePendingMembership"},
+		{http.MethodGet, "https://api.groupme.com/v3/chats/1+2", "getChat"},
+		{http.MethodDelete, "http://127.0.0.1:9/v3/chats/1+2", "deleteChat"},
+		{http.MethodPost, "http://127.0.0.1:9/v2/read_receipts", "createReadReceipt"},
+		{http.MethodGet, "https://api.groupme.com/v1/search?query=x", "searchPublicGroups"},
+		{http.MethodGet, "http://127.0.0.1:9/v1/search/trending", "listTrendingGroups"},
+		{http.MethodGet, "http://127.0.0.1:9/v1/search/popular", "listPopularGroups"},
+		{http.MethodGet, "http://127.0.0.1:9/v1/search/directory/users?majors=1&majors=2", "listDirectoryMembers"},
+		{http.MethodDelete, "https://api.groupme.com/v3/directories/1928/membership", "leaveDirectory"},
+		{http.MethodGet, "http://127.0.0.1:9/v2/users/123", "getUser"},
+		{http.MethodPost, "http://127.0.0.1:9/v4/relationships/create", "createRelationship"},
+		{http.MethodDelete, "http://127.0.0.1:9/v4/relationships/123", "deleteRelationship"},
+		{http.MethodGet, "http://127.0.0.1:9/v4/relationships/batch/abc", "getContactImport"},
+		{http.MethodPost, "http://127.0.0.1:9/v3/relationships/import_contacts", "importContacts"},
+		{http.MethodGet, "http://127.0.0.1:9/v3/users/me", "getMe"},
+		{http.MethodGet, "http://127.0.0.1:9/file/v1/123/uploadStatus?job=y", "getFileUploadStatus"},
 	}
 	for _, tt := range tests {
 		got, err := v.RouteFor(httptest.NewRequest(tt.method, tt.url, nil))
@@ -34,8 +54,11 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 			t.Errorf("RouteFor(%s %s) = %q, %v; want %q", tt.method, tt.url, got, err, tt.want)
 		}
 	}
-	// The v4 call is not reachable under v3, nor v3 calls under v4.
+	// The v4 call is not reachable under v3, nor v3 calls under v4, nor
+	// the v2 mute under v3.
 	for _, u := range []string{
+		"https://api.groupme.com/v3/groups/1/memberships/mute",
+		"https://api.groupme.com/v3/search/popular",
 		"https://api.groupme.com/v3/groups/1/messages/2",
 		"https://api.groupme.com/v4/groups/1/messages",
 	} {

@@ -117,6 +117,12 @@ const (
 	PollCreateRequestVisibilityPublic    PollCreateRequestVisibility = "public"
 )
 
+// Defines values for ProfileSharingRequestStatus.
+const (
+	ProfileSharingRequestStatusDisable ProfileSharingRequestStatus = "disable"
+	ProfileSharingRequestStatusEnable  ProfileSharingRequestStatus = "enable"
+)
+
 // Defines values for ReplyAttachmentType.
 const (
 	ReplyAttachmentTypeReply ReplyAttachmentType = "reply"
@@ -426,6 +432,15 @@ type Chat struct {
 	UpdatedAt             int64         `json:"updated_at"`
 }
 
+// ChatEnvelope defines model for ChatEnvelope.
+type ChatEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response A one-to-one conversation.
+	Response *Chat `json:"response,omitempty"`
+}
+
 // ChatListEnvelope defines model for ChatListEnvelope.
 type ChatListEnvelope struct {
 	// Meta The status part of every envelope.
@@ -440,6 +455,30 @@ type ChatUser struct {
 	// ID A value GroupMe sends as a string in some places and as a number in others.
 	ID   StringOrInteger `json:"id"`
 	Name string          `json:"name"`
+}
+
+// ContactImport Unofficial. One address-book contact to match.
+type ContactImport struct {
+	// GUID A client-made id (a UUID) that ties the results back to this contact.
+	GUID string  `json:"guid"`
+	Name *string `json:"name,omitempty"`
+
+	// PhoneNumber With the country code, no spaces or punctuation, such as `+13195557012`.
+	PhoneNumber string `json:"phone_number"`
+}
+
+// ContactImportBatch Unofficial. A contact import in progress.
+type ContactImportBatch struct {
+	BatchID string `json:"batch_id"`
+}
+
+// ContactImportBatchEnvelope defines model for ContactImportBatchEnvelope.
+type ContactImportBatchEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A contact import in progress.
+	Response *ContactImportBatch `json:"response,omitempty"`
 }
 
 // Coordinate A latitude or longitude, as a number or as a string holding one.
@@ -533,6 +572,77 @@ type DirectMessageListEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta     Meta              `json:"meta"`
 	Response DirectMessageList `json:"response"`
+}
+
+// Directory Unofficial. A campus directory. Its `id` arrives as a number.
+type Directory struct {
+	AvatarURL *string `json:"avatar_url,omitempty"`
+
+	// Color A CSS colour, such as `#00458D`.
+	Color       *string `json:"color,omitempty"`
+	GroupsCount *int    `json:"groups_count,omitempty"`
+
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID             StringOrInteger `json:"id"`
+	MembersCount   *int            `json:"members_count,omitempty"`
+	Name           *string         `json:"name,omitempty"`
+	ShareQRCodeURL *string         `json:"share_qr_code_url,omitempty"`
+	ShareURL       *string         `json:"share_url,omitempty"`
+	ShortName      *string         `json:"short_name,omitempty"`
+
+	// Type `school_directory` so far.
+	Type *string `json:"type,omitempty"`
+}
+
+// DirectoryEnvelope defines model for DirectoryEnvelope.
+type DirectoryEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A campus directory. Its `id` arrives as a number.
+	Response *Directory `json:"response,omitempty"`
+}
+
+// DirectoryMember Unofficial. A person in a campus directory, as their privacy settings show them.
+type DirectoryMember struct {
+	AvatarURL *string `json:"avatar_url,omitempty"`
+	Bio       *string `json:"bio,omitempty"`
+
+	// CreatedAt When the account was made, as `2022-08-24T17:52:38+0000`.
+	CreatedAt *string `json:"created_at,omitempty"`
+
+	// GraduationYear Empty when not shown.
+	GraduationYear   *string        `json:"graduation_year,omitempty"`
+	ID               string         `json:"id"`
+	Interests        *[]interface{} `json:"interests,omitempty"`
+	Majors           *[]string      `json:"majors,omitempty"`
+	Name             *string        `json:"name,omitempty"`
+	PhotoURLs        *[]string      `json:"photo_urls,omitempty"`
+	SharedGroupIds   *[]string      `json:"shared_group_ids,omitempty"`
+	SocialMediaLinks *[]interface{} `json:"social_media_links,omitempty"`
+	SongURL          *string        `json:"song_url,omitempty"`
+}
+
+// DirectoryMembers Unofficial. One page of a campus directory's people.
+type DirectoryMembers struct {
+	Users []DirectoryMember `json:"users"`
+}
+
+// DirectoryMembersEnvelope defines model for DirectoryMembersEnvelope.
+type DirectoryMembersEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. One page of a campus directory's people.
+	Response *DirectoryMembers `json:"response,omitempty"`
+}
+
+// DirectorySummary Unofficial. A campus directory a user belongs to.
+type DirectorySummary struct {
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID        *StringOrInteger `json:"id,omitempty"`
+	Name      *string          `json:"name,omitempty"`
+	ShortName *string          `json:"short_name,omitempty"`
 }
 
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
@@ -735,6 +845,12 @@ type GalleryPageEnvelope struct {
 	Response *GalleryPage `json:"response,omitempty"`
 }
 
+// GeoPoint Unofficial. A latitude and longitude.
+type GeoPoint struct {
+	Lat *float32 `json:"lat,omitempty"`
+	Lon *float32 `json:"lon,omitempty"`
+}
+
 // Group A group. Fields beyond the required ones come and go between
 // deployments: older groups (recorded in 2014 and 2015) carry neither
 // `share_qr_code_url` nor `max_members`.
@@ -854,6 +970,43 @@ type GroupListEnvelope struct {
 	Response []Group `json:"response"`
 }
 
+// GroupLocation Unofficial. A place a public group says it is about.
+type GroupLocation struct {
+	CountryCode        *string `json:"country_code,omitempty"`
+	CountryRegion      *string `json:"country_region,omitempty"`
+	CountrySubdivision *string `json:"country_subdivision,omitempty"`
+	FullAddress        *string `json:"full_address,omitempty"`
+	Locality           *string `json:"locality,omitempty"`
+	Name               *string `json:"name,omitempty"`
+
+	// Point Unofficial. A latitude and longitude.
+	Point *GeoPoint `json:"point,omitempty"`
+}
+
+// GroupPreview Unofficial. What someone sees of a public group before joining it.
+type GroupPreview struct {
+	// ChildrenCount How many topics the group has.
+	ChildrenCount *int          `json:"children_count,omitempty"`
+	ID            string        `json:"id"`
+	JoinQuestion  *JoinQuestion `json:"join_question,omitempty"`
+
+	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
+	LikeIcon         *LikeIcon `json:"like_icon,omitempty"`
+	RequiresApproval *bool     `json:"requires_approval,omitempty"`
+	ShowJoinQuestion *bool     `json:"show_join_question,omitempty"`
+	ThemeName        *string   `json:"theme_name,omitempty"`
+	UpdatedAt        *int64    `json:"updated_at,omitempty"`
+}
+
+// GroupPreviewEnvelope defines model for GroupPreviewEnvelope.
+type GroupPreviewEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. What someone sees of a public group before joining it.
+	Response *GroupPreview `json:"response,omitempty"`
+}
+
 // GroupRejoinRequest defines model for GroupRejoinRequest.
 type GroupRejoinRequest struct {
 	GroupID string `json:"group_id"`
@@ -929,6 +1082,35 @@ type JoinQuestion struct {
 	Text *string `json:"text,omitempty"`
 
 	// Type Example: join_reason/questions/text
+	Type *string `json:"type,omitempty"`
+}
+
+// JoinReason Unofficial. Why someone asks to join, with the group's join question and the answer.
+type JoinReason struct {
+	// Answer Unofficial. The answer to the group's join question.
+	Answer *JoinReasonAnswer `json:"answer,omitempty"`
+
+	// Method How the person found the group (`discoverable`, ...).
+	Method *string `json:"method,omitempty"`
+
+	// Question Unofficial. The group's join question, as a join request shows it.
+	Question *JoinReasonQuestion `json:"question,omitempty"`
+	Type     *string             `json:"type,omitempty"`
+}
+
+// JoinReasonAnswer Unofficial. The answer to the group's join question.
+type JoinReasonAnswer struct {
+	Response *string `json:"response,omitempty"`
+
+	// Type `join_reason/answers/text` so far.
+	Type *string `json:"type,omitempty"`
+}
+
+// JoinReasonQuestion Unofficial. The group's join question, as a join request shows it.
+type JoinReasonQuestion struct {
+	Text *string `json:"text,omitempty"`
+
+	// Type `join_reason/questions/text` so far.
 	Type *string `json:"type,omitempty"`
 }
 
@@ -1069,6 +1251,30 @@ type MembersResultsEnvelope struct {
 	Response MembersResults `json:"response"`
 }
 
+// MembershipApproval Unofficial. A join request after it was answered. `membership_id` arrives as a number.
+type MembershipApproval struct {
+	// MembershipID A value GroupMe sends as a string in some places and as a number in others.
+	MembershipID StringOrInteger `json:"membership_id"`
+
+	// State `active` when accepted, `denied` when refused.
+	State string `json:"state"`
+}
+
+// MembershipApprovalEnvelope defines model for MembershipApprovalEnvelope.
+type MembershipApprovalEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. A join request after it was answered. `membership_id` arrives as a number.
+	Response *MembershipApproval `json:"response,omitempty"`
+}
+
+// MembershipApprovalRequest Unofficial. The answer to a pending join request.
+type MembershipApprovalRequest struct {
+	// Approval true accepts, false denies.
+	Approval bool `json:"approval"`
+}
+
 // MembershipList Unofficial. A group's current or former memberships.
 type MembershipList struct {
 	Memberships []Member `json:"memberships"`
@@ -1081,6 +1287,39 @@ type MembershipListEnvelope struct {
 
 	// Response Unofficial. A group's current or former memberships.
 	Response *MembershipList `json:"response,omitempty"`
+}
+
+// MembershipMute Unofficial. The answer of the mute and unmute calls.
+type MembershipMute struct {
+	// Membership Unofficial. The caller's membership as the mute calls answer it. The
+	// v2 calls send `state` (`muted`, `active`, ...) and timestamps; the v3
+	// calls send `muted`, `snoozed`, `muted_children` and the caller's
+	// contact details.
+	Membership MutedMembership `json:"membership"`
+}
+
+// MembershipMuteEnvelope defines model for MembershipMuteEnvelope.
+type MembershipMuteEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The answer of the mute and unmute calls.
+	Response *MembershipMute `json:"response,omitempty"`
+}
+
+// MembershipState Unofficial. One group the caller has been in, and the caller's state there.
+type MembershipState struct {
+	GroupID string `json:"group_id"`
+
+	// State `active`, `exited`, `removed` or `exited_removed` so far; more may appear.
+	State string `json:"state"`
+}
+
+// MembershipStatesEnvelope defines model for MembershipStatesEnvelope.
+type MembershipStatesEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta     Meta               `json:"meta"`
+	Response *[]MembershipState `json:"response,omitempty"`
 }
 
 // MembershipUpdate defines model for MembershipUpdate.
@@ -1252,6 +1491,41 @@ type MetaErrors0 = []string
 // MetaErrors1 defines model for MetaErrors.1.
 type MetaErrors1 map[string]string
 
+// MuteRequest Unofficial. How long to mute notifications.
+type MuteRequest struct {
+	// Duration Minutes to stay muted; null mutes until unmuted.
+	Duration *int `json:"duration"`
+}
+
+// MutedMembership Unofficial. The caller's membership as the mute calls answer it. The
+// v2 calls send `state` (`muted`, `active`, ...) and timestamps; the v3
+// calls send `muted`, `snoozed`, `muted_children` and the caller's
+// contact details.
+type MutedMembership struct {
+	Autokicked      *bool   `json:"autokicked,omitempty"`
+	AvatarURL       *string `json:"avatar_url,omitempty"`
+	CountryCode     *string `json:"country_code,omitempty"`
+	CreatedAt       *int64  `json:"created_at,omitempty"`
+	Creator         *bool   `json:"creator,omitempty"`
+	Email           *string `json:"email,omitempty"`
+	HasSoundEnabled *bool   `json:"has_sound_enabled,omitempty"`
+	ID              *string `json:"id,omitempty"`
+	Muted           *bool   `json:"muted,omitempty"`
+
+	// MutedChildren Muted topics of the group, by topic id, each with the Unix time its mute ends.
+	MutedChildren *map[string]*int64 `json:"muted_children,omitempty"`
+
+	// MutedUntil When the mute ends (Unix seconds); 253402300800 (year 10000) for a mute without end; null when not muted.
+	MutedUntil  *int64  `json:"muted_until,omitempty"`
+	Nickname    *string `json:"nickname,omitempty"`
+	Pending     *bool   `json:"pending,omitempty"`
+	PhoneNumber *string `json:"phone_number,omitempty"`
+	Snoozed     *bool   `json:"snoozed,omitempty"`
+	State       *string `json:"state,omitempty"`
+	UpdatedAt   *int64  `json:"updated_at,omitempty"`
+	UserID      string  `json:"user_id"`
+}
+
 // NewBot defines model for NewBot.
 type NewBot struct {
 	Active         *bool   `json:"active,omitempty"`
@@ -1286,6 +1560,13 @@ type NewPollOption struct {
 	Title string `json:"title"`
 }
 
+// NewReadReceipt Unofficial. A message of a one-to-one conversation to mark read.
+type NewReadReceipt struct {
+	// ChatID The conversation id, "<lower user id>+<higher user id>".
+	ChatID    string `json:"chat_id"`
+	MessageID string `json:"message_id"`
+}
+
 // OtherAttachment An attachment of a type this document does not describe: its `type`
 // and whatever else GroupMe sent. A known `type` never takes this
 // branch, so a malformed image, say, is still an error.
@@ -1311,6 +1592,45 @@ type PartialImageAttachment struct {
 
 // PartialImageAttachmentType defines model for PartialImageAttachment.Type.
 type PartialImageAttachmentType string
+
+// PendingMembership Unofficial. A request to join a group that requires approval.
+type PendingMembership struct {
+	// ID The membership id approvePendingMembership takes.
+	ID       string  `json:"id"`
+	ImageURL *string `json:"image_url,omitempty"`
+	Nickname *string `json:"nickname,omitempty"`
+
+	// Reason Unofficial. Why someone asks to join, with the group's join question and the answer.
+	Reason *JoinReason `json:"reason,omitempty"`
+
+	// State `requested_pending` so far.
+	State *string `json:"state,omitempty"`
+
+	// Timestamp When the request was made (Unix seconds).
+	Timestamp *int64 `json:"timestamp,omitempty"`
+	UserID    string `json:"user_id"`
+}
+
+// PendingMembershipsEnvelope defines model for PendingMembershipsEnvelope.
+type PendingMembershipsEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta     Meta                 `json:"meta"`
+	Response *[]PendingMembership `json:"response,omitempty"`
+}
+
+// PinnedConversations Unofficial. Ids of pinned groups and direct conversations, in the caller's order.
+type PinnedConversations struct {
+	PinnedConversationIDs []string `json:"pinned_conversation_ids"`
+}
+
+// PinnedConversationsEnvelope defines model for PinnedConversationsEnvelope.
+type PinnedConversationsEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. Ids of pinned groups and direct conversations, in the caller's order.
+	Response *PinnedConversations `json:"response,omitempty"`
+}
 
 // PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
 type PinnedDirectMessageList struct {
@@ -1474,6 +1794,159 @@ type PollWithVotes struct {
 	UserVotes *[]string `json:"user_votes,omitempty"`
 }
 
+// ProfileAccount Unofficial. The caller's account as the v2 API shows it; more fields than these come and go.
+type ProfileAccount struct {
+	AppInstalled                *bool     `json:"app_installed,omitempty"`
+	AvatarURL                   *string   `json:"avatar_url,omitempty"`
+	Bio                         *string   `json:"bio,omitempty"`
+	CreatedAt                   *int64    `json:"created_at,omitempty"`
+	DirectMessageCapable        *bool     `json:"direct_message_capable,omitempty"`
+	DisableFavoriteNotification *bool     `json:"disable_favorite_notification,omitempty"`
+	DMNotificationSound         *string   `json:"dm_notification_sound,omitempty"`
+	Email                       *string   `json:"email,omitempty"`
+	EmailVerified               *bool     `json:"email_verified,omitempty"`
+	GroupNotificationSound      *string   `json:"group_notification_sound,omitempty"`
+	ID                          string    `json:"id"`
+	Interests                   *[]int    `json:"interests,omitempty"`
+	Language                    *string   `json:"language,omitempty"`
+	Locale                      *string   `json:"locale,omitempty"`
+	Name                        *string   `json:"name,omitempty"`
+	PhoneNumber                 *string   `json:"phone_number,omitempty"`
+	PhotoURLs                   *[]string `json:"photo_urls,omitempty"`
+	SMSDisabled                 *bool     `json:"sms_disabled,omitempty"`
+	SongURL                     *string   `json:"song_url,omitempty"`
+	UpdatedAt                   *int64    `json:"updated_at,omitempty"`
+	Verified                    *bool     `json:"verified,omitempty"`
+}
+
+// ProfileAccountAnswer Unofficial. The answer of updateUserProfile.
+type ProfileAccountAnswer struct {
+	// User Unofficial. The caller's account as the v2 API shows it; more fields than these come and go.
+	User ProfileAccount `json:"user"`
+}
+
+// ProfileAccountEnvelope defines model for ProfileAccountEnvelope.
+type ProfileAccountEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The answer of updateUserProfile.
+	Response *ProfileAccountAnswer `json:"response,omitempty"`
+}
+
+// ProfileSharing Unofficial. The caller's profile share links.
+type ProfileSharing struct {
+	ShareQRCodeURL *string `json:"share_qr_code_url,omitempty"`
+	ShareURL       *string `json:"share_url,omitempty"`
+}
+
+// ProfileSharingEnvelope defines model for ProfileSharingEnvelope.
+type ProfileSharingEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The caller's profile share links.
+	Response *ProfileSharing `json:"response,omitempty"`
+}
+
+// ProfileSharingRequest Unofficial. Whether the caller's profile share link exists.
+type ProfileSharingRequest struct {
+	Status ProfileSharingRequestStatus `json:"status"`
+}
+
+// ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
+type ProfileSharingRequestStatus string
+
+// ProfileUpdate Unofficial. Every field is optional; those left out stay.
+type ProfileUpdate struct {
+	// AvatarURL An image-service URL.
+	AvatarURL *string `json:"avatar_url,omitempty"`
+	Bio       *string `json:"bio,omitempty"`
+
+	// DisableFavoriteNotification true turns off notifications of reactions.
+	DisableFavoriteNotification *bool   `json:"disable_favorite_notification,omitempty"`
+	DMNotificationSound         *string `json:"dm_notification_sound,omitempty"`
+	Email                       *string `json:"email,omitempty"`
+
+	// GroupNotificationSound A sound file name of GroupMe's mobile apps, such as `gm6.wav`.
+	GroupNotificationSound *string `json:"group_notification_sound,omitempty"`
+	Name                   *string `json:"name,omitempty"`
+
+	// PhotoURLs Image-service URLs for the profile gallery; GroupMe wants at least 3.
+	PhotoURLs *[]string `json:"photo_urls,omitempty"`
+
+	// SongURL A Spotify share link, the profile's theme song.
+	SongURL *string `json:"song_url,omitempty"`
+}
+
+// ProfileUpdateRequest Unofficial. The extended profile fields to change.
+type ProfileUpdateRequest struct {
+	// User Unofficial. Every field is optional; those left out stay.
+	User ProfileUpdate `json:"user"`
+}
+
+// ProfileUser Unofficial. A user's public profile.
+type ProfileUser struct {
+	AppInstalled         *bool               `json:"app_installed,omitempty"`
+	AvatarURL            *string             `json:"avatar_url,omitempty"`
+	Bio                  *string             `json:"bio,omitempty"`
+	CreatedAt            *int64              `json:"created_at,omitempty"`
+	DirectMessageCapable *bool               `json:"direct_message_capable,omitempty"`
+	Directories          *[]DirectorySummary `json:"directories,omitempty"`
+	ID                   string              `json:"id"`
+	Name                 *string             `json:"name,omitempty"`
+	PhotoURLs            *[]string           `json:"photo_urls,omitempty"`
+}
+
+// PublicGroup Unofficial. A public group as searches list it.
+type PublicGroup struct {
+	AvatarURL *string `json:"avatar_url,omitempty"`
+
+	// ChildrenCount How many topics the group has.
+	ChildrenCount *int    `json:"children_count,omitempty"`
+	Description   *string `json:"description,omitempty"`
+
+	// DirectoryID The campus directory the group belongs to; empty for none.
+	DirectoryID *string `json:"directory_id,omitempty"`
+
+	// GroupType `private` or `closed` so far.
+	GroupType       *string          `json:"group_type,omitempty"`
+	ID              string           `json:"id"`
+	Locations       *[]GroupLocation `json:"locations,omitempty"`
+	MaxMembers      *int             `json:"max_members,omitempty"`
+	MembersCount    *int             `json:"members_count,omitempty"`
+	Name            *string          `json:"name,omitempty"`
+	TrendingAllowed *bool            `json:"trending_allowed,omitempty"`
+}
+
+// PublicGroupJoinRequest Unofficial. The answer to a public group's join question; leave it out when the group has none.
+type PublicGroupJoinRequest struct {
+	// Answer Unofficial. The answer to the group's join question.
+	Answer *JoinReasonAnswer `json:"answer,omitempty"`
+}
+
+// PublicGroupLists Unofficial. Public groups, by where they were found. A search fills
+// any of the lists; the trending and popular listings fill theirs.
+type PublicGroupLists struct {
+	Directories *[]PublicGroup `json:"directories,omitempty"`
+
+	// LocationName The place a search by location was about.
+	LocationName *string        `json:"location_name,omitempty"`
+	Nearby       *[]PublicGroup `json:"nearby,omitempty"`
+	Popular      *[]PublicGroup `json:"popular,omitempty"`
+	Trending     *[]PublicGroup `json:"trending,omitempty"`
+}
+
+// PublicGroupListsEnvelope defines model for PublicGroupListsEnvelope.
+type PublicGroupListsEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. Public groups, by where they were found. A search fills
+	// any of the lists; the trending and popular listings fill theirs.
+	Response *PublicGroupLists `json:"response,omitempty"`
+}
+
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction struct {
 	// Code The emoji character, on `unicode` reactions.
@@ -1507,6 +1980,65 @@ type ReadReceipt struct {
 	UserID    *string `json:"user_id,omitempty"`
 }
 
+// ReadReceiptAnswer Unofficial. The caller's read receipt after marking a message read.
+type ReadReceiptAnswer struct {
+	// ReadReceipt How far the other user has read. Left out when there is none.
+	ReadReceipt ReadReceipt `json:"read_receipt"`
+}
+
+// ReadReceiptCreateRequest Unofficial. The message to mark read.
+type ReadReceiptCreateRequest struct {
+	// ReadReceipt Unofficial. A message of a one-to-one conversation to mark read.
+	ReadReceipt NewReadReceipt `json:"read_receipt"`
+}
+
+// ReadReceiptEnvelope defines model for ReadReceiptEnvelope.
+type ReadReceiptEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The caller's read receipt after marking a message read.
+	Response *ReadReceiptAnswer `json:"response,omitempty"`
+}
+
+// Relationship Unofficial. One of the caller's contacts.
+type Relationship struct {
+	AppInstalled *bool   `json:"app_installed,omitempty"`
+	AvatarURL    *string `json:"avatar_url,omitempty"`
+	Blocked      *bool   `json:"blocked,omitempty"`
+	CreatedAt    *int64  `json:"created_at,omitempty"`
+
+	// CreatedAtISO8601 When the contact was added, to the microsecond; the `since` of the next page.
+	CreatedAtISO8601 *string `json:"created_at_iso8601,omitempty"`
+
+	// GUID The guid of the imported contact this user was found from (contact import results only).
+	GUID   *string `json:"guid,omitempty"`
+	Hidden *bool   `json:"hidden,omitempty"`
+	ID     *string `json:"id,omitempty"`
+	Mri    *string `json:"mri,omitempty"`
+	Name   *string `json:"name,omitempty"`
+
+	// Reason How the contact came to be (a code; 3 is common).
+	Reason           *int    `json:"reason,omitempty"`
+	UpdatedAt        *int64  `json:"updated_at,omitempty"`
+	UpdatedAtISO8601 *string `json:"updated_at_iso8601,omitempty"`
+	UserID           string  `json:"user_id"`
+}
+
+// RelationshipCreateRequest Unofficial. A contact to add, from their profile share link.
+type RelationshipCreateRequest struct {
+	// Token The share token, the last part of the user's share URL.
+	Token  string `json:"token"`
+	UserID string `json:"user_id"`
+}
+
+// RelationshipListEnvelope defines model for RelationshipListEnvelope.
+type RelationshipListEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta     Meta            `json:"meta"`
+	Response *[]Relationship `json:"response,omitempty"`
+}
+
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment struct {
 	BaseReplyID string              `json:"base_reply_id"`
@@ -1519,6 +2051,15 @@ type ReplyAttachment struct {
 
 // ReplyAttachmentType defines model for ReplyAttachment.Type.
 type ReplyAttachmentType string
+
+// SharedGroup Unofficial. A group the caller and another user are both in. `group_id` arrives as a number.
+type SharedGroup struct {
+	GroupAvatar *string `json:"group_avatar,omitempty"`
+
+	// GroupID A value GroupMe sends as a string in some places and as a number in others.
+	GroupID   StringOrInteger `json:"group_id"`
+	GroupName *string         `json:"group_name,omitempty"`
+}
 
 // SMSModeRequest defines model for SmsModeRequest.
 type SMSModeRequest struct {
@@ -1671,7 +2212,7 @@ type User struct {
 	MicrosoftConnected *bool     `json:"microsoft_connected,omitempty"`
 	Name               string    `json:"name"`
 	PhoneNumber        *string   `json:"phone_number,omitempty"`
-	PhotoUrls          *[]string `json:"photo_urls,omitempty"`
+	PhotoURLs          *[]string `json:"photo_urls,omitempty"`
 	PromptForSurvey    *bool     `json:"prompt_for_survey,omitempty"`
 	ShareQRCodeURL     *string   `json:"share_qr_code_url,omitempty"`
 	ShareURL           *string   `json:"share_url,omitempty"`
@@ -1694,6 +2235,30 @@ type UserEnvelope struct {
 
 	// Response The user the token belongs to.
 	Response User `json:"response"`
+}
+
+// UserProfile Unofficial. Another user as the caller sees them.
+type UserProfile struct {
+	// CampusProfileVisibility `visible` so far.
+	CampusProfileVisibility *string `json:"campus_profile_visibility,omitempty"`
+	GraduationYear          *string `json:"graduation_year,omitempty"`
+	MajorCodes              *[]int  `json:"major_codes,omitempty"`
+
+	// Relationship The caller's contact entry for the user; null when there is none.
+	Relationship *Relationship  `json:"relationship,omitempty"`
+	SharedGroups *[]SharedGroup `json:"shared_groups,omitempty"`
+
+	// User Unofficial. A user's public profile.
+	User ProfileUser `json:"user"`
+}
+
+// UserProfileEnvelope defines model for UserProfileEnvelope.
+type UserProfileEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. Another user as the caller sees them.
+	Response *UserProfile `json:"response,omitempty"`
 }
 
 // UserUpdateRequest defines model for UserUpdateRequest.
@@ -1737,6 +2302,9 @@ type BlockOtherUser = string
 // BlockUser defines model for BlockUser.
 type BlockUser = string
 
+// ChatID defines model for ChatId.
+type ChatID = string
+
 // ConversationID defines model for ConversationId.
 type ConversationID = string
 
@@ -1749,6 +2317,9 @@ type GroupID = string
 // Limit defines model for Limit.
 type Limit = int
 
+// MembershipID defines model for MembershipId.
+type MembershipID = string
+
 // MessageID defines model for MessageId.
 type MessageID = string
 
@@ -1758,8 +2329,17 @@ type Page = int
 // PollID defines model for PollId.
 type PollID = string
 
+// SearchFrom defines model for SearchFrom.
+type SearchFrom = int
+
+// SearchPerPage defines model for SearchPerPage.
+type SearchPerPage = int
+
 // SinceID defines model for SinceId.
 type SinceID = string
+
+// SubgroupID defines model for SubgroupId.
+type SubgroupID = string
 
 // BadGateway The body of a failed call. `response` is `null` or absent.
 type BadGateway = ErrorEnvelope
@@ -1779,6 +2359,9 @@ type Forbidden = ErrorEnvelope
 // InternalServerError The body of a failed call. `response` is `null` or absent.
 type InternalServerError = ErrorEnvelope
 
+// MembershipMuteAnswer defines model for MembershipMuteAnswer.
+type MembershipMuteAnswer = MembershipMuteEnvelope
+
 // MessageAnswer defines model for MessageAnswer.
 type MessageAnswer = MessageCreatedEnvelope
 
@@ -1787,6 +2370,9 @@ type NotFound = ErrorEnvelope
 
 // PollAnswer defines model for PollAnswer.
 type PollAnswer = PollResultEnvelope
+
+// PublicGroupsAnswer defines model for PublicGroupsAnswer.
+type PublicGroupsAnswer = PublicGroupListsEnvelope
 
 // RateLimited The body of a failed call. `response` is `null` or absent.
 type RateLimited = ErrorEnvelope
@@ -2045,6 +2631,72 @@ type ListPinnedDirectMessagesParams struct {
 	OtherUserID string `form:"other_user_id" json:"other_user_id"`
 }
 
+// ListRelationshipsParams defines parameters for ListRelationships.
+type ListRelationshipsParams struct {
+	// Since The `created_at_iso8601` of the last contact received.
+	Since *string `form:"since,omitempty" json:"since,omitempty"`
+
+	// IncludeBlocked false leaves out the contacts the caller blocked.
+	IncludeBlocked *bool `form:"include_blocked,omitempty" json:"include_blocked,omitempty"`
+}
+
+// ImportContactsJSONBody defines parameters for ImportContacts.
+type ImportContactsJSONBody = []ContactImport
+
+// SearchPublicGroupsParams defines parameters for SearchPublicGroups.
+type SearchPublicGroupsParams struct {
+	// Query Search terms.
+	Query *string `form:"query,omitempty" json:"query,omitempty"`
+
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups (or people) to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+}
+
+// ListDirectoryGroupsParams defines parameters for ListDirectoryGroups.
+type ListDirectoryGroupsParams struct {
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups (or people) to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+}
+
+// ListDirectoryMembersParams defines parameters for ListDirectoryMembers.
+type ListDirectoryMembersParams struct {
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups (or people) to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// Majors Major codes (GroupMe's majors dictionary); repeat to match any of several.
+	Majors *[]int `form:"majors,omitempty" json:"majors,omitempty"`
+
+	// GraduationYear Only people graduating this year.
+	GraduationYear *int `form:"graduation_year,omitempty" json:"graduation_year,omitempty"`
+}
+
+// ListPopularGroupsParams defines parameters for ListPopularGroups.
+type ListPopularGroupsParams struct {
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups (or people) to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+}
+
+// ListTrendingGroupsParams defines parameters for ListTrendingGroups.
+type ListTrendingGroupsParams struct {
+	// PerPage Groups (or people) per list; 20 when left out, at most 10,000.
+	PerPage *SearchPerPage `form:"per_page,omitempty" json:"per_page,omitempty"`
+
+	// From How many groups (or people) to skip; 0 when left out.
+	From *SearchFrom `form:"from,omitempty" json:"from,omitempty"`
+}
+
 // GetVideoUploadStatusParams defines parameters for GetVideoUploadStatus.
 type GetVideoUploadStatusParams struct {
 	// Job The job id from `status_url`.
@@ -2060,6 +2712,12 @@ type UploadVideoMultipartBody struct {
 type UploadVideoParams struct {
 	// XConversationID The group (or direct conversation) the video is for.
 	XConversationID string `json:"X-Conversation-Id"`
+}
+
+// GetUserParams defines parameters for GetUser.
+type GetUserParams struct {
+	// IncludeSharedGroups false answers `shared_groups` as null.
+	IncludeSharedGroups *bool `form:"include_shared_groups,omitempty" json:"include_shared_groups,omitempty"`
 }
 
 // UploadFileParams defines parameters for UploadFile.
@@ -2104,8 +2762,20 @@ type ChangeGroupOwnersJSONRequestBody = ChangeOwnersRequest
 // RejoinGroupJSONRequestBody defines body for RejoinGroup for application/json ContentType.
 type RejoinGroupJSONRequestBody = GroupRejoinRequest
 
+// JoinPublicGroupJSONRequestBody defines body for JoinPublicGroup for application/json ContentType.
+type JoinPublicGroupJSONRequestBody = PublicGroupJoinRequest
+
 // AddMembersJSONRequestBody defines body for AddMembers for application/json ContentType.
 type AddMembersJSONRequestBody = MembersAddRequest
+
+// ApprovePendingMembershipJSONRequestBody defines body for ApprovePendingMembership for application/json ContentType.
+type ApprovePendingMembershipJSONRequestBody = MembershipApprovalRequest
+
+// MuteGroupJSONRequestBody defines body for MuteGroup for application/json ContentType.
+type MuteGroupJSONRequestBody = MuteRequest
+
+// MuteGroupAllJSONRequestBody defines body for MuteGroupAll for application/json ContentType.
+type MuteGroupAllJSONRequestBody = MuteRequest
 
 // UpdateMembershipJSONRequestBody defines body for UpdateMembership for application/json ContentType.
 type UpdateMembershipJSONRequestBody = MembershipUpdateRequest
@@ -2122,11 +2792,17 @@ type CreateSubgroupJSONRequestBody = SubgroupCreateRequest
 // UpdateSubgroupJSONRequestBody defines body for UpdateSubgroup for application/json ContentType.
 type UpdateSubgroupJSONRequestBody = SubgroupUpdateRequest
 
+// MuteSubgroupJSONRequestBody defines body for MuteSubgroup for application/json ContentType.
+type MuteSubgroupJSONRequestBody = MuteRequest
+
 // UpdateGroupJSONRequestBody defines body for UpdateGroup for application/json ContentType.
 type UpdateGroupJSONRequestBody = GroupUpdateRequest
 
 // LikeMessageJSONRequestBody defines body for LikeMessage for application/json ContentType.
 type LikeMessageJSONRequestBody = LikeRequest
+
+// UpdatePinnedConversationsJSONRequestBody defines body for UpdatePinnedConversations for application/json ContentType.
+type UpdatePinnedConversationsJSONRequestBody = PinnedConversations
 
 // CreatePollJSONRequestBody defines body for CreatePoll for application/json ContentType.
 type CreatePollJSONRequestBody = PollCreateRequest
@@ -2134,14 +2810,29 @@ type CreatePollJSONRequestBody = PollCreateRequest
 // VotePollJSONRequestBody defines body for VotePoll for application/json ContentType.
 type VotePollJSONRequestBody = PollVoteRequest
 
+// CreateReadReceiptJSONRequestBody defines body for CreateReadReceipt for application/json ContentType.
+type CreateReadReceiptJSONRequestBody = ReadReceiptCreateRequest
+
+// CreateRelationshipJSONRequestBody defines body for CreateRelationship for application/json ContentType.
+type CreateRelationshipJSONRequestBody = RelationshipCreateRequest
+
+// ImportContactsJSONRequestBody defines body for ImportContacts for application/json ContentType.
+type ImportContactsJSONRequestBody = ImportContactsJSONBody
+
 // UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.
 type UploadVideoMultipartRequestBody UploadVideoMultipartBody
+
+// SetProfileSharingJSONRequestBody defines body for SetProfileSharing for application/json ContentType.
+type SetProfileSharingJSONRequestBody = ProfileSharingRequest
 
 // EnableSMSModeJSONRequestBody defines body for EnableSMSMode for application/json ContentType.
 type EnableSMSModeJSONRequestBody = SMSModeRequest
 
 // UpdateMeJSONRequestBody defines body for UpdateMe for application/json ContentType.
 type UpdateMeJSONRequestBody = UserUpdateRequest
+
+// UpdateUserProfileJSONRequestBody defines body for UpdateUserProfile for application/json ContentType.
+type UpdateUserProfileJSONRequestBody = ProfileUpdateRequest
 
 // ReceiveBotCallbackJSONRequestBody defines body for ReceiveBotCallback for application/json ContentType.
 type ReceiveBotCallbackJSONRequestBody = BotCallback
@@ -2450,6 +3141,28 @@ func NewListChatsRequest(server string, params *ListChatsParams) (*http.Request,
 	return req, nil
 }
 
+// NewDeleteChatRequest builds DELETE /chats/{chat_id}.
+func NewDeleteChatRequest(server string, chatID ChatID) (*http.Request, error) {
+	path0 := url.PathEscape(string(chatID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/chats/%s", path0)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetChatRequest builds GET /chats/{chat_id}.
+func NewGetChatRequest(server string, chatID ChatID) (*http.Request, error) {
+	path0 := url.PathEscape(string(chatID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/chats/%s", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewCreateEventRequest builds POST /conversations/{conversation_id}/events/create with body encoded as JSON.
 func NewCreateEventRequest(server string, conversationID ConversationID, body CreateEventJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
@@ -2730,6 +3443,27 @@ func NewCreateDirectMessageRequestWithBody(server string, contentType string, bo
 	return req, nil
 }
 
+// NewGetDirectoryRequest builds GET /directories.
+func NewGetDirectoryRequest(server string) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/directories"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewLeaveDirectoryRequest builds DELETE /directories/{directory_id}/membership.
+func NewLeaveDirectoryRequest(server string, directoryID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(directoryID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/directories/%s/membership", path0)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewListGroupsRequest builds GET /groups.
 func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Request, error) {
 	target := strings.TrimRight(server, "/") + "/groups"
@@ -2856,6 +3590,27 @@ func NewDestroyGroupRequest(server string, groupID GroupID) (*http.Request, erro
 	return req, nil
 }
 
+// NewJoinPublicGroupRequest builds POST /groups/{group_id}/join with body encoded as JSON.
+func NewJoinPublicGroupRequest(server string, groupID GroupID, body JoinPublicGroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewJoinPublicGroupRequestWithBody(server, groupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewJoinPublicGroupRequestWithBody builds POST /groups/{group_id}/join with a body of the given content type.
+func NewJoinPublicGroupRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/join", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
 // NewJoinGroupRequest builds POST /groups/{group_id}/join/{share_token}.
 func NewJoinGroupRequest(server string, groupID GroupID, shareToken string) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
@@ -2963,11 +3718,97 @@ func NewGetMembersResultsRequest(server string, groupID GroupID, resultsID strin
 	return req, nil
 }
 
+// NewApprovePendingMembershipRequest builds POST /groups/{group_id}/members/{membership_id}/approval with body encoded as JSON.
+func NewApprovePendingMembershipRequest(server string, groupID GroupID, membershipID MembershipID, body ApprovePendingMembershipJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewApprovePendingMembershipRequestWithBody(server, groupID, membershipID, "application/json", bytes.NewReader(buf))
+}
+
+// NewApprovePendingMembershipRequestWithBody builds POST /groups/{group_id}/members/{membership_id}/approval with a body of the given content type.
+func NewApprovePendingMembershipRequestWithBody(server string, groupID GroupID, membershipID MembershipID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(membershipID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/members/%s/approval", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
 // NewRemoveMemberRequest builds POST /groups/{group_id}/members/{membership_id}/remove.
 func NewRemoveMemberRequest(server string, groupID GroupID, membershipID string) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
 	path1 := url.PathEscape(string(membershipID))
 	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/members/%s/remove", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewMuteGroupRequest builds POST /groups/{group_id}/memberships/mute with body encoded as JSON.
+func NewMuteGroupRequest(server string, groupID GroupID, body MuteGroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewMuteGroupRequestWithBody(server, groupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewMuteGroupRequestWithBody builds POST /groups/{group_id}/memberships/mute with a body of the given content type.
+func NewMuteGroupRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/mute", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewMuteGroupAllRequest builds POST /groups/{group_id}/memberships/mute_all with body encoded as JSON.
+func NewMuteGroupAllRequest(server string, groupID GroupID, body MuteGroupAllJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewMuteGroupAllRequestWithBody(server, groupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewMuteGroupAllRequestWithBody builds POST /groups/{group_id}/memberships/mute_all with a body of the given content type.
+func NewMuteGroupAllRequestWithBody(server string, groupID GroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/mute_all", path0)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewUnmuteGroupRequest builds POST /groups/{group_id}/memberships/unmute.
+func NewUnmuteGroupRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/unmute", path0)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUnmuteGroupAllRequest builds POST /groups/{group_id}/memberships/unmute_all.
+func NewUnmuteGroupAllRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/unmute_all", path0)
 	req, err := http.NewRequest(http.MethodPost, target, nil)
 	if err != nil {
 		return nil, err
@@ -2993,6 +3834,18 @@ func NewUpdateMembershipRequestWithBody(server string, groupID GroupID, contentT
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewBanMemberRequest builds POST /groups/{group_id}/memberships/{membership_id}/destroy.
+func NewBanMemberRequest(server string, groupID GroupID, membershipID MembershipID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(membershipID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/memberships/%s/destroy", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
@@ -3080,6 +3933,28 @@ func NewEditMessageRequestWithBody(server string, groupID GroupID, messageID Mes
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListPendingMembershipsRequest builds GET /groups/{group_id}/pending_memberships.
+func NewListPendingMembershipsRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/pending_memberships", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetGroupPreviewRequest builds GET /groups/{group_id}/preview.
+func NewGetGroupPreviewRequest(server string, groupID GroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/preview", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
@@ -3173,6 +4048,40 @@ func NewUpdateSubgroupRequestWithBody(server string, groupID GroupID, subgroupID
 	return req, nil
 }
 
+// NewMuteSubgroupRequest builds POST /groups/{group_id}/subgroups/{subgroup_id}/mute with body encoded as JSON.
+func NewMuteSubgroupRequest(server string, groupID GroupID, subgroupID SubgroupID, body MuteSubgroupJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewMuteSubgroupRequestWithBody(server, groupID, subgroupID, "application/json", bytes.NewReader(buf))
+}
+
+// NewMuteSubgroupRequestWithBody builds POST /groups/{group_id}/subgroups/{subgroup_id}/mute with a body of the given content type.
+func NewMuteSubgroupRequestWithBody(server string, groupID GroupID, subgroupID SubgroupID, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(subgroupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups/%s/mute", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewUnmuteSubgroupRequest builds POST /groups/{group_id}/subgroups/{subgroup_id}/unmute.
+func NewUnmuteSubgroupRequest(server string, groupID GroupID, subgroupID SubgroupID) (*http.Request, error) {
+	path0 := url.PathEscape(string(groupID))
+	path1 := url.PathEscape(string(subgroupID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/groups/%s/subgroups/%s/unmute", path0, path1)
+	req, err := http.NewRequest(http.MethodPost, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewUpdateGroupRequest builds POST /groups/{group_id}/update with body encoded as JSON.
 func NewUpdateGroupRequest(server string, groupID GroupID, body UpdateGroupJSONRequestBody) (*http.Request, error) {
 	buf, err := json.Marshal(body)
@@ -3191,6 +4100,16 @@ func NewUpdateGroupRequestWithBody(server string, groupID GroupID, contentType s
 		return nil, err
 	}
 	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListMembershipStatesRequest builds GET /memberships/states.
+func NewListMembershipStatesRequest(server string) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/memberships/states"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
 	return req, nil
 }
 
@@ -3275,6 +4194,36 @@ func NewListPinnedMessagesRequest(server string, groupID GroupID) (*http.Request
 	if err != nil {
 		return nil, err
 	}
+	return req, nil
+}
+
+// NewListPinnedConversationsRequest builds GET /pinned_conversations.
+func NewListPinnedConversationsRequest(server string) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/pinned_conversations"
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdatePinnedConversationsRequest builds PUT /pinned_conversations with body encoded as JSON.
+func NewUpdatePinnedConversationsRequest(server string, body UpdatePinnedConversationsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdatePinnedConversationsRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdatePinnedConversationsRequestWithBody builds PUT /pinned_conversations with a body of the given content type.
+func NewUpdatePinnedConversationsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/pinned_conversations"
+	req, err := http.NewRequest(http.MethodPut, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 
@@ -3369,6 +4318,237 @@ func NewVotePollOptionRequest(server string, groupID GroupID, pollID PollID, opt
 	return req, nil
 }
 
+// NewCreateReadReceiptRequest builds POST /read_receipts with body encoded as JSON.
+func NewCreateReadReceiptRequest(server string, body CreateReadReceiptJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewCreateReadReceiptRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewCreateReadReceiptRequestWithBody builds POST /read_receipts with a body of the given content type.
+func NewCreateReadReceiptRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/read_receipts"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewListRelationshipsRequest builds GET /relationships.
+func NewListRelationshipsRequest(server string, params *ListRelationshipsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/relationships"
+	if params != nil {
+		var query []string
+		if params.Since != nil {
+			query = append(query, "since="+url.QueryEscape(string(*params.Since)))
+		}
+		if params.IncludeBlocked != nil {
+			q, err := runtime.StyleParamWithOptions("form", true, "include_blocked", *params.IncludeBlocked, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			query = append(query, q)
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewGetContactImportRequest builds GET /relationships/batch/{batch_id}.
+func NewGetContactImportRequest(server string, batchID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(batchID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/relationships/batch/%s", path0)
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewCreateRelationshipRequest builds POST /relationships/create with body encoded as JSON.
+func NewCreateRelationshipRequest(server string, body CreateRelationshipJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewCreateRelationshipRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewCreateRelationshipRequestWithBody builds POST /relationships/create with a body of the given content type.
+func NewCreateRelationshipRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/relationships/create"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewImportContactsRequest builds POST /relationships/import_contacts with body encoded as JSON.
+func NewImportContactsRequest(server string, body ImportContactsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewImportContactsRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewImportContactsRequestWithBody builds POST /relationships/import_contacts with a body of the given content type.
+func NewImportContactsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/relationships/import_contacts"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewDeleteRelationshipRequest builds DELETE /relationships/{user_id}.
+func NewDeleteRelationshipRequest(server string, userID string) (*http.Request, error) {
+	path0 := url.PathEscape(string(userID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/relationships/%s", path0)
+	req, err := http.NewRequest(http.MethodDelete, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewSearchPublicGroupsRequest builds GET /search.
+func NewSearchPublicGroupsRequest(server string, params *SearchPublicGroupsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search"
+	if params != nil {
+		var query []string
+		if params.Query != nil {
+			query = append(query, "query="+url.QueryEscape(string(*params.Query)))
+		}
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListDirectoryGroupsRequest builds GET /search/directories.
+func NewListDirectoryGroupsRequest(server string, params *ListDirectoryGroupsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search/directories"
+	if params != nil {
+		var query []string
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListDirectoryMembersRequest builds GET /search/directory/users.
+func NewListDirectoryMembersRequest(server string, params *ListDirectoryMembersParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search/directory/users"
+	if params != nil {
+		var query []string
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if params.Majors != nil {
+			q, err := runtime.StyleParamWithOptions("form", true, "majors", *params.Majors, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			query = append(query, q)
+		}
+		if params.GraduationYear != nil {
+			query = append(query, "graduation_year="+strconv.FormatInt(int64(*params.GraduationYear), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListPopularGroupsRequest builds GET /search/popular.
+func NewListPopularGroupsRequest(server string, params *ListPopularGroupsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search/popular"
+	if params != nil {
+		var query []string
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewListTrendingGroupsRequest builds GET /search/trending.
+func NewListTrendingGroupsRequest(server string, params *ListTrendingGroupsParams) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/search/trending"
+	if params != nil {
+		var query []string
+		if params.PerPage != nil {
+			query = append(query, "per_page="+strconv.FormatInt(int64(*params.PerPage), 10))
+		}
+		if params.From != nil {
+			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
 // NewGetVideoUploadStatusRequest builds GET /status.
 func NewGetVideoUploadStatusRequest(server string, params *GetVideoUploadStatusParams) (*http.Request, error) {
 	target := strings.TrimRight(server, "/") + "/status"
@@ -3405,6 +4585,26 @@ func NewUploadVideoRequestWithBody(server string, params *UploadVideoParams, con
 			req.Header.Set("X-Conversation-Id", h)
 		}
 	}
+	return req, nil
+}
+
+// NewSetProfileSharingRequest builds POST /users/features/share with body encoded as JSON.
+func NewSetProfileSharingRequest(server string, body SetProfileSharingJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewSetProfileSharingRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewSetProfileSharingRequestWithBody builds POST /users/features/share with a body of the given content type.
+func NewSetProfileSharingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/users/features/share"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 
@@ -3460,6 +4660,51 @@ func NewUpdateMeRequest(server string, body UpdateMeJSONRequestBody) (*http.Requ
 // NewUpdateMeRequestWithBody builds POST /users/update with a body of the given content type.
 func NewUpdateMeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	target := strings.TrimRight(server, "/") + "/users/update"
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewGetUserRequest builds GET /users/{user_id}.
+func NewGetUserRequest(server string, userID string, params *GetUserParams) (*http.Request, error) {
+	path0 := url.PathEscape(string(userID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/users/%s", path0)
+	if params != nil {
+		var query []string
+		if params.IncludeSharedGroups != nil {
+			q, err := runtime.StyleParamWithOptions("form", true, "include_shared_groups", *params.IncludeSharedGroups, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+			query = append(query, q)
+		}
+		if len(query) > 0 {
+			target += "?" + strings.Join(query, "&")
+		}
+	}
+	req, err := http.NewRequest(http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// NewUpdateUserProfileRequest builds POST /users/{user_id} with body encoded as JSON.
+func NewUpdateUserProfileRequest(server string, userID string, body UpdateUserProfileJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdateUserProfileRequestWithBody(server, userID, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdateUserProfileRequestWithBody builds POST /users/{user_id} with a body of the given content type.
+func NewUpdateUserProfileRequestWithBody(server string, userID string, contentType string, body io.Reader) (*http.Request, error) {
+	path0 := url.PathEscape(string(userID))
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/users/%s", path0)
 	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err

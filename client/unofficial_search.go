@@ -1,0 +1,123 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/groupme-go/groupme/gen"
+)
+
+// DefaultV1BaseURL is GroupMe's v1 API, where the public-group searches
+// live (SearchPublicGroups, ListTrendingGroups, ListPopularGroups).
+// Unofficial.
+const DefaultV1BaseURL = "https://api.groupme.com/v1"
+
+// WithV1BaseURL replaces DefaultV1BaseURL. Without it the v1 base is
+// derived from the v3 base URL: a base ending in /v3 gets /v1 instead (so
+// WithBaseURL("http://127.0.0.1:8080/v3") also moves the searches), any
+// other base leaves DefaultV1BaseURL. Unofficial.
+func WithV1BaseURL(base string) Option {
+	return func(c *Client) error {
+		b, err := normalizeBase(base)
+		if err != nil {
+			return fmt.Errorf("groupme: WithV1BaseURL: %w", err)
+		}
+		c.unofficial.v1 = b
+		return nil
+	}
+}
+
+func (c *Client) v1Base() string {
+	switch {
+	case c.unofficial.v1 != "":
+		return c.unofficial.v1
+	case strings.HasSuffix(c.base, "/v3/"):
+		return strings.TrimSuffix(c.base, "v3/") + "v1/"
+	}
+	return DefaultV1BaseURL + "/"
+}
+
+// PublicGroupsParams pages the public-group searches. GroupMe answers 20
+// groups per list from the start when they are zero.
+type PublicGroupsParams struct {
+	PerPage int // groups per list, at most 10,000; 0 sends none
+	From    int // groups to skip; 0 sends none
+}
+
+func (p *PublicGroupsParams) paging(op string) (*gen.SearchPerPage, *gen.SearchFrom, error) {
+	if p == nil {
+		return nil, nil, nil
+	}
+	if p.PerPage < 0 || p.PerPage > 10000 || p.From < 0 {
+		return nil, nil, fmt.Errorf("groupme: %s: PerPage %d must be 0..10000 and From %d not negative", op, p.PerPage, p.From)
+	}
+	var per *gen.SearchPerPage
+	var from *gen.SearchFrom
+	if p.PerPage > 0 {
+		per = Ptr(p.PerPage)
+	}
+	if p.From > 0 {
+		from = Ptr(p.From)
+	}
+	return per, from, nil
+}
+
+// SearchPublicGroups calls GET {v1}/search and returns the public groups
+// matching query, in up to four lists: Directories (the caller's campus
+// directory), Popular, Trending and Nearby. Each list is paged by params,
+// which may be nil.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v1 API (see WithV1BaseURL).
+func (c *Client) SearchPublicGroups(ctx context.Context, query string, params *PublicGroupsParams) (*PublicGroupLists, error) {
+	q := gen.SearchPublicGroupsParams{}
+	if query != "" {
+		q.Query = &query
+	}
+	var err error
+	if q.PerPage, q.From, err = params.paging("SearchPublicGroups"); err != nil {
+		return nil, err
+	}
+	req, err := gen.NewSearchPublicGroupsRequest(c.v1Base(), &q)
+	return doJSON[gen.PublicGroupLists](ctx, c, call{op: "SearchPublicGroups"}, req, err)
+}
+
+// ListTrendingGroups calls GET {v1}/search/trending and returns one page
+// of GroupMe's curated list of (up to 50) public groups. params may be
+// nil.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v1 API (see WithV1BaseURL).
+func (c *Client) ListTrendingGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
+	var q gen.ListTrendingGroupsParams
+	var err error
+	if q.PerPage, q.From, err = params.paging("ListTrendingGroups"); err != nil {
+		return nil, err
+	}
+	req, err := gen.NewListTrendingGroupsRequest(c.v1Base(), &q)
+	res, err := doJSON[gen.PublicGroupLists](ctx, c, call{op: "ListTrendingGroups"}, req, err)
+	if err != nil || res.Trending == nil {
+		return nil, err
+	}
+	return *res.Trending, nil
+}
+
+// ListPopularGroups calls GET {v1}/search/popular and returns one page of
+// all public groups, largest first. params may be nil.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice. It is served by the v1 API (see WithV1BaseURL).
+func (c *Client) ListPopularGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
+	var q gen.ListPopularGroupsParams
+	var err error
+	if q.PerPage, q.From, err = params.paging("ListPopularGroups"); err != nil {
+		return nil, err
+	}
+	req, err := gen.NewListPopularGroupsRequest(c.v1Base(), &q)
+	res, err := doJSON[gen.PublicGroupLists](ctx, c, call{op: "ListPopularGroups"}, req, err)
+	if err != nil || res.Popular == nil {
+		return nil, err
+	}
+	return *res.Popular, nil
+}

@@ -161,11 +161,10 @@ func (d direction) String() string {
 // ordered reports whether b comes after a in direction d; both are
 // decimal ids.
 func ordered(d direction, a, b string) bool {
-	less := len(a) < len(b) || len(a) == len(b) && a < b // a < b as numbers
 	if d == forward {
-		return less
+		return compareIDs(a, b) < 0
 	}
-	return a != b && !less
+	return compareIDs(a, b) > 0
 }
 
 // messageWalk starts a walk over one conversation with params: the page

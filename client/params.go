@@ -1,6 +1,11 @@
 package client
 
-import "github.com/groupme-go/groupme/gen"
+import (
+	"cmp"
+	"strings"
+
+	"github.com/groupme-go/groupme/gen"
+)
 
 // The query parameters of the operations that take any. Each page method
 // and its iterator take the same struct; a nil pointer means "no
@@ -132,4 +137,13 @@ func validID(id string) bool {
 		}
 	}
 	return true
+}
+
+// compareIDs orders decimal ids numerically: a shorter id is smaller, and
+// ids of one length compare as text.
+func compareIDs(a, b string) int {
+	if len(a) != len(b) {
+		return cmp.Compare(len(a), len(b))
+	}
+	return strings.Compare(a, b)
 }

@@ -309,7 +309,7 @@ func Track(conversationIDs ...string) ListenOption {
 // id it handled misses nothing across restarts.
 func ResumeAfter(conversationID, messageID string) ListenOption {
 	return func(c *listenConfig) error {
-		if conversationID == "" || !isDecimal(messageID) {
+		if conversationID == "" || !validID(messageID) {
 			return fmt.Errorf("groupme: ResumeAfter: need a conversation id and a numeric message id")
 		}
 		if c.resume == nil {
@@ -1235,24 +1235,4 @@ func dmConversation(dm DirectMessage) string {
 		a, b = b, a
 	}
 	return a + "+" + b
-}
-
-// compareIDs orders decimal ids numerically (shorter is smaller).
-func compareIDs(a, b string) int {
-	if len(a) != len(b) {
-		return cmp.Compare(len(a), len(b))
-	}
-	return strings.Compare(a, b)
-}
-
-func isDecimal(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }

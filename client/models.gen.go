@@ -111,11 +111,20 @@ type DirectMessageList = gen.DirectMessageList
 // Directory Unofficial. A campus directory. Its `id` arrives as a number.
 type Directory = gen.Directory
 
+// DirectoryMajorsRequest Unofficial. The major codes to show, as strings.
+type DirectoryMajorsRequest = gen.DirectoryMajorsRequest
+
 // DirectoryMember Unofficial. A person in a campus directory, as their privacy settings show them.
 type DirectoryMember = gen.DirectoryMember
 
 // DirectoryMembers Unofficial. One page of a campus directory's people.
 type DirectoryMembers = gen.DirectoryMembers
+
+// DirectoryMembership Unofficial. The caller's membership of a campus directory.
+type DirectoryMembership = gen.DirectoryMembership
+
+// DirectoryMembershipUpdate Unofficial. What the caller shows inside their campus directory.
+type DirectoryMembershipUpdate = gen.DirectoryMembershipUpdate
 
 // DirectorySummary Unofficial. A campus directory a user belongs to.
 type DirectorySummary = gen.DirectorySummary

@@ -246,6 +246,12 @@ func prismCalls() []prismCall {
 		}},
 		{"getDirectory", func(ctx context.Context, c *client.Client) error { return ignore(c.GetDirectory(ctx)) }},
 		{"leaveDirectory", func(ctx context.Context, c *client.Client) error { return c.LeaveDirectory(ctx, "1928") }},
+		{"updateDirectoryMajors", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UpdateDirectoryMajors(ctx, "3702", "5506"))
+		}},
+		{"updateDirectoryMembership", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{GraduationYear: client.Ptr(2025), CampusProfileVisibility: str("major")}))
+		}},
 		{"listDirectoryGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListDirectoryGroups(ctx, nil)) }},
 		{"listDirectoryMembers", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702, 1100}, GraduationYear: 2027}))

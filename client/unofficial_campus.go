@@ -84,3 +84,34 @@ func (c *Client) ListDirectoryMembers(ctx context.Context, params *DirectoryMemb
 	}
 	return res.Users, nil
 }
+
+// UpdateDirectoryMajors calls PUT /directories/user/majors and replaces
+// the majors on the caller's profile inside their campus directory with
+// codes (major codes, as strings). It returns the codes now set.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) UpdateDirectoryMajors(ctx context.Context, codes ...string) ([]string, error) {
+	if codes == nil {
+		codes = []string{}
+	}
+	req, err := gen.NewUpdateDirectoryMajorsRequest(c.base, DirectoryMajorsRequest{Codes: codes})
+	set, err := doJSON[[]string](ctx, c, call{op: "UpdateDirectoryMajors"}, req, err)
+	if err != nil {
+		return nil, err
+	}
+	return *set, nil
+}
+
+// UpdateDirectoryMembership calls PUT /directories/user/membership and sets
+// the graduation year on the caller's profile inside their campus directory
+// (nil hides it) and who there sees the profile ("hidden",
+// "graduation_year", "major" or "visible"). It returns the caller's
+// directory membership.
+//
+// Unofficial: described by the community, not by GroupMe; may change
+// without notice.
+func (c *Client) UpdateDirectoryMembership(ctx context.Context, change DirectoryMembershipUpdate) (*DirectoryMembership, error) {
+	req, err := gen.NewUpdateDirectoryMembershipRequest(c.base, change)
+	return doJSON[DirectoryMembership](ctx, c, call{op: "UpdateDirectoryMembership"}, req, err)
+}

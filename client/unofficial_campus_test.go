@@ -43,6 +43,17 @@ func TestUnofficialCampusDirectory(t *testing.T) {
 	if _, err := me.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{PublicGroupsParams: client.PublicGroupsParams{From: -1}}); err == nil {
 		t.Error("a negative From was accepted")
 	}
+	set, err := me.UpdateDirectoryMajors(ctx, "5506")
+	if err != nil || len(set) != 1 || set[0] != "5506" {
+		t.Errorf("UpdateDirectoryMajors = %v, %v", set, err)
+	}
+	ms, err := me.UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{GraduationYear: client.Ptr(2030), CampusProfileVisibility: client.Ptr("graduation_year")})
+	if err != nil || ms.GraduationYear == nil || *ms.GraduationYear != "2030" || ms.MajorIDs == nil || len(*ms.MajorIDs) != 1 {
+		t.Errorf("UpdateDirectoryMembership = %+v, %v", ms, err)
+	}
+	if _, err := me.UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{CampusProfileVisibility: client.Ptr("friends")}); !errors.Is(err, client.ErrBadRequest) {
+		t.Errorf("an unknown visibility: %v, want ErrBadRequest", err)
+	}
 	if err := me.LeaveDirectory(ctx, id); err != nil {
 		t.Fatal(err)
 	}

@@ -103,6 +103,10 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	must("ListDirectoryGroups", err)
 	_, err = c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702}})
 	must("ListDirectoryMembers", err)
+	_, err = c.UpdateDirectoryMajors(ctx, "3702", "5506")
+	must("UpdateDirectoryMajors", err)
+	_, err = c.UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{GraduationYear: client.Ptr(2027), CampusProfileVisibility: client.Ptr("major")})
+	must("UpdateDirectoryMembership", err)
 	must("LeaveDirectory", c.LeaveDirectory(ctx, campus))
 
 	_, err = c.SetProfileSharing(ctx, true)

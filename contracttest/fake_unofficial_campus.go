@@ -1,6 +1,8 @@
 package contracttest
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -18,6 +20,8 @@ func init() {
 	operations["leaveDirectory"] = (*Fake).leaveDirectory
 	operations["listDirectoryGroups"] = (*Fake).listDirectoryGroups
 	operations["listDirectoryMembers"] = (*Fake).listDirectoryMembers
+	operations["updateDirectoryMajors"] = (*Fake).updateDirectoryMajors
+	operations["updateDirectoryMembership"] = (*Fake).updateDirectoryMembership
 }
 
 // Campus describes a campus directory to seed with [Fake.AddCampus].
@@ -33,6 +37,9 @@ type CampusMember struct {
 	UserID         string
 	Majors         []string // major codes
 	GraduationYear string   // "" when not shown
+	// Visibility is who in the directory sees the profile: "hidden",
+	// "graduation_year", "major" or "visible" ("" is "visible").
+	Visibility string
 }
 
 type campus struct {
@@ -155,6 +162,95 @@ func (f *Fake) listDirectoryMembers(c *call) {
 			SocialMediaLinks: &[]any{}, SongURL: strPtr(""),
 			CreatedAt: strPtr(time.Unix(u.created, 0).UTC().Format("2006-01-02T15:04:05-0700")),
 		})
+	}
+	c.ok(http.StatusOK, out)
+}
+
+// campusMember is the caller's entry in their campus and its index (404
+// written when they are in none).
+func (f *Fake) campusMember(c *call) (*campus, *CampusMember, int) {
+	cp := f.callerCampus(c)
+	if cp == nil {
+		return nil, nil, 0
+	}
+	i := slices.IndexFunc(cp.members, func(m CampusMember) bool { return m.UserID == c.userID })
+	return cp, &cp.members[i], i
+}
+
+func (f *Fake) updateDirectoryMajors(c *call) {
+	var req gen.DirectoryMajorsRequest
+	if !c.decode(&req) {
+		return
+	}
+	_, m, _ := f.campusMember(c)
+	if m == nil {
+		return
+	}
+	for _, code := range req.Codes {
+		if _, err := strconv.ParseUint(code, 10, 32); err != nil {
+			c.fail(http.StatusBadRequest, "codes must be major codes")
+			return
+		}
+	}
+	m.Majors = slices.Clone(req.Codes)
+	if m.Majors == nil {
+		m.Majors = []string{}
+	}
+	c.ok(http.StatusCreated, m.Majors)
+}
+
+func (f *Fake) updateDirectoryMembership(c *call) {
+	var req gen.DirectoryMembershipUpdate
+	if !c.decode(&req) {
+		return
+	}
+	cp, m, index := f.campusMember(c)
+	if m == nil {
+		return
+	}
+	year := m.GraduationYear
+	if req.GraduationYear != nil {
+		if y := *req.GraduationYear; y < 1900 || y > c.now.Year()+10 {
+			c.fail(http.StatusBadRequest, "graduation_year must lie between 1900 and ten years from now")
+			return
+		}
+		year = strconv.Itoa(*req.GraduationYear)
+	} else {
+		var sent map[string]json.RawMessage
+		if json.Unmarshal(c.body, &sent) == nil && string(sent["graduation_year"]) == "null" {
+			year = "" // null hides the year
+		}
+	}
+	vis := m.Visibility
+	if req.CampusProfileVisibility != nil {
+		vis = *req.CampusProfileVisibility
+	}
+	switch vis {
+	case "", "hidden", "visible":
+	case "graduation_year":
+		if year == "" {
+			c.fail(http.StatusBadRequest, "graduation_year visibility needs a graduation year")
+			return
+		}
+	case "major":
+		if len(m.Majors) == 0 {
+			c.fail(http.StatusBadRequest, "major visibility needs a major")
+			return
+		}
+	default:
+		c.fail(http.StatusBadRequest, "campus_profile_visibility must be hidden, graduation_year, major or visible")
+		return
+	}
+	m.GraduationYear, m.Visibility = year, vis
+	out := gen.DirectoryMembership{
+		ID: ptrTo(gen.ID(strconv.Itoa(campusIDBase*1000 + index))), UserID: ptrTo(gen.ID(m.UserID)),
+		DirectoryID: ptrTo(gen.ID(cp.id)), CampusProfileVisibility: strPtr(cmp.Or(vis, "visible")), MajorIDs: &[]gen.ID{},
+	}
+	if year != "" {
+		out.GraduationYear = ptrTo(gen.ID(year))
+	}
+	for _, code := range m.Majors {
+		*out.MajorIDs = append(*out.MajorIDs, gen.ID(code))
 	}
 	c.ok(http.StatusOK, out)
 }

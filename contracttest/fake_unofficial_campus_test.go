@@ -36,6 +36,12 @@ func campusSteps(t *testing.T, srv *Server) []fakeStep {
 		{"listDirectoryMembers", func() fakeReply {
 			return api.do("GET", srv.V1URL+"/search/directory/users", nil, q("majors", "3702"))
 		}, 200},
+		{"updateDirectoryMajors", func() fakeReply {
+			return api.do("PUT", "/directories/user/majors", map[string]any{"codes": []string{"3702", "5506"}}, nil)
+		}, 201},
+		{"updateDirectoryMembership", func() fakeReply {
+			return api.do("PUT", "/directories/user/membership", map[string]any{"graduation_year": 2027, "campus_profile_visibility": "major"}, nil)
+		}, 200},
 		{"leaveDirectory", func() fakeReply { return api.do("DELETE", "/directories/"+id+"/membership", nil, nil) }, 200},
 		{"setProfileSharing", func() fakeReply {
 			return api.do("POST", "/users/features/share", map[string]any{"status": "enable"}, nil)
@@ -139,3 +145,45 @@ func TestFakeCampusDirectory(t *testing.T) {
 		t.Errorf("the other member after the first left: %d", r.status)
 	}
 }
+
+// The caller's majors, year and visibility change what the directory's
+// people search finds, and the rules of visibility hold.
+func TestFakeCampusProfile(t *testing.T) {
+	t.Parallel()
+	srv := NewServer(t)
+	seedCampus(t, srv)
+	me := newFakeAPI(t, srv, srv.Dataset.Users[0].Token)
+	other := newFakeAPI(t, srv, srv.Dataset.Users[3].Token)
+	var majors []string
+	me.do("PUT", "/directories/user/majors", map[string]any{"codes": []string{"5506"}}, nil).expect(t, 201).decode(t, &majors)
+	if len(majors) != 1 || majors[0] != "5506" {
+		t.Errorf("majors now %v, want [5506]", majors)
+	}
+	var found struct {
+		Users []struct {
+			ID string `json:"id"`
+		} `json:"users"`
+	}
+	me.do("GET", srv.V1URL+"/search/directory/users", nil, q("majors", "5506")).expect(t, 200).decode(t, &found)
+	if len(found.Users) != 1 || found.Users[0].ID != srv.Dataset.Users[0].ID {
+		t.Errorf("people with major 5506: %+v", found.Users)
+	}
+	var ms struct {
+		GraduationYear any      `json:"graduation_year"`
+		Visibility     string   `json:"campus_profile_visibility"`
+		MajorIDs       []string `json:"major_ids"`
+	}
+	me.do("PUT", "/directories/user/membership", map[string]any{"graduation_year": 2030, "campus_profile_visibility": "graduation_year"}, nil).expect(t, 200).decode(t, &ms)
+	if ms.GraduationYear != "2030" || ms.Visibility != "graduation_year" || len(ms.MajorIDs) != 1 {
+		t.Errorf("membership %+v", ms)
+	}
+	// null hides the year; a year-only visibility then has nothing to show.
+	me.do("PUT", "/directories/user/membership", map[string]any{"graduation_year": nil, "campus_profile_visibility": "graduation_year"}, nil).expect(t, 400)
+	me.do("PUT", "/directories/user/membership", map[string]any{"graduation_year": 1800}, nil).expect(t, 400)
+	me.do("PUT", "/directories/user/membership", map[string]any{"campus_profile_visibility": "friends"}, nil).expect(t, 400)
+	// Users[3] has no year, so "graduation_year" is refused for them.
+	other.do("PUT", "/directories/user/membership", map[string]any{"campus_profile_visibility": "graduation_year"}, nil).expect(t, 400)
+	// Outside any campus: 404.
+	newFakeAPI(t, srv, srv.Dataset.Users[5].Token).do("PUT", "/directories/user/majors", map[string]any{"codes": []string{"1"}}, nil).expect(t, 404)
+}
+

@@ -44,7 +44,7 @@ var operationIDs = []string{
 	"listDirectoryMembers", "setProfileSharing", "listPinnedConversations",
 	"updatePinnedConversations", "listRelationships", "createRelationship",
 	"getUser", "updateUserProfile", "importContacts", "getContactImport",
-	"deleteRelationship",
+	"deleteRelationship", "updateDirectoryMajors", "updateDirectoryMembership",
 }
 
 func newTestValidator(t testing.TB) *Validator {

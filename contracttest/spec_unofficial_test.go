@@ -40,6 +40,8 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 		{http.MethodGet, "http://127.0.0.1:9/v1/search/popular", "listPopularGroups"},
 		{http.MethodGet, "http://127.0.0.1:9/v1/search/directory/users?majors=1&majors=2", "listDirectoryMembers"},
 		{http.MethodDelete, "https://api.groupme.com/v3/directories/1928/membership", "leaveDirectory"},
+		{http.MethodPut, "https://api.groupme.com/v3/directories/user/membership", "updateDirectoryMembership"},
+		{http.MethodPut, "https://api.groupme.com/v3/directories/user/majors", "updateDirectoryMajors"},
 		{http.MethodGet, "http://127.0.0.1:9/v2/users/123", "getUser"},
 		{http.MethodPost, "http://127.0.0.1:9/v4/relationships/create", "createRelationship"},
 		{http.MethodDelete, "http://127.0.0.1:9/v4/relationships/123", "deleteRelationship"},

@@ -603,6 +603,18 @@ type DirectoryEnvelope struct {
 	Response *Directory `json:"response,omitempty"`
 }
 
+// DirectoryMajorsEnvelope defines model for DirectoryMajorsEnvelope.
+type DirectoryMajorsEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta     Meta      `json:"meta"`
+	Response *[]string `json:"response,omitempty"`
+}
+
+// DirectoryMajorsRequest Unofficial. The major codes to show, as strings.
+type DirectoryMajorsRequest struct {
+	Codes []string `json:"codes"`
+}
+
 // DirectoryMember Unofficial. A person in a campus directory, as their privacy settings show them.
 type DirectoryMember struct {
 	AvatarURL *string `json:"avatar_url,omitempty"`
@@ -635,6 +647,40 @@ type DirectoryMembersEnvelope struct {
 
 	// Response Unofficial. One page of a campus directory's people.
 	Response *DirectoryMembers `json:"response,omitempty"`
+}
+
+// DirectoryMembership Unofficial. The caller's membership of a campus directory.
+type DirectoryMembership struct {
+	CampusProfileVisibility *string `json:"campus_profile_visibility,omitempty"`
+
+	// DirectoryID A value GroupMe sends as a string in some places and as a number in others.
+	DirectoryID    *StringOrInteger `json:"directory_id,omitempty"`
+	GraduationYear *StringOrInteger `json:"graduation_year,omitempty"`
+
+	// ID A value GroupMe sends as a string in some places and as a number in others.
+	ID       *StringOrInteger   `json:"id,omitempty"`
+	MajorIDs *[]StringOrInteger `json:"major_ids,omitempty"`
+
+	// UserID A value GroupMe sends as a string in some places and as a number in others.
+	UserID *StringOrInteger `json:"user_id,omitempty"`
+}
+
+// DirectoryMembershipEnvelope defines model for DirectoryMembershipEnvelope.
+type DirectoryMembershipEnvelope struct {
+	// Meta The status part of every envelope.
+	Meta Meta `json:"meta"`
+
+	// Response Unofficial. The caller's membership of a campus directory.
+	Response *DirectoryMembership `json:"response,omitempty"`
+}
+
+// DirectoryMembershipUpdate Unofficial. What the caller shows inside their campus directory.
+type DirectoryMembershipUpdate struct {
+	// CampusProfileVisibility `hidden`, `graduation_year`, `major` or `visible`.
+	CampusProfileVisibility *string `json:"campus_profile_visibility,omitempty"`
+
+	// GraduationYear The year on the profile; `null` hides it.
+	GraduationYear *int `json:"graduation_year,omitempty"`
 }
 
 // DirectorySummary Unofficial. A campus directory a user belongs to.
@@ -2753,6 +2799,12 @@ type UpdateEventJSONRequestBody = EventUpdateRequest
 // CreateDirectMessageJSONRequestBody defines body for CreateDirectMessage for application/json ContentType.
 type CreateDirectMessageJSONRequestBody = DirectMessageCreateRequest
 
+// UpdateDirectoryMajorsJSONRequestBody defines body for UpdateDirectoryMajors for application/json ContentType.
+type UpdateDirectoryMajorsJSONRequestBody = DirectoryMajorsRequest
+
+// UpdateDirectoryMembershipJSONRequestBody defines body for UpdateDirectoryMembership for application/json ContentType.
+type UpdateDirectoryMembershipJSONRequestBody = DirectoryMembershipUpdate
+
 // CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = GroupCreateRequest
 
@@ -3450,6 +3502,46 @@ func NewGetDirectoryRequest(server string) (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+	return req, nil
+}
+
+// NewUpdateDirectoryMajorsRequest builds PUT /directories/user/majors with body encoded as JSON.
+func NewUpdateDirectoryMajorsRequest(server string, body UpdateDirectoryMajorsJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdateDirectoryMajorsRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdateDirectoryMajorsRequestWithBody builds PUT /directories/user/majors with a body of the given content type.
+func NewUpdateDirectoryMajorsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/directories/user/majors"
+	req, err := http.NewRequest(http.MethodPut, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewUpdateDirectoryMembershipRequest builds PUT /directories/user/membership with body encoded as JSON.
+func NewUpdateDirectoryMembershipRequest(server string, body UpdateDirectoryMembershipJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdateDirectoryMembershipRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdateDirectoryMembershipRequestWithBody builds PUT /directories/user/membership with a body of the given content type.
+func NewUpdateDirectoryMembershipRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/directories/user/membership"
+	req, err := http.NewRequest(http.MethodPut, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
 	return req, nil
 }
 

@@ -654,8 +654,10 @@ type DirectoryMembership struct {
 	CampusProfileVisibility *string `json:"campus_profile_visibility,omitempty"`
 
 	// DirectoryID A value GroupMe sends as a string in some places and as a number in others.
-	DirectoryID    *StringOrInteger `json:"directory_id,omitempty"`
-	GraduationYear *StringOrInteger `json:"graduation_year,omitempty"`
+	DirectoryID *StringOrInteger `json:"directory_id,omitempty"`
+
+	// GraduationYear The year on the profile, as a string or a number; `null` when hidden.
+	GraduationYear *ID `json:"graduation_year,omitempty"`
 
 	// ID A value GroupMe sends as a string in some places and as a number in others.
 	ID       *StringOrInteger   `json:"id,omitempty"`

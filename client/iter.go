@@ -30,47 +30,19 @@ func fail[T any](err error) iter.Seq2[T, error] {
 	}
 }
 
-// walkPages walks numbered pages from start: it ends at the first empty
-// page (a 304 is one) and reports a page whose first item repeats the
-// previous page's first item (a server ignoring the page number).
+// walkPages walks numbered pages from start (the first page when less
+// than 1), with walkCursor's checks.
 func walkPages[T any](start int, fetch func(page int) ([]T, error), key func(*T) string) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		prevFirst := ""
-		for page := max(start, 1); ; page++ {
-			items, err := fetch(page)
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			if len(items) == 0 {
-				return
-			}
-			first := key(&items[0])
-			if first == "" {
-				yield(zero, stalled("page %d: its first item has no id", page))
-				return
-			}
-			if first == prevFirst {
-				yield(zero, stalled("page %d repeats page %d (the server ignores the page number)", page, page-1))
-				return
-			}
-			prevFirst = first
-			for _, v := range items {
-				if !yield(v, nil) {
-					return
-				}
-			}
-		}
-	}
+	return walkCursor(max(start, 1), fetch, func(page int, _ []T) int { return page + 1 }, key)
 }
 
 // walkCursor walks pages from cursor start, each next cursor taken from the
-// page before by next (a cursor that is not a message id, such as the
-// gallery's timestamps). It ends at an empty page; a cursor that does not
-// move, or a page whose first item repeats the previous page's, yields
-// ErrPagingStalled once.
-func walkCursor[T any](start string, fetch func(cursor string) ([]T, error), next func(cursor string, page []T) string, key func(*T) string) iter.Seq2[T, error] {
+// page before by next (a page number, or a cursor that is not a message id
+// such as the gallery's timestamps). It ends at an empty page (a 304 is
+// one). A page whose first item has no id (key) or repeats the previous
+// page's first item, or a cursor that does not move, yields
+// ErrPagingStalled once and ends the walk.
+func walkCursor[T any, C comparable](start C, fetch func(cursor C) ([]T, error), next func(cursor C, page []T) C, key func(*T) string) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		cursor, prevFirst := start, ""
@@ -83,12 +55,16 @@ func walkCursor[T any](start string, fetch func(cursor string) ([]T, error), nex
 			if len(page) == 0 {
 				return
 			}
-			first := key(&page[0])
-			if first != "" && first == prevFirst {
-				yield(zero, stalled("the page after cursor %q repeats the one before", cursor))
+			switch first := key(&page[0]); {
+			case first == "":
+				yield(zero, stalled("the page at %v: its first item has no id", cursor))
 				return
+			case first == prevFirst:
+				yield(zero, stalled("the page at %v repeats the one before (the server ignores the cursor)", cursor))
+				return
+			default:
+				prevFirst = first
 			}
-			prevFirst = first
 			for i := range page {
 				if !yield(page[i], nil) {
 					return
@@ -96,7 +72,7 @@ func walkCursor[T any](start string, fetch func(cursor string) ([]T, error), nex
 			}
 			n := next(cursor, page)
 			if n == cursor {
-				yield(zero, stalled("cursor %q did not move", cursor))
+				yield(zero, stalled("cursor %v did not move", cursor))
 				return
 			}
 			cursor = n

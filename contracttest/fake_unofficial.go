@@ -82,6 +82,11 @@ type unofficialState struct {
 	imports   map[string]*contactImport // contact imports by batch id; made on first use
 }
 
+// unlist takes id out of the creation order under key ("<kind>/<conversation id>").
+func (u *unofficialState) unlist(key, id string) {
+	u.order[key] = slices.DeleteFunc(u.order[key], func(x string) bool { return x == id })
+}
+
 func (s *unofficialState) init() {
 	s.polls = map[string]*poll{}
 	s.events = map[string]*calEvent{}
@@ -557,8 +562,7 @@ func (f *Fake) deleteEvent(c *call) {
 		return
 	}
 	delete(f.st.uo.events, e.id)
-	key := "event/" + e.convID
-	f.st.uo.order[key] = slices.DeleteFunc(f.st.uo.order[key], func(id string) bool { return id == e.id })
+	f.st.uo.unlist("event/"+e.convID, e.id)
 	c.ok(http.StatusOK, nil)
 }
 

@@ -186,4 +186,3 @@ func TestFakeCampusProfile(t *testing.T) {
 	// Outside any campus: 404.
 	newFakeAPI(t, srv, srv.Dataset.Users[5].Token).do("PUT", "/directories/user/majors", map[string]any{"codes": []string{"1"}}, nil).expect(t, 404)
 }
-

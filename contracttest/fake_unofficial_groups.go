@@ -149,8 +149,7 @@ func (f *Fake) deleteSubgroup(c *call) {
 		return
 	}
 	delete(f.st.uo.subgroups, s.id)
-	key := "subgroup/" + g.id
-	f.st.uo.order[key] = slices.DeleteFunc(f.st.uo.order[key], func(id string) bool { return id == s.id })
+	f.st.uo.unlist("subgroup/"+g.id, s.id)
 	c.ok(http.StatusOK, nil)
 }
 

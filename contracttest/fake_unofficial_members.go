@@ -302,8 +302,7 @@ func (f *Fake) approvePendingMembership(c *call) {
 		return
 	}
 	delete(f.st.uo.pending, r.id)
-	key := "pending/" + g.id
-	f.st.uo.order[key] = slices.DeleteFunc(f.st.uo.order[key], func(id string) bool { return id == r.id })
+	f.st.uo.unlist("pending/"+g.id, r.id)
 	state := "denied"
 	if req.Approval {
 		state = "active"

@@ -2,10 +2,7 @@ package client_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -15,52 +12,13 @@ import (
 	"github.com/groupme-go/groupme/contracttest"
 )
 
-// realCorpus is where contracttest keeps the real recorded traffic.
-const realCorpus = "../contracttest/testdata/real"
-
-// corpusMessagePages returns the response bodies of every real exchange
-// that carries messages, by "file[index]".
-func corpusMessagePages(t *testing.T) map[string]json.RawMessage {
-	t.Helper()
-	names, err := filepath.Glob(filepath.Join(realCorpus, "*.json"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no corpus in %s: %v", realCorpus, err)
-	}
-	pages := map[string]json.RawMessage{}
-	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f struct {
-			Exchanges []struct {
-				Method       string          `json:"method"`
-				Path         string          `json:"path"`
-				Status       int             `json:"status"`
-				ResponseBody json.RawMessage `json:"response_body"`
-			} `json:"exchanges"`
-		}
-		if err := json.Unmarshal(data, &f); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for i, ex := range f.Exchanges {
-			if ex.Status/100 != 2 || len(ex.ResponseBody) == 0 || ex.ResponseBody[0] != '{' {
-				continue
-			}
-			key := filepath.Base(name) + "[" + strconv.Itoa(i) + "] " + ex.Method + " " + ex.Path
-			pages[key] = ex.ResponseBody
-		}
-	}
-	return pages
-}
-
 // TestRealAttachmentsReadAsTyped reads every message page of the real
 // corpus into the generated types, and every attachment of every message
 // as its typed value: a known type must decode through its accessor, any
 // other type must come back as an UnknownAttachment with its JSON intact.
 func TestRealAttachmentsReadAsTyped(t *testing.T) {
 	t.Parallel()
-	pages := corpusMessagePages(t)
+	pages := client.CorpusMessagePages(t)
 	var nPages, nMessages, nAttachments int
 	kinds := map[string]int{}
 	for key, body := range pages {

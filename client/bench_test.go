@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -135,5 +136,42 @@ func BenchmarkGetGroupRaw(b *testing.B) {
 		if env.Response.Members == nil || len(*env.Response.Members) != 20 {
 			b.Fatal("no group")
 		}
+	}
+}
+
+// BenchmarkDecode decodes the same answers from memory: the decoder alone,
+// without HTTP, against encoding/json into the same types (the Raw twin).
+func BenchmarkDecode(b *testing.B) {
+	benchDecode(b, func(body []byte, c decodeBenchCase) error {
+		return decodeJSON(bytes.NewReader(body), c.client())
+	})
+}
+
+func BenchmarkDecodeRaw(b *testing.B) {
+	benchDecode(b, func(body []byte, c decodeBenchCase) error {
+		return json.NewDecoder(bytes.NewReader(body)).Decode(c.raw())
+	})
+}
+
+type decodeBenchCase struct {
+	name, path  string
+	client, raw func() any
+}
+
+func benchDecode(b *testing.B, decode func([]byte, decodeBenchCase) error) {
+	for _, c := range []decodeBenchCase{
+		{"group", "/v3/groups/48219335", func() any { return new(envelope[gen.Group]) }, func() any { return new(gen.GroupEnvelope) }},
+		{"messages", "/v3/groups/48219335/messages", func() any { return new(envelope[gen.MessageList]) }, func() any { return new(gen.MessageListEnvelope) }},
+	} {
+		body := benchBodies[c.path]
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := decode(body, c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -92,19 +92,32 @@ compat: ts-build
 check: check-generated lint test ts-check compat prism docs-test breaking
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
-## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT runs
-## each, then the median of each and, for every BenchmarkX[/sub] with a
-## BenchmarkXRaw[/sub] baseline, the ratio of time and allocations.
+## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT rounds,
+## then the median of each and, for every BenchmarkX[/sub] with a
+## BenchmarkXRaw[/sub] baseline, the ratio of time and allocations (and of
+## the client's CPU time where a benchmark reports cpu-ns/op). Each round
+## runs every package's benchmarks once, one package at a time, so a pair
+## is measured close together and a machine that drifts (a shared VM's
+## speed does) moves both sides alike. bench.out is benchstat's input.
 BENCH_COUNT ?= 6
+BENCH_BIN = bin/bench
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee bench.out
+	@rm -f bench.out; mkdir -p $(BENCH_BIN)
+	@for d in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' ./...); do \
+		$(GO) test -c -o $(BENCH_BIN)/$$(echo $${d#$(CURDIR)} | tr / _).test $$d || exit 1; done
+	@for i in $$(seq $(BENCH_COUNT)); do \
+		for d in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' ./...); do \
+			(cd $$d && $(CURDIR)/$(BENCH_BIN)/$$(echo $${d#$(CURDIR)} | tr / _).test -test.run '^$$' -test.bench . -test.benchmem) | grep -v '^PASS$$' | tee -a bench.out || exit 1; \
+		done; done
 	@awk '$$1 ~ /^Benchmark/ { n = $$1; sub(/-[0-9]+$$/, "", n); \
-		for (i = 3; i < NF; i++) { if ($$(i+1) == "ns/op") t[n] = t[n] " " $$i; if ($$(i+1) == "allocs/op") a[n] = a[n] " " $$i; if ($$(i+1) == "msgs/s") r[n] = r[n] " " $$i } } \
+		for (i = 3; i < NF; i++) { if ($$(i+1) == "ns/op") t[n] = t[n] " " $$i; if ($$(i+1) == "allocs/op") a[n] = a[n] " " $$i; if ($$(i+1) == "msgs/s") r[n] = r[n] " " $$i; if ($$(i+1) == "cpu-ns/op") u[n] = u[n] " " $$i } } \
 		function med(s,   v, k, j, x, c) { c = split(s, v, " "); for (k = 2; k <= c; k++) { x = v[k]; for (j = k - 1; j >= 1 && v[j] + 0 > x + 0; j--) v[j+1] = v[j]; v[j+1] = x } \
 			return c % 2 ? v[(c+1)/2] : (v[c/2] + v[c/2+1]) / 2 } \
 		END { \
 			for (n in t) { k = index(n "/", "/"); b = substr(n, 1, k - 1) "Raw" substr(n, k); line = sprintf("%-36s %12.0f ns/op %8.0f allocs/op", n, med(t[n]), med(a[n])); if (n in r) line = line sprintf(" %9.0f msgs/s", med(r[n])); \
-				if (b in t) line = line sprintf("   time %.2fx  allocs %.2fx of %s", med(t[n]) / med(t[b]), (med(a[b]) ? med(a[n]) / med(a[b]) : 0), b); \
+				if (b in t) line = line sprintf("   time %.2fx  allocs %.2fx", med(t[n]) / med(t[b]), (med(a[b]) ? med(a[n]) / med(a[b]) : 0)); \
+				if ((b in t) && (n in u) && (b in u)) line = line sprintf("  client CPU %.2fx", med(u[n]) / med(u[b])); \
+				if (b in t) line = line " of " b; \
 				print line } }' bench.out | sort > bench.summary
 	@printf '\nmedians of $(BENCH_COUNT) runs, and ratios to the Raw baselines (lower is better):\n'
 	@cat bench.summary

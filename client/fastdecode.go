@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math/bits"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -449,12 +451,16 @@ func compilePointer(t reflect.Type, building map[reflect.Type]*plan) decodeFn {
 
 // take hands out the next element of a block, making a new block when
 // it is used up.
-func take[T any](block *[]T) unsafe.Pointer {
-	if len(*block) == 0 {
-		*block = make([]T, blockLen)
+func take[T any](block *[]T) unsafe.Pointer { return takeN(block, 1) }
+
+// takeN hands out the next n elements of a block, making a new block when
+// fewer are left.
+func takeN[T any](block *[]T, n int) unsafe.Pointer {
+	if len(*block) < n {
+		*block = make([]T, max(blockLen, n))
 	}
 	q := unsafe.Pointer(&(*block)[0])
-	*block = (*block)[1:]
+	*block = (*block)[n:]
 	return q
 }
 
@@ -464,15 +470,39 @@ type sliceHeader struct {
 	len, cap int
 }
 
-// compileSlice reads an array into a new slice, growing its backing
-// array by doubling; null is a nil slice and [] an empty one that is not
-// nil, as in v2.
+// compileSlice reads an array into a new slice. Its backing array starts
+// at the power of two that held the last array of this type (answers tend
+// to repeat their sizes: 20 members, 100 messages) and doubles when full;
+// null is a nil slice and [] an empty one that is not nil, as in v2.
 func compileSlice(t reflect.Type, building map[reflect.Type]*plan) decodeFn {
 	elem := t.Elem()
 	ep := compilePlan(elem, building)
 	size := elem.Size()
 	empty := reflect.MakeSlice(t, 0, 0).UnsafePointer()
-	first := reflect.ArrayOf(2, elem)
+	var (
+		arrays [maxArrayShift + 1]atomic.Pointer[reflect.Type] // [k]: [1<<k]elem
+		last   atomic.Int64                                    // the last length read
+	)
+	arrayOf := func(k int) reflect.Type {
+		if at := arrays[k].Load(); at != nil {
+			return *at
+		}
+		at := reflect.ArrayOf(1<<k, elem)
+		arrays[k].Store(&at)
+		return at
+	}
+	newArray := func(_ *fastDecoder, k int) unsafe.Pointer { return reflect.New(arrayOf(k)).UnsafePointer() }
+	if elem.Kind() == reflect.String {
+		// Small arrays of strings (roles, user ids, favorites) are cut
+		// from the decoder's block of strings; the slice's capacity ends
+		// where its part of the block does.
+		newArray = func(d *fastDecoder, k int) unsafe.Pointer {
+			if k > 4 {
+				return reflect.New(arrayOf(k)).UnsafePointer()
+			}
+			return takeN(&d.strBlock, 1<<k)
+		}
+	}
 	return func(d *fastDecoder, p unsafe.Pointer) bool {
 		h := (*sliceHeader)(p)
 		switch d.peek() {
@@ -492,26 +522,34 @@ func compileSlice(t reflect.Type, building map[reflect.Type]*plan) decodeFn {
 			d.depth--
 			return ok
 		}
-		arr := first
-		data := reflect.New(arr).UnsafePointer()
+		k := min(bits.Len64(uint64(max(last.Load()-1, 0))), maxArrayShift/2)
+		data := newArray(d, k)
 		n := 0
 		for ; ok && more; more, ok = d.nextMember(']') {
-			if n == arr.Len() {
-				bigger := reflect.ArrayOf(2*n, elem)
-				q := reflect.New(bigger).UnsafePointer()
-				reflect.Copy(reflect.NewAt(bigger, q).Elem(), reflect.NewAt(arr, data).Elem())
-				arr, data = bigger, q
+			if n == 1<<k {
+				if k == maxArrayShift {
+					return false
+				}
+				q := newArray(d, k+1)
+				reflect.Copy(reflect.NewAt(arrayOf(k+1), q).Elem(), reflect.NewAt(arrayOf(k), data).Elem())
+				k, data = k+1, q
 			}
 			if !ep.decode(d, unsafe.Add(data, uintptr(n)*size)) {
 				return false
 			}
 			n++
 		}
-		*h = sliceHeader{data: data, len: n, cap: arr.Len()}
+		last.Store(int64(n))
+		*h = sliceHeader{data: data, len: n, cap: 1 << k}
 		d.depth--
 		return ok
 	}
 }
+
+// maxArrayShift bounds the arrays the fast plan makes at 1<<maxArrayShift
+// elements (more than a 32 MiB body can hold); it starts one at no more
+// than 1<<(maxArrayShift/2).
+const maxArrayShift = 26
 
 // compileMap reads an object into a new map[string]T; a repeated key is
 // left to the v2 engine.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -102,6 +103,10 @@ func mustOK(t *testing.T, r result) {
 }
 
 func TestMain(m *testing.M) {
+	if n, err := strconv.Atoi(os.Getenv(staticServerEnv)); err == nil {
+		serveStatic(n) // this process is a benchmark's server
+		os.Exit(0)
+	}
 	flag.Parse()
 	os.Exit(m.Run())
 }

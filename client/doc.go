@@ -4,9 +4,9 @@
 // the code generated from the project's OpenAPI description and returns the
 // generated models under their own names here ([Message], [Group], ...,
 // aliases generated from package gen, so nothing is kept by hand),
-// unwrapped from GroupMe's {"response": ..., "meta": ...} envelope while
-// the body is decoded, once, as it streams in. Each operation of the spec is a [Client] method named
-// after its operationId, with the context first:
+// unwrapped from GroupMe's {"response": ..., "meta": ...} envelope in the
+// same single pass that decodes the body. Each operation of the spec is a
+// [Client] method named after its operationId, with the context first:
 //
 //	c, err := client.New(os.Getenv("GROUPME_TOKEN"))
 //	...

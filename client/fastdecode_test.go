@@ -333,3 +333,50 @@ func FuzzFastDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestFastDecodeConcurrent decodes bodies into many types from many
+// goroutines at once (plans compiled and size hints updated while other
+// goroutines read them), under the race detector in make test; each
+// result and error must be v2's.
+func TestFastDecodeConcurrent(t *testing.T) {
+	t.Parallel()
+	type want struct {
+		body []byte
+		v    any
+		err  string
+	}
+	var wants []want
+	for _, body := range benchBodies {
+		for _, target := range fastDecodeTargets {
+			v := target()
+			err := slowDecode(body, v)
+			w := want{body: body, v: v}
+			if err != nil {
+				w.err = err.Error()
+			}
+			wants = append(wants, w)
+		}
+	}
+	done := make(chan struct{})
+	for g := range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 3 * len(wants) {
+				w := wants[(i+g*7)%len(wants)]
+				v := reflect.New(reflect.TypeOf(w.v).Elem()).Interface()
+				err := decodeJSON(bytes.NewReader(w.body), v)
+				if got := fmt.Sprint(err); err != nil && got != w.err || err == nil && w.err != "" {
+					t.Errorf("%T: error %v, v2 says %s", v, err, w.err)
+					return
+				}
+				if err == nil && !reflect.DeepEqual(v, w.v) {
+					t.Errorf("%T: a concurrent decoding differs at %s", v, firstDifference(reflect.ValueOf(v), reflect.ValueOf(w.v), "$"))
+					return
+				}
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+}

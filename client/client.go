@@ -375,9 +375,9 @@ type envelope[T any] struct {
 var errNoPayload = errors.New("the response has no payload")
 
 // doJSON sends req, reads the whole body of a 2xx answer (within the
-// Client's size limit) and decodes its envelope into a T. A 304 (when allowed) gives a zero T. A missing or null payload,
-// malformed JSON, and a payload whose check method (if T has one) fails
-// are a *DecodeError.
+// Client's size limit) and decodes its envelope into a T. A 304 (when
+// allowed) gives a zero T. A missing or null payload, malformed JSON, and
+// a payload whose check method (if T has one) fails are a *DecodeError.
 func doJSON[T any](ctx context.Context, c *Client, cl call, req *http.Request, buildErr error) (*T, error) {
 	resp, err := c.send(ctx, cl, req, buildErr)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // rejected, and unknown fields are ignored (v2's default). The generated
 // union types and ID decode through their UnmarshalJSON methods, which v2
 // calls as v1 does. Most answers never reach the engine itself: the fast
-// plan in fastdecode.go reads them to the same result at about a quarter
+// plan in fastdecode.go reads them to the same result at about a fifth
 // of encoding/json's CPU, and leaves the rest to the engine.
 var decodeOptions = jsonv2.JoinOptions(
 	jsonv2.MatchCaseInsensitiveNames(true),

@@ -76,7 +76,7 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 // decodeArchivePage reads {"response":{"count":N,"messages":[...]},...} in
 // one pass, keeping each message as a sub-slice of body.
 func decodeArchivePage(body []byte) (*ArchivePage, error) {
-	s := &jsonScan{b: body}
+	s := newJSONScan(body)
 	var page *ArchivePage
 	err := s.object(func(key []byte) error {
 		if string(key) != "response" {
@@ -90,12 +90,13 @@ func decodeArchivePage(body []byte) (*ArchivePage, error) {
 		return s.object(func(key []byte) error {
 			switch string(key) {
 			case "count":
-				start := s.i
+				s.skipSpace()
+				start := s.pos
 				if err := s.skip(); err != nil {
 					return err
 				}
 				var n int
-				if json.Unmarshal(s.b[start:s.i], &n) == nil {
+				if json.Unmarshal(s.buf[start:s.pos], &n) == nil {
 					page.Count = n
 				}
 				return nil
@@ -111,8 +112,7 @@ func decodeArchivePage(body []byte) (*ArchivePage, error) {
 		})
 	})
 	if err == nil {
-		s.ws()
-		if s.i != len(s.b) {
+		if !s.end() {
 			err = s.errorf("data after the JSON value")
 		}
 	}
@@ -125,262 +125,111 @@ func decodeArchivePage(body []byte) (*ArchivePage, error) {
 	return page, nil
 }
 
-// jsonScan is a validating, allocation-light JSON reader over a byte slice:
-// just enough to walk an envelope and pick fields out of messages.
-type jsonScan struct {
-	b     []byte
-	i     int
-	depth int
-}
+// jsonScan is the archive page reader's scanner: lenient, since messages
+// are kept byte for byte whatever their strings hold, and with errors
+// that say where the JSON went wrong.
+type jsonScan struct{ scanner }
 
-const maxJSONDepth = 1000
+func newJSONScan(b []byte) *jsonScan { return &jsonScan{scanner{buf: b, lenient: true}} }
 
 var errJSONEnd = errors.New("unexpected end of JSON input")
 
 func (s *jsonScan) errorf(format string, args ...any) error {
-	if s.i >= len(s.b) {
+	if s.pos >= len(s.buf) {
 		return errJSONEnd
 	}
-	return fmt.Errorf("invalid JSON at byte %d: %s", s.i, fmt.Sprintf(format, args...))
+	return fmt.Errorf("invalid JSON at byte %d: %s", s.pos, fmt.Sprintf(format, args...))
 }
 
-func (s *jsonScan) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-// literal consumes word (after whitespace) if it is next.
+// literal consumes word (after white space) if it is next.
 func (s *jsonScan) literal(word string) bool {
-	s.ws()
-	if len(s.b)-s.i >= len(word) && string(s.b[s.i:s.i+len(word)]) == word {
-		s.i += len(word)
-		return true
-	}
-	return false
+	s.skipSpace()
+	return s.scanner.literal(word)
 }
 
 // object reads an object, calling field with each key (unquoted) while
 // positioned before its value; field must consume the value.
 func (s *jsonScan) object(field func(key []byte) error) error {
-	s.ws()
-	if s.i >= len(s.b) || s.b[s.i] != '{' {
-		return s.errorf("want an object")
-	}
-	if s.depth++; s.depth > maxJSONDepth {
-		return s.errorf("nested too deeply")
-	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == '}' {
-		s.i++
-		s.depth--
-		return nil
-	}
-	for {
-		s.ws()
+	return s.container('{', '}', func() error {
 		key, err := s.str()
 		if err != nil {
 			return err
 		}
-		s.ws()
-		if s.i >= len(s.b) || s.b[s.i] != ':' {
+		if s.peek() != ':' {
 			return s.errorf("want ':'")
 		}
-		s.i++
-		if err := field(key); err != nil {
-			return err
-		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return errJSONEnd
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			s.depth--
-			return nil
-		default:
-			return s.errorf("want ',' or '}'")
-		}
-	}
+		s.pos++
+		return field(key)
+	})
 }
 
 // array reads an array, calling item while positioned before each element;
 // item must consume it.
 func (s *jsonScan) array(item func() error) error {
-	s.ws()
-	if s.i >= len(s.b) || s.b[s.i] != '[' {
-		return s.errorf("want an array")
+	return s.container('[', ']', item)
+}
+
+// container reads an object or an array, calling member for each.
+func (s *jsonScan) container(opening, closing byte, member func() error) error {
+	if s.peek() != opening {
+		return s.errorf("want %q", opening)
 	}
-	if s.depth++; s.depth > maxJSONDepth {
+	if !s.enter() {
 		return s.errorf("nested too deeply")
 	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == ']' {
-		s.i++
-		s.depth--
-		return nil
-	}
-	for {
-		if err := item(); err != nil {
+	more, ok := s.firstMember(closing)
+	for ; ok && more; more, ok = s.nextMember(closing) {
+		if err := member(); err != nil {
 			return err
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return errJSONEnd
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			s.depth--
-			return nil
-		default:
-			return s.errorf("want ',' or ']'")
-		}
 	}
-}
-
-// str reads a string and returns its text: the raw bytes between the
-// quotes when there is no escape, the decoded text otherwise.
-func (s *jsonScan) str() ([]byte, error) { return s.stringValue(true) }
-
-// stringValue reads a string, returning its text only when decode is set
-// (skipping a string validates it without allocating).
-func (s *jsonScan) stringValue(decode bool) ([]byte, error) {
-	if s.i >= len(s.b) || s.b[s.i] != '"' {
-		return nil, s.errorf("want a string")
+	if !ok {
+		return s.errorf("want ',' or %q", closing)
 	}
-	start := s.i
-	s.i++
-	escaped, high := false, false
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch {
-		case c == '"':
-			s.i++
-			raw := s.b[start+1 : s.i-1]
-			if !decode || !escaped && (!high || utf8.Valid(raw)) {
-				return raw, nil
-			}
-			// Escapes, or invalid UTF-8 (which encoding/json turns into
-			// U+FFFD): decode as encoding/json does.
-			var out string
-			if err := json.Unmarshal(s.b[start:s.i], &out); err != nil {
-				return nil, err
-			}
-			return []byte(out), nil
-		case c == '\\':
-			escaped = true
-			if s.i+1 >= len(s.b) {
-				return nil, errJSONEnd
-			}
-			switch s.b[s.i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				s.i += 2
-			case 'u':
-				if s.i+6 > len(s.b) {
-					return nil, errJSONEnd
-				}
-				for _, h := range s.b[s.i+2 : s.i+6] {
-					if !isHex(h) {
-						return nil, s.errorf("bad \\u escape")
-					}
-				}
-				s.i += 6
-			default:
-				return nil, s.errorf("bad escape")
-			}
-		case c < 0x20:
-			return nil, s.errorf("control character in a string")
-		default:
-			high = high || c >= 0x80
-			s.i++
-		}
-	}
-	return nil, errJSONEnd
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// number reads a JSON number.
-func (s *jsonScan) number() error {
-	digits := func() bool {
-		start := s.i
-		for s.i < len(s.b) && isDigit(s.b[s.i]) {
-			s.i++
-		}
-		return s.i > start
-	}
-	if s.i < len(s.b) && s.b[s.i] == '-' {
-		s.i++
-	}
-	switch {
-	case s.i < len(s.b) && s.b[s.i] == '0':
-		s.i++
-	case !digits():
-		return s.errorf("bad number")
-	}
-	if s.i < len(s.b) && s.b[s.i] == '.' {
-		s.i++
-		if !digits() {
-			return s.errorf("bad number")
-		}
-	}
-	if s.i < len(s.b) && (s.b[s.i] == 'e' || s.b[s.i] == 'E') {
-		s.i++
-		if s.i < len(s.b) && (s.b[s.i] == '+' || s.b[s.i] == '-') {
-			s.i++
-		}
-		if !digits() {
-			return s.errorf("bad number")
-		}
-	}
+	s.depth--
 	return nil
 }
 
-// skip reads and validates any value.
+// str reads a string and returns its text: the raw bytes between the
+// quotes when there is no escape and they are valid UTF-8, the text as
+// encoding/json decodes it otherwise (invalid UTF-8 becomes U+FFFD).
+func (s *jsonScan) str() ([]byte, error) {
+	if s.peek() != '"' {
+		return nil, s.errorf("want a string")
+	}
+	start := s.pos
+	end, escaped, high, ok := s.scanString()
+	if !ok {
+		return nil, s.errorf("bad string")
+	}
+	raw := s.buf[start+1 : end]
+	if !escaped && (!high || utf8.Valid(raw)) {
+		return raw, nil
+	}
+	var out string
+	if err := json.Unmarshal(s.buf[start:end+1], &out); err != nil {
+		return nil, err
+	}
+	return []byte(out), nil
+}
+
+// skip reads and checks any value.
 func (s *jsonScan) skip() error {
-	s.ws()
-	if s.i >= len(s.b) {
+	if s.peek() == 0 && s.pos >= len(s.buf) {
 		return errJSONEnd
 	}
-	switch c := s.b[s.i]; {
-	case c == '{':
-		return s.object(func([]byte) error { return s.skip() })
-	case c == '[':
-		return s.array(s.skip)
-	case c == '"':
-		_, err := s.stringValue(false)
-		return err
-	case c == '-' || isDigit(c):
-		return s.number()
-	case s.literal("true"), s.literal("false"), s.literal("null"):
-		return nil
+	if !s.skipValue() {
+		return s.errorf("bad value")
 	}
-	return s.errorf("unexpected %q", s.b[s.i])
+	return nil
 }
 
 // message reads one message object, keeping its bytes and its id and
 // group_id.
 func (s *jsonScan) message() (ArchivedMessage, error) {
 	var m ArchivedMessage
-	s.ws()
-	start := s.i
+	s.skipSpace()
+	start := s.pos
 	err := s.object(func(key []byte) error {
 		switch string(key) {
 		case "id":
@@ -394,25 +243,24 @@ func (s *jsonScan) message() (ArchivedMessage, error) {
 		}
 		return s.skip()
 	})
-	m.JSON = s.b[start:s.i:s.i]
+	m.JSON = s.buf[start:s.pos:s.pos]
 	return m, err
 }
 
 // idValue reads a value and gives its text when it is a string or an
 // integer, and "" otherwise.
 func (s *jsonScan) idValue() (string, error) {
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == '"' {
+	if s.peek() == '"' {
 		v, err := s.str()
 		return string(v), err
 	}
-	start := s.i
+	start := s.pos
 	if err := s.skip(); err != nil {
 		return "", err
 	}
-	raw := s.b[start:s.i]
+	raw := s.buf[start:s.pos]
 	for _, c := range raw {
-		if !isDigit(c) {
+		if c < '0' || c > '9' {
 			return "", nil
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 
@@ -36,10 +35,6 @@ import (
 // therefore always the v2 engine's, which TestFastDecodeMatchesV2 and
 // FuzzFastDecode check on real and random input; the fast plan only
 // decides how quickly it is reached.
-
-// fastDecodeMaxDepth is how deeply nested a value the fast plan follows
-// before leaving it to the v2 engine (which allows 10000).
-const fastDecodeMaxDepth = 200
 
 // decodeBytes decodes the one JSON value in b into v, a non-nil pointer,
 // with the result and errors decodeJSON documents.
@@ -72,13 +67,13 @@ func slowDecode(b []byte, v any) error {
 func fastDecode(b []byte, rv reflect.Value) (ok bool) {
 	plan := planFor(rv.Type().Elem())
 	d := decoderPool.Get().(*fastDecoder)
-	d.buf, d.pos, d.depth = b, 0, 0
+	d.scanner = scanner{buf: b}
 	defer func() {
 		if recover() != nil {
 			fastDecodePanics.Add(1) // a bug; tests fail on it
 			ok = false              // the v2 engine decodes it again, and reports
 		}
-		d.buf = nil
+		d.scanner = scanner{}
 		decoderPool.Put(d)
 	}()
 	return plan.decode(d, rv.UnsafePointer()) && d.end()
@@ -92,9 +87,7 @@ var decoderPool = sync.Pool{New: func() any { return new(fastDecoder) }}
 
 // fastDecoder is one decoding's position and its caches.
 type fastDecoder struct {
-	buf   []byte
-	pos   int
-	depth int
+	scanner // strict: what it refuses goes to the v2 engine
 	// strs shares short strings that repeat within and across answers
 	// (roles, names, types, image URLs): a slot per hash, last one wins.
 	strs [256]string
@@ -289,16 +282,6 @@ func decodeBool(d *fastDecoder, p unsafe.Pointer) bool {
 		return d.literal("null")
 	}
 	return false
-}
-
-// readNumber returns the next JSON number's text, which it checks.
-func (d *fastDecoder) readNumber() (string, bool) {
-	start := d.pos
-	if !d.skipNumber() {
-		return "", false
-	}
-	b := d.buf[start:d.pos]
-	return unsafe.String(unsafe.SliceData(b), len(b)), true
 }
 
 // numberPlan reads a JSON number with parse (null reads as zero) and
@@ -807,98 +790,6 @@ func foldASCII(s string) string {
 	return string(b)
 }
 
-// The scanner. Every method reports false on input it does not accept,
-// never reading past the end of buf.
-
-func (d *fastDecoder) skipSpace() {
-	for d.pos < len(d.buf) {
-		switch d.buf[d.pos] {
-		case ' ', '\t', '\n', '\r':
-			d.pos++
-		default:
-			return
-		}
-	}
-}
-
-// peek skips white space and returns the next byte, or 0 at the end.
-func (d *fastDecoder) peek() byte {
-	d.skipSpace()
-	if d.pos < len(d.buf) {
-		return d.buf[d.pos]
-	}
-	return 0
-}
-
-// end reports whether only white space is left.
-func (d *fastDecoder) end() bool {
-	d.skipSpace()
-	return d.pos == len(d.buf)
-}
-
-func (d *fastDecoder) literal(lit string) bool {
-	if len(d.buf)-d.pos >= len(lit) && string(d.buf[d.pos:d.pos+len(lit)]) == lit {
-		d.pos += len(lit)
-		return true
-	}
-	return false
-}
-
-// enter consumes the '{' or '[' at pos, counting the depth.
-func (d *fastDecoder) enter() bool {
-	d.depth++
-	d.pos++
-	return d.depth <= fastDecodeMaxDepth
-}
-
-// firstMember is called after an opening bracket: it reports whether a
-// member follows (false at the closing one, which it consumes).
-func (d *fastDecoder) firstMember(closing byte) (more, ok bool) {
-	if d.peek() == closing {
-		d.pos++
-		return false, true
-	}
-	return true, d.pos < len(d.buf)
-}
-
-// nextMember is called after a member: a comma means another follows,
-// the closing bracket ends the container.
-func (d *fastDecoder) nextMember(closing byte) (more, ok bool) {
-	switch d.peek() {
-	case ',':
-		d.pos++
-		return true, true
-	case closing:
-		d.pos++
-		return false, true
-	}
-	return false, false
-}
-
-// readNameBytes reads an object member's name and its colon. The name is
-// only valid until the next read; one with escapes is left to v2.
-func (d *fastDecoder) readNameBytes() ([]byte, bool) {
-	if d.peek() != '"' {
-		return nil, false
-	}
-	start := d.pos + 1
-	for i := start; i < len(d.buf); i++ {
-		switch c := d.buf[i]; {
-		case c == '"':
-			name := d.buf[start:i]
-			d.pos = i + 1
-			if d.peek() != ':' {
-				return nil, false
-			}
-			d.pos++
-			return name, true
-		case c == '\\' || c < 0x20 || c >= utf8.RuneSelf:
-			return nil, false
-		}
-	}
-	return nil, false
-}
-
 func (d *fastDecoder) readName() (string, bool) {
 	if d.peek() != '"' {
 		return "", false
@@ -914,123 +805,16 @@ func (d *fastDecoder) readName() (string, bool) {
 // readString reads the string at pos (which is '"').
 func (d *fastDecoder) readString() (string, bool) {
 	start := d.pos + 1
-	ascii := true
-	for i := start; i < len(d.buf); i++ {
-		switch c := d.buf[i]; {
-		case c == '"':
-			d.pos = i + 1
-			b := d.buf[start:i]
-			if !ascii && !utf8.Valid(b) {
-				return "", false
-			}
-			return d.share(b), true
-		case c == '\\':
-			return d.unescape(start, true)
-		case c < 0x20:
-			return "", false
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
+	end, escaped, high, ok := d.scanString()
+	switch {
+	case !ok:
+		return "", false
+	case escaped:
+		return d.unescape(start, true)
+	case high && !utf8.Valid(d.buf[start:end]):
+		return "", false
 	}
-	return "", false
-}
-
-// unescape reads a string with escapes from start (after its quote),
-// building it only if build is set.
-func (d *fastDecoder) unescape(start int, build bool) (string, bool) {
-	var out []byte
-	if build {
-		out = make([]byte, 0, 64)
-	}
-	ascii := true
-	i := start
-	for i < len(d.buf) {
-		c := d.buf[i]
-		switch {
-		case c == '"':
-			if !ascii && !utf8.Valid(d.buf[start:i]) {
-				return "", false
-			}
-			d.pos = i + 1
-			return string(out), true
-		case c < 0x20:
-			return "", false
-		case c != '\\':
-			if c >= utf8.RuneSelf {
-				ascii = false
-			}
-			if build {
-				out = append(out, c)
-			}
-			i++
-			continue
-		}
-		if i+1 >= len(d.buf) {
-			return "", false
-		}
-		var r rune
-		switch e := d.buf[i+1]; e {
-		case '"', '\\', '/':
-			r = rune(e)
-		case 'b':
-			r = '\b'
-		case 'f':
-			r = '\f'
-		case 'n':
-			r = '\n'
-		case 'r':
-			r = '\r'
-		case 't':
-			r = '\t'
-		case 'u':
-			var ok bool
-			if r, ok = d.hex4(i + 2); !ok {
-				return "", false
-			}
-			i += 4
-			if utf16.IsSurrogate(r) {
-				if r >= 0xdc00 || i+3 >= len(d.buf) || d.buf[i+2] != '\\' || d.buf[i+3] != 'u' {
-					return "", false // a lone surrogate
-				}
-				r2, ok := d.hex4(i + 4)
-				if !ok {
-					return "", false
-				}
-				if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
-					return "", false
-				}
-				i += 6
-			}
-		default:
-			return "", false
-		}
-		if build {
-			out = utf8.AppendRune(out, r)
-		}
-		i += 2
-	}
-	return "", false
-}
-
-func (d *fastDecoder) hex4(i int) (rune, bool) {
-	if i+4 > len(d.buf) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range d.buf[i : i+4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
+	return d.share(d.buf[start:end]), true
 }
 
 // share returns b as a string, the same string as last time for short
@@ -1050,106 +834,4 @@ func (d *fastDecoder) share(b []byte) string {
 	s := string(b)
 	*slot = s
 	return s
-}
-
-// skipNumber checks the JSON number grammar from pos.
-func (d *fastDecoder) skipNumber() bool {
-	b, i := d.buf, d.pos
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		for i++; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
-		}
-	default:
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return false
-		}
-		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if i >= len(b) || b[i] < '0' || b[i] > '9' {
-			return false
-		}
-		for ; i < len(b) && '0' <= b[i] && b[i] <= '9'; i++ {
-		}
-	}
-	d.pos = i
-	return true
-}
-
-// skipValue checks and passes over the next value. Strings are checked
-// as readString would, without building them.
-func (d *fastDecoder) skipValue() bool {
-	switch d.peek() {
-	case '"':
-		return d.skipString()
-	case 'n':
-		return d.literal("null")
-	case 't':
-		return d.literal("true")
-	case 'f':
-		return d.literal("false")
-	case '{':
-		if !d.enter() {
-			return false
-		}
-		more, ok := d.firstMember('}')
-		for ; ok && more; more, ok = d.nextMember('}') {
-			if d.peek() != '"' || !d.skipString() || d.peek() != ':' {
-				return false
-			}
-			d.pos++
-			if !d.skipValue() {
-				return false
-			}
-		}
-		d.depth--
-		return ok
-	case '[':
-		if !d.enter() {
-			return false
-		}
-		more, ok := d.firstMember(']')
-		for ; ok && more; more, ok = d.nextMember(']') {
-			if !d.skipValue() {
-				return false
-			}
-		}
-		d.depth--
-		return ok
-	}
-	return d.skipNumber()
-}
-
-func (d *fastDecoder) skipString() bool {
-	start := d.pos + 1
-	ascii := true
-	for i := start; i < len(d.buf); i++ {
-		switch c := d.buf[i]; {
-		case c == '"':
-			d.pos = i + 1
-			return ascii || utf8.Valid(d.buf[start:i])
-		case c == '\\':
-			_, ok := d.unescape(start, false)
-			return ok
-		case c < 0x20:
-			return false
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
-	}
-	return false
 }

@@ -3,7 +3,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -74,7 +73,7 @@ func CallbackHandler(fn func(context.Context, Callback) error, opts ...CallbackO
 		}
 		// One JSON object and nothing else: null, a list or trailing
 		// bytes are not a message.
-		if trimmed := bytes.TrimSpace(body); err != nil || len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &cb) != nil {
+		if trimmed := bytes.TrimSpace(body); err != nil || len(trimmed) == 0 || trimmed[0] != '{' || decodeBytes(trimmed, &cb) != nil {
 			http.Error(w, "body is not a JSON message", http.StatusBadRequest)
 			return
 		}

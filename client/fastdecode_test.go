@@ -76,6 +76,7 @@ var fastDecodeTargets = []func() any{
 	func() any { return new(envelope[gen.Directory]) },
 	func() any { return new(envelope[gen.UserProfile]) },
 	func() any { return new(envelope[gen.Meta]) },
+	func() any { return new(Callback) },
 	func() any { return new(envelope[any]) },
 	func() any { return new(map[string]any) },
 	func() any { return new(any) },

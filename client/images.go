@@ -3,7 +3,6 @@ package client
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -54,7 +53,7 @@ func (c *Client) UploadImage(ctx context.Context, r io.Reader, contentType strin
 	}
 	defer closeBody(resp.Body)
 	var res ImageUploadResult
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+	if err := decodeJSON(resp.Body, &res); err != nil {
 		return "", newDecodeError(op, req, resp, err)
 	}
 	switch {

@@ -65,6 +65,9 @@ func TestFakeBotPostBodies(t *testing.T) {
 		{"JSON without Content-Type", post, "", `{"bot_id":"` + bot + `","text":"untyped"}`, 202, "untyped"},
 		{"JSON labelled text/plain", post, "text/plain", `{"bot_id":"` + bot + `","text":"plain"}`, 202, "plain"},
 		{"query parameters", post + "?" + url.Values{"bot_id": {bot}, "text": {"query"}}.Encode(), "", "", 202, "query"},
+		// As a bot really posted in 2021 (the colin99d cassettes): an
+		// image, and text null. The message has no text.
+		{"JSON with null text and an image", post, "application/json", `{"bot_id":"` + bot + `","text":null,"attachments":[{"type":"image","url":"https://i.groupme.com/2000x1125.jpeg.3af4"}]}`, 202, ""},
 		{"JSON without bot_id", post, "application/json", `{"text":"x"}`, 400, ""},
 		{"untyped JSON without bot_id", post, "", `{"text":"x"}`, 400, ""},
 		{"form without bot_id", post, "application/x-www-form-urlencoded", "text=x", 400, ""},
@@ -88,6 +91,12 @@ func TestFakeBotPostBodies(t *testing.T) {
 		}
 		var page fakeMessageList
 		newFakeAPI(t, srv, srv.Token).do("GET", "/groups/"+group+"/messages", nil, q("limit", "1")).expect(t, 200).decode(t, &page)
+		if tc.text == "" {
+			if len(page.Messages) != 1 || page.Messages[0].Text != nil || len(page.Messages[0].Attachments) != 1 || page.Messages[0].SenderType != "bot" {
+				t.Errorf("%s: newest message %+v, want the bot's image with no text", tc.name, page.Messages)
+			}
+			continue
+		}
 		if len(page.Messages) != 1 || page.Messages[0].Text == nil || *page.Messages[0].Text != tc.text || page.Messages[0].SenderType != "bot" {
 			t.Errorf("%s: newest message %+v, want the bot's %q", tc.name, page.Messages, tc.text)
 		}

@@ -36,7 +36,9 @@ var realModels = map[string]func([]byte) error{
 	// no media type; a bot post's answer is text). The real ones that
 	// are JSON are envelopes, read here as plain objects.
 	"destroyBot":         decodeAs[map[string]any],
+	"removeMember":       decodeAs[map[string]any],
 	"postBotMessage":     decodeAs[map[string]any],
+	"uploadImage":        decodeAs[gen.ImageUploadResult],
 	"getMe":              decodeAs[gen.UserEnvelope],
 	"listDirectMessages": decodeAs[gen.DirectMessageListEnvelope],
 	"likeMessage":        decodeAs[gen.ReactionsEnvelope],

@@ -26,17 +26,20 @@ type realFile struct {
 
 // realExchange is one recorded request and GroupMe's answer. Path is the
 // URL path (/v3/... or /v4/... on api.groupme.com, /pictures on image.groupme.com),
-// Query the raw query string, Headers the response headers. A body that
-// was JSON is stored as that JSON value; any other body (empty, a single
-// space, an HTML page) as a JSON string holding its text; no body as null.
+// Query the raw query string, Headers the response headers. RequestHeaders
+// says only whether the token was sent as X-Access-Token (its value is
+// always REDACTED). A body that was JSON is stored as that JSON value; any
+// other body (empty, a single space, an HTML page) as a JSON string
+// holding its text; no body as null.
 type realExchange struct {
-	Method       string            `json:"method"`
-	Path         string            `json:"path"`
-	Query        string            `json:"query"`
-	Status       int               `json:"status"`
-	Headers      map[string]string `json:"headers"`
-	RequestBody  json.RawMessage   `json:"request_body"`
-	ResponseBody json.RawMessage   `json:"response_body"`
+	Method         string            `json:"method"`
+	Path           string            `json:"path"`
+	Query          string            `json:"query"`
+	Status         int               `json:"status"`
+	Headers        map[string]string `json:"headers"`
+	RequestHeaders map[string]string `json:"request_headers,omitempty"`
+	RequestBody    json.RawMessage   `json:"request_body"`
+	ResponseBody   json.RawMessage   `json:"response_body"`
 }
 
 // realSource is a loaded corpus file.
@@ -87,10 +90,16 @@ func (r realExchange) asExchange(name string) exchange {
 		Request:  recordedRequest{Method: r.Method, URL: u.String()},
 		Response: recordedResponse{Status: r.Status, Headers: r.Headers},
 	}
+	if len(r.RequestHeaders) > 0 {
+		ex.Request.Headers = maps.Clone(r.RequestHeaders)
+	}
 	if body, isJSON, ok := rawBody(r.RequestBody); ok {
 		if isJSON {
 			ex.Request.Body = json.RawMessage(body)
-			ex.Request.Headers = map[string]string{"Content-Type": "application/json"}
+			if ex.Request.Headers == nil {
+				ex.Request.Headers = map[string]string{}
+			}
+			ex.Request.Headers["Content-Type"] = "application/json"
 		} else {
 			s := string(body)
 			ex.Request.BodyRaw = &s
@@ -213,6 +222,11 @@ func TestRealCorpusIsWellFormed(t *testing.T) {
 			for k := range r.Headers {
 				if strings.EqualFold(k, "X-Access-Token") || strings.EqualFold(k, "Set-Cookie") {
 					t.Errorf("%s: header %s must not be kept", where, k)
+				}
+			}
+			for k, v := range r.RequestHeaders {
+				if k != "X-Access-Token" || v != "REDACTED" {
+					t.Errorf("%s: request header %s: %q; only X-Access-Token: REDACTED is kept", where, k, v)
 				}
 			}
 		}

@@ -340,7 +340,10 @@ type BotPostRequest struct {
 
 	// PictureURL An image-service URL to attach (the older way to attach an image).
 	PictureURL *string `json:"picture_url,omitempty"`
-	Text       string  `json:"text"`
+
+	// Text The message's text. GroupMe has accepted `null` from a bot that
+	// posted only an image attachment (recorded in 2021).
+	Text string `json:"text"`
 }
 
 // CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
@@ -910,7 +913,9 @@ type Group struct {
 	CreatedAt              int64          `json:"created_at"`
 	CreatorUserID          string         `json:"creator_user_id"`
 	Description            *string        `json:"description"`
-	Directories            *[]interface{} `json:"directories,omitempty"`
+
+	// Directories Null in some listings (seen in 2022).
+	Directories *[]interface{} `json:"directories,omitempty"`
 
 	// GroupID The same as `id`.
 	GroupID string `json:"group_id"`
@@ -923,7 +928,9 @@ type Group struct {
 	LastReadMessageID *string       `json:"last_read_message_id,omitempty"`
 
 	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
-	LikeIcon       *LikeIcon      `json:"like_icon,omitempty"`
+	LikeIcon *LikeIcon `json:"like_icon,omitempty"`
+
+	// Locations Null in some listings (seen in 2022).
 	Locations      *[]interface{} `json:"locations,omitempty"`
 	MaxMembers     *int           `json:"max_members,omitempty"`
 	MaxMemberships *int           `json:"max_memberships,omitempty"`
@@ -969,7 +976,9 @@ type Group struct {
 	UnreadCount *int   `json:"unread_count,omitempty"`
 	UpdatedAt   int64  `json:"updated_at"`
 
-	// Visibility Example: hidden
+	// Visibility Null in some listings (seen in 2022).
+	//
+	// Example: hidden
 	Visibility *string `json:"visibility,omitempty"`
 }
 

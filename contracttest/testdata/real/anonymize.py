@@ -155,6 +155,8 @@ def anon_query(q: str) -> str:
             v = "REDACTED"
         elif k in ID_KEYS:
             v = scramble(v)
+        elif k in TEXT_KEYS:
+            v = blank_text(v)
         elif re.fullmatch(r"[0-9]+", v) and k not in ("limit", "page", "per_page"):
             v = scramble(v)
         out.append((k, v))
@@ -171,6 +173,9 @@ def main():
             if k.lower() in ("content-type",):
                 hdr[k] = v
         ex["headers"] = hdr
+        if ex.get("request_headers"):
+            # Only how the token was sent is kept, never the token.
+            ex["request_headers"] = {k: "REDACTED" for k in ex["request_headers"] if k.lower() == "x-access-token"}
         ex["request_body"] = anon_body(ex.get("request_body"))
         ex["response_body"] = anon_body(ex.get("response_body"))
     json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)

@@ -2,8 +2,11 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -69,4 +72,72 @@ func TestCallbackHandler(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCallbackHandlerReadsRealCallbacks posts every real callback body of
+// the corpus (contracttest/testdata/real/callbacks) to the handler: each
+// user message reaches fn with its id, group and text; the bot's own post
+// is skipped with SkipBotMessages.
+func TestCallbackHandlerReadsRealCallbacks(t *testing.T) {
+	t.Parallel()
+	names, err := filepath.Glob("../contracttest/testdata/real/callbacks/*.json")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no real callbacks: %v", err)
+	}
+	users, bots := 0, 0
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct {
+			Callbacks []json.RawMessage `json:"callbacks"`
+		}
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i, body := range f.Callbacks {
+			var want struct {
+				ID, GroupID, Text, SenderType string
+			}
+			want.ID, want.GroupID = jsonField(t, body, "id"), jsonField(t, body, "group_id")
+			want.Text, want.SenderType = jsonField(t, body, "text"), jsonField(t, body, "sender_type")
+			var got *Callback
+			h := CallbackHandler(func(_ context.Context, cb Callback) error { got = &cb; return nil }, SkipBotMessages())
+			rec := httptest.NewRecorder()
+			req := httptest.NewRequest(http.MethodPost, "/cb", strings.NewReader(string(body)))
+			req.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(rec, req)
+			switch {
+			case rec.Code != http.StatusOK:
+				t.Errorf("%s[%d]: status %d: %s", name, i, rec.Code, rec.Body)
+			case want.SenderType == "bot":
+				bots++
+				if got != nil {
+					t.Errorf("%s[%d]: a bot's post reached fn despite SkipBotMessages", name, i)
+				}
+			case got == nil:
+				t.Errorf("%s[%d]: fn was not called", name, i)
+			default:
+				users++
+				if got.ID != want.ID || got.GroupID != want.GroupID || got.Text == nil || *got.Text != want.Text {
+					t.Errorf("%s[%d]: fn got id %q group %q text %v; want %+v", name, i, got.ID, got.GroupID, got.Text, want)
+				}
+			}
+		}
+	}
+	if users < 3 || bots < 1 {
+		t.Errorf("%d user and %d bot callbacks read; the corpus has at least 3 and 1", users, bots)
+	}
+}
+
+// jsonField is the string field key of the JSON object body.
+func jsonField(t *testing.T, body []byte, key string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(body, &m); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := m[key].(string)
+	return s
 }

@@ -218,6 +218,22 @@ func realBodies(t *testing.T) map[string][]byte {
 			}
 		}
 	}
+	callbacks, _ := filepath.Glob("../contracttest/testdata/real/callbacks/*.json")
+	for _, name := range callbacks {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct {
+			Callbacks []json.RawMessage `json:"callbacks"`
+		}
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i, body := range f.Callbacks {
+			bodies[fmt.Sprintf("%s[%d]", filepath.Base(name), i)] = body
+		}
+	}
 	for path, body := range benchBodies {
 		bodies["bench "+path] = body
 	}

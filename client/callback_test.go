@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -80,49 +78,33 @@ func TestCallbackHandler(t *testing.T) {
 // is skipped with SkipBotMessages.
 func TestCallbackHandlerReadsRealCallbacks(t *testing.T) {
 	t.Parallel()
-	names, err := filepath.Glob("../contracttest/testdata/real/callbacks/*.json")
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no real callbacks: %v", err)
-	}
 	users, bots := 0, 0
-	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
+	for name, body := range realCallbacks(t) {
+		var want struct {
+			ID, GroupID, Text, SenderType string
 		}
-		var f struct {
-			Callbacks []json.RawMessage `json:"callbacks"`
-		}
-		if err := json.Unmarshal(data, &f); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for i, body := range f.Callbacks {
-			var want struct {
-				ID, GroupID, Text, SenderType string
+		want.ID, want.GroupID = jsonField(t, body, "id"), jsonField(t, body, "group_id")
+		want.Text, want.SenderType = jsonField(t, body, "text"), jsonField(t, body, "sender_type")
+		var got *Callback
+		h := CallbackHandler(func(_ context.Context, cb Callback) error { got = &cb; return nil }, SkipBotMessages())
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/cb", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(rec, req)
+		switch {
+		case rec.Code != http.StatusOK:
+			t.Errorf("%s: status %d: %s", name, rec.Code, rec.Body)
+		case want.SenderType == "bot":
+			bots++
+			if got != nil {
+				t.Errorf("%s: a bot's post reached fn despite SkipBotMessages", name)
 			}
-			want.ID, want.GroupID = jsonField(t, body, "id"), jsonField(t, body, "group_id")
-			want.Text, want.SenderType = jsonField(t, body, "text"), jsonField(t, body, "sender_type")
-			var got *Callback
-			h := CallbackHandler(func(_ context.Context, cb Callback) error { got = &cb; return nil }, SkipBotMessages())
-			rec := httptest.NewRecorder()
-			req := httptest.NewRequest(http.MethodPost, "/cb", strings.NewReader(string(body)))
-			req.Header.Set("Content-Type", "application/json")
-			h.ServeHTTP(rec, req)
-			switch {
-			case rec.Code != http.StatusOK:
-				t.Errorf("%s[%d]: status %d: %s", name, i, rec.Code, rec.Body)
-			case want.SenderType == "bot":
-				bots++
-				if got != nil {
-					t.Errorf("%s[%d]: a bot's post reached fn despite SkipBotMessages", name, i)
-				}
-			case got == nil:
-				t.Errorf("%s[%d]: fn was not called", name, i)
-			default:
-				users++
-				if got.ID != want.ID || got.GroupID != want.GroupID || got.Text == nil || *got.Text != want.Text {
-					t.Errorf("%s[%d]: fn got id %q group %q text %v; want %+v", name, i, got.ID, got.GroupID, got.Text, want)
-				}
+		case got == nil:
+			t.Errorf("%s: fn was not called", name)
+		default:
+			users++
+			if got.ID != want.ID || got.GroupID != want.GroupID || got.Text == nil || *got.Text != want.Text {
+				t.Errorf("%s: fn got id %q group %q text %v; want %+v", name, got.ID, got.GroupID, got.Text, want)
 			}
 		}
 	}

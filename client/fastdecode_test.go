@@ -54,6 +54,33 @@ func CorpusMessagePages(t *testing.T) map[string]json.RawMessage {
 	return pages
 }
 
+// realCallbacks returns the real bot callback bodies of the corpus, by
+// "file[index]".
+func realCallbacks(t *testing.T) map[string][]byte {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(realCorpus, "callbacks", "*.json"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no real callbacks: %v", err)
+	}
+	bodies := map[string][]byte{}
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f struct {
+			Callbacks []json.RawMessage `json:"callbacks"`
+		}
+		if err := json.Unmarshal(data, &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i, body := range f.Callbacks {
+			bodies[fmt.Sprintf("%s[%d]", filepath.Base(name), i)] = body
+		}
+	}
+	return bodies
+}
+
 // fastDecodeTargets are the types answers are decoded into, each as a new
 // pointer to its envelope.
 var fastDecodeTargets = []func() any{
@@ -218,21 +245,8 @@ func realBodies(t *testing.T) map[string][]byte {
 			}
 		}
 	}
-	callbacks, _ := filepath.Glob("../contracttest/testdata/real/callbacks/*.json")
-	for _, name := range callbacks {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f struct {
-			Callbacks []json.RawMessage `json:"callbacks"`
-		}
-		if err := json.Unmarshal(data, &f); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for i, body := range f.Callbacks {
-			bodies[fmt.Sprintf("%s[%d]", filepath.Base(name), i)] = body
-		}
+	for name, body := range realCallbacks(t) {
+		bodies[name] = body
 	}
 	for path, body := range benchBodies {
 		bodies["bench "+path] = body

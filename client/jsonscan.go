@@ -25,7 +25,8 @@ type scanner struct {
 // maxJSONDepth is how deeply nested a value the scanner follows.
 const maxJSONDepth = 1000
 
-// readNumber returns the next JSON number's text, which it checks.
+// readNumber returns the next JSON number's text, which it checks. The
+// text shares buf's memory (which may be pooled): parse it, never keep it.
 func (s *scanner) readNumber() (string, bool) {
 	start := s.pos
 	if !s.skipNumber() {
@@ -35,6 +36,7 @@ func (s *scanner) readNumber() (string, bool) {
 	return unsafe.String(unsafe.SliceData(b), len(b)), true
 }
 
+// skipSpace passes over JSON white space.
 func (s *scanner) skipSpace() {
 	for s.pos < len(s.buf) {
 		switch s.buf[s.pos] {
@@ -202,6 +204,7 @@ func (s *scanner) unescape(start int, build bool) (string, bool) {
 	return "", false
 }
 
+// hex4 reads the four hex digits at i.
 func (s *scanner) hex4(i int) (rune, bool) {
 	if i+4 > len(s.buf) {
 		return 0, false

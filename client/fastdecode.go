@@ -310,34 +310,27 @@ func numberPlan[N int64 | uint64 | float64](parse func(string) (N, error), set f
 
 func decodeInt(bits int) decodeFn {
 	return numberPlan(func(s string) (int64, error) { return strconv.ParseInt(s, 10, bits) },
-		func(p unsafe.Pointer, n int64) {
-			switch bits {
-			case 8:
-				*(*int8)(p) = int8(n)
-			case 16:
-				*(*int16)(p) = int16(n)
-			case 32:
-				*(*int32)(p) = int32(n)
-			default:
-				*(*int64)(p) = n
-			}
-		})
+		func(p unsafe.Pointer, n int64) { storeBits(p, bits, uint64(n)) })
 }
 
 func decodeUint(bits int) decodeFn {
 	return numberPlan(func(s string) (uint64, error) { return strconv.ParseUint(s, 10, bits) },
-		func(p unsafe.Pointer, n uint64) {
-			switch bits {
-			case 8:
-				*(*uint8)(p) = uint8(n)
-			case 16:
-				*(*uint16)(p) = uint16(n)
-			case 32:
-				*(*uint32)(p) = uint32(n)
-			default:
-				*(*uint64)(p) = n
-			}
-		})
+		func(p unsafe.Pointer, n uint64) { storeBits(p, bits, n) })
+}
+
+// storeBits writes the low bits of n at p, an integer that wide. Signed or
+// not, the bits are the same: int8(-1) and uint8(255) are both 0xff.
+func storeBits(p unsafe.Pointer, bits int, n uint64) {
+	switch bits {
+	case 8:
+		*(*uint8)(p) = uint8(n)
+	case 16:
+		*(*uint16)(p) = uint16(n)
+	case 32:
+		*(*uint32)(p) = uint32(n)
+	default:
+		*(*uint64)(p) = n
+	}
 }
 
 func decodeFloat(bits int) decodeFn {

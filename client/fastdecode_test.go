@@ -119,6 +119,8 @@ var fastDecodeTargets = []func() any{
 			I interface{ String() string }
 			F float32
 			U uint8
+			J int8
+			K int16
 		})
 	},
 	func() any {
@@ -328,7 +330,7 @@ var fastDecodeCases = []string{
 	`{"response":{"` + strings.Repeat("n", 80) + `":1,"id":"1"}}`,
 	`{"response":{"\u00e9":1,"id":"1"}}`, "{\"response\":{\"\xc3\xa9\":1}}",
 	`{"D":5,"N":1.5,"A":[1,2],"B":"aGk=","M":{"1":"x"},"E":{"code":1},"S":"\"s\"","I":null,"F":1.5,"U":7}`,
-	`{"D":5}`, `{"D":"5s"}`, `{"N":"1"}`, `{"N":1.5}`, `{"F":1e39}`, `{"U":256}`, `{"U":-1}`, `{"I":{}}`,
+	`{"D":5}`, `{"D":"5s"}`, `{"N":"1"}`, `{"N":1.5}`, `{"F":1e39}`, `{"U":256}`, `{"U":-1}`, `{"J":-1,"K":-300,"U":255}`, `{"J":-128}`, `{"J":128}`, `{"I":{}}`,
 	`{"response":` + strings.Repeat(`{"a":`, 300) + `1` + strings.Repeat(`}`, 300) + `}`,
 	`{"response":` + strings.Repeat(`[`, 300) + strings.Repeat(`]`, 300) + `}`,
 }

@@ -37,16 +37,7 @@ func (c *Client) UploadImage(ctx context.Context, r io.Reader, contentType strin
 		return "", &TransportError{Operation: op, Method: http.MethodPost, Path: "/pictures", Err: err}
 	}
 	req, err := gen.NewUploadImageRequestWithBody(c.imageBase, nil, contentType, body)
-	cl := call{op: op}
-	if err == nil {
-		if getBody != nil {
-			req.ContentLength = length
-			req.GetBody = getBody
-		}
-		if req.GetBody != nil {
-			cl.retry = retrySafe // replayable, and a second copy does no harm
-		}
-	}
+	cl := uploadCall(op, req, err, length, getBody)
 	resp, err := c.send(ctx, cl, req, err)
 	if err != nil {
 		return "", err
@@ -63,6 +54,25 @@ func (c *Client) UploadImage(ctx context.Context, r io.Reader, contentType strin
 		return res.Payload.PictureURL, nil
 	}
 	return "", newDecodeError(op, req, resp, errors.New("payload has no url"))
+}
+
+// uploadCall is the call that sends req, an upload whose body came from
+// replayable: when the body can be replayed, req gets its length and
+// GetBody and the call is retried (a second copy does no harm); otherwise
+// it is sent once. buildErr is the error building req, if any.
+func uploadCall(op string, req *http.Request, buildErr error, length int64, getBody func() (io.ReadCloser, error)) call {
+	cl := call{op: op}
+	if buildErr != nil {
+		return cl
+	}
+	if getBody != nil {
+		req.ContentLength = length
+		req.GetBody = getBody
+	}
+	if req.GetBody != nil {
+		cl.retry = retrySafe
+	}
+	return cl
 }
 
 // replayable returns a body for r and, when r can seek, its length and a

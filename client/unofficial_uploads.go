@@ -78,17 +78,7 @@ func (c *Client) UploadFile(ctx context.Context, groupID, name string, r io.Read
 		return nil, &TransportError{Operation: op, Method: http.MethodPost, Path: "/files", Err: err}
 	}
 	req, err := gen.NewUploadFileRequestWithBody(c.fileBase(), groupID, &gen.UploadFileParams{Name: name}, "application/octet-stream", body)
-	cl := call{op: op}
-	if err == nil {
-		if getBody != nil {
-			req.ContentLength = length
-			req.GetBody = getBody
-		}
-		if req.GetBody != nil {
-			cl.retry = retrySafe
-		}
-	}
-	return doBare[gen.UploadJob](ctx, c, cl, req, err)
+	return doBare[gen.UploadJob](ctx, c, uploadCall(op, req, err, length, getBody), req, err)
 }
 
 // GetFileUploadStatus calls GET {file service}/{group_id}/uploadStatus?job=

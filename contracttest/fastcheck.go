@@ -484,6 +484,24 @@ func b2i(b bool) int {
 	return 0
 }
 
+// next is called after a member of an object or an array: a comma means
+// another member follows, the closing bracket (consumed) ends the
+// container, and anything else fails.
+func (s *scanner) next(closing byte) (more bool, v verdict) {
+	s.ws()
+	if s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ',':
+			s.i++
+			return true, pass
+		case closing:
+			s.i++
+			return false, pass
+		}
+	}
+	return false, fail
+}
+
 func (s *scanner) literal(lit string) bool {
 	if len(s.b)-s.i >= len(lit) && string(s.b[s.i:s.i+len(lit)]) == lit {
 		s.i += len(lit)
@@ -614,18 +632,13 @@ func (s *scanner) discriminate(d *discriminator, start int) ([]int, verdict) {
 		} else if v := s.skip(); v != pass {
 			return nil, v
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return nil, fail
+		more, v := s.next('}')
+		if v != pass {
+			return nil, v
 		}
-		if s.b[s.i] == ',' {
-			s.i++
-			continue
+		if !more {
+			break
 		}
-		if s.b[s.i] != '}' {
-			return nil, fail
-		}
-		break
 	}
 	if !found || !valIsString {
 		return nil, fail
@@ -980,19 +993,13 @@ func (s *scanner) elements(n *node) verdict {
 				return v
 			}
 			count++
-			s.ws()
-			if s.i >= len(s.b) {
-				return fail
+			more, v := s.next(']')
+			if v != pass {
+				return v
 			}
-			if s.b[s.i] == ',' {
-				s.i++
-				continue
+			if !more {
+				break
 			}
-			if s.b[s.i] != ']' {
-				return fail
-			}
-			s.i++
-			break
 		}
 	}
 	if count < n.minItems || (n.maxItems != nil && count > *n.maxItems) {
@@ -1083,19 +1090,13 @@ func (s *scanner) members(n *node, base int) verdict {
 			if v != pass {
 				return v
 			}
-			s.ws()
-			if s.i >= len(s.b) {
-				return fail
+			more, v := s.next('}')
+			if v != pass {
+				return v
 			}
-			if s.b[s.i] == ',' {
-				s.i++
-				continue
+			if !more {
+				break
 			}
-			if s.b[s.i] != '}' {
-				return fail
-			}
-			s.i++
-			break
 		}
 	}
 	for _, idx := range n.required {

@@ -55,6 +55,8 @@ type Client struct {
 
 	// unofficial holds the bases of the unofficial v4, video and file calls.
 	unofficial unofficialHosts
+	// unofficialNS is what Unofficial returns; its c points back here.
+	unofficialNS Unofficial
 
 	// userAgentHeader is the User-Agent value every request carries, made
 	// once (net/http only reads it).
@@ -203,6 +205,7 @@ func newClient(token string, opts []Option) (*Client, error) {
 		}
 	}
 	c.followBase()
+	c.unofficialNS.c = c
 	if c.logger != nil && !c.logger.Enabled(context.Background(), slog.LevelWarn) &&
 		!c.logger.Enabled(context.Background(), slog.LevelDebug) {
 		c.logger = nil // a discarding logger costs nothing per request

@@ -1110,6 +1110,7 @@ func TestE2ETour(t *testing.T) {
 			t.Parallel()
 			tr := newTour(t, &cov)
 			unofficialTour(t, tr.srv, &cov)
+			cov.mark("Unofficial")
 		})
 	})
 
@@ -1130,12 +1131,14 @@ func TestE2ETour(t *testing.T) {
 			t.Errorf("operation %s was never called by the tour", op)
 		}
 	}
-	// Every exported method of *client.Client was called.
-	typ := reflect.TypeFor[*client.Client]()
-	for i := range typ.NumMethod() {
-		name := typ.Method(i).Name
-		if !cov.called[name] {
-			t.Errorf("(*client.Client).%s was not called by the tour", name)
+	// Every exported method of *client.Client and *client.Unofficial was
+	// called.
+	for _, typ := range []reflect.Type{reflect.TypeFor[*client.Client](), reflect.TypeFor[*client.Unofficial]()} {
+		for i := range typ.NumMethod() {
+			name := typ.Method(i).Name
+			if !cov.called[name] {
+				t.Errorf("(%v).%s was not called by the tour", typ, name)
+			}
 		}
 	}
 }

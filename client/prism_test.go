@@ -119,163 +119,163 @@ func prismCalls() []prismCall {
 			return ignore(c.UploadImage(ctx, bytes.NewReader(pngPixel), "image/png"))
 		}},
 		// The unofficial operations.
-		{"listPolls", func(ctx context.Context, c *client.Client) error { return ignore(c.ListPolls(ctx, "1234567")) }},
+		{"listPolls", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListPolls(ctx, "1234567")) }},
 		{"createPoll", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.CreatePoll(ctx, "1234567", client.PollCreateRequest{
+			return ignore(c.Unofficial().CreatePoll(ctx, "1234567", client.PollCreateRequest{
 				Subject: "Where?", Options: []client.NewPollOption{{Title: "Lake"}, {Title: "Hill"}},
 				Expiration: 1796000000, Type: client.PollMulti, Visibility: client.PollPublic,
 			}))
 		}},
 		{"getPoll", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.GetPoll(ctx, "1234567", "1764000000"))
+			return ignore(c.Unofficial().GetPoll(ctx, "1234567", "1764000000"))
 		}},
 		{"votePoll", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.VotePoll(ctx, "1234567", "1764000000", "1", "2"))
+			return ignore(c.Unofficial().VotePoll(ctx, "1234567", "1764000000", "1", "2"))
 		}},
 		{"votePollOption", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.VotePollOption(ctx, "1234567", "1764000000", "1"))
+			return ignore(c.Unofficial().VotePollOption(ctx, "1234567", "1764000000", "1"))
 		}},
 		{"endPoll", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.EndPoll(ctx, "1234567", "1764000000"))
+			return ignore(c.Unofficial().EndPoll(ctx, "1234567", "1764000000"))
 		}},
 		{"listEvents", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ListEvents(ctx, "1234567", &client.EventsParams{From: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Limit: 5}))
+			return ignore(c.Unofficial().ListEvents(ctx, "1234567", &client.EventsParams{From: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Limit: 5}))
 		}},
-		{"getEvent", func(ctx context.Context, c *client.Client) error { return ignore(c.GetEvent(ctx, "1234567", "abc123")) }},
+		{"getEvent", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetEvent(ctx, "1234567", "abc123")) }},
 		{"createEvent", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.CreateEvent(ctx, "1234567", client.EventCreateRequest{
+			return ignore(c.Unofficial().CreateEvent(ctx, "1234567", client.EventCreateRequest{
 				Name: "Trail cleanup", StartAt: "2026-12-06T09:00:00-05:00", EndAt: "2026-12-06T12:00:00-05:00",
 				Timezone: "America/New_York",
 			}))
 		}},
 		{"updateEvent", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.UpdateEvent(ctx, "1234567", "abc123", client.EventUpdateRequest{Name: str("Cleanup")}))
+			return ignore(c.Unofficial().UpdateEvent(ctx, "1234567", "abc123", client.EventUpdateRequest{Name: str("Cleanup")}))
 		}},
-		{"deleteEvent", func(ctx context.Context, c *client.Client) error { return c.DeleteEvent(ctx, "1234567", "abc123") }},
+		{"deleteEvent", func(ctx context.Context, c *client.Client) error { return c.Unofficial().DeleteEvent(ctx, "1234567", "abc123") }},
 		{"rsvpEvent", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.RsvpEvent(ctx, "1234567", "abc123", true))
+			return ignore(c.Unofficial().RsvpEvent(ctx, "1234567", "abc123", true))
 		}},
 		{"deleteEventRsvp", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.DeleteEventRsvp(ctx, "1234567", "abc123"))
+			return ignore(c.Unofficial().DeleteEventRsvp(ctx, "1234567", "abc123"))
 		}},
 		{"pinMessage", func(ctx context.Context, c *client.Client) error {
-			return c.PinMessage(ctx, "1234567", "111111111111111111")
+			return c.Unofficial().PinMessage(ctx, "1234567", "111111111111111111")
 		}},
 		{"unpinMessage", func(ctx context.Context, c *client.Client) error {
-			return c.UnpinMessage(ctx, "1234567", "111111111111111111")
+			return c.Unofficial().UnpinMessage(ctx, "1234567", "111111111111111111")
 		}},
-		{"listPinnedMessages", func(ctx context.Context, c *client.Client) error { return ignore(c.ListPinnedMessages(ctx, "1234567")) }},
+		{"listPinnedMessages", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListPinnedMessages(ctx, "1234567")) }},
 		{"listPinnedDirectMessages", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ListPinnedDirectMessages(ctx, "98765432"))
+			return ignore(c.Unofficial().ListPinnedDirectMessages(ctx, "98765432"))
 		}},
 		{"getMessage", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.GetMessage(ctx, "1234567", "111111111111111111"))
+			return ignore(c.Unofficial().GetMessage(ctx, "1234567", "111111111111111111"))
 		}},
 		{"editMessage", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.EditMessage(ctx, "1234567", "111111111111111111", client.MessageEditRequest{Text: str("final")}))
+			return ignore(c.Unofficial().EditMessage(ctx, "1234567", "111111111111111111", client.MessageEditRequest{Text: str("final")}))
 		}},
 		{"deleteMessage", func(ctx context.Context, c *client.Client) error {
-			return c.DeleteMessage(ctx, "1234567", "111111111111111111")
+			return c.Unofficial().DeleteMessage(ctx, "1234567", "111111111111111111")
 		}},
 		{"listGallery", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ListGallery(ctx, "1234567", &client.GalleryParams{Limit: 10}))
+			return ignore(c.Unofficial().ListGallery(ctx, "1234567", &client.GalleryParams{Limit: 10}))
 		}},
-		{"listSubgroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListSubgroups(ctx, "1234567", nil)) }},
+		{"listSubgroups", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListSubgroups(ctx, "1234567", nil)) }},
 		{"getSubgroup", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.GetSubgroup(ctx, "1234567", "7654321"))
+			return ignore(c.Unofficial().GetSubgroup(ctx, "1234567", "7654321"))
 		}},
 		{"createSubgroup", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.CreateSubgroup(ctx, "1234567", client.SubgroupCreateRequest{Topic: "Rides"}))
+			return ignore(c.Unofficial().CreateSubgroup(ctx, "1234567", client.SubgroupCreateRequest{Topic: "Rides"}))
 		}},
 		{"updateSubgroup", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.UpdateSubgroup(ctx, "1234567", "7654321", client.SubgroupUpdateRequest{Topic: str("Carpools")}))
+			return ignore(c.Unofficial().UpdateSubgroup(ctx, "1234567", "7654321", client.SubgroupUpdateRequest{Topic: str("Carpools")}))
 		}},
-		{"deleteSubgroup", func(ctx context.Context, c *client.Client) error { return c.DeleteSubgroup(ctx, "1234567", "7654321") }},
+		{"deleteSubgroup", func(ctx context.Context, c *client.Client) error { return c.Unofficial().DeleteSubgroup(ctx, "1234567", "7654321") }},
 		{"listGroupMembers", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ListGroupMembers(ctx, "1234567", client.MembersActive))
+			return ignore(c.Unofficial().ListGroupMembers(ctx, "1234567", client.MembersActive))
 		}},
 		{"uploadVideo", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.UploadVideo(ctx, "1234567", strings.NewReader("\x00\x00\x00\x18ftypmp42"), "clip.mp4"))
+			return ignore(c.Unofficial().UploadVideo(ctx, "1234567", strings.NewReader("\x00\x00\x00\x18ftypmp42"), "clip.mp4"))
 		}},
 		{"getVideoUploadStatus", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.GetVideoUploadStatus(ctx, "job-1"))
+			return ignore(c.Unofficial().GetVideoUploadStatus(ctx, "job-1"))
 		}},
 		{"uploadFile", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.UploadFile(ctx, "1234567", "notes.txt", strings.NewReader("notes")))
+			return ignore(c.Unofficial().UploadFile(ctx, "1234567", "notes.txt", strings.NewReader("notes")))
 		}},
 		{"getFileUploadStatus", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.GetFileUploadStatus(ctx, "1234567", "job-1"))
+			return ignore(c.Unofficial().GetFileUploadStatus(ctx, "1234567", "job-1"))
 		}},
 		{"muteGroup", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.MuteGroup(ctx, "1234567", time.Hour))
+			return ignore(c.Unofficial().MuteGroup(ctx, "1234567", time.Hour))
 		}},
-		{"unmuteGroup", func(ctx context.Context, c *client.Client) error { return ignore(c.UnmuteGroup(ctx, "1234567")) }},
+		{"unmuteGroup", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().UnmuteGroup(ctx, "1234567")) }},
 		{"muteGroupAll", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.MuteGroupAll(ctx, "1234567", client.MuteUntilUnmuted))
+			return ignore(c.Unofficial().MuteGroupAll(ctx, "1234567", client.MuteUntilUnmuted))
 		}},
-		{"unmuteGroupAll", func(ctx context.Context, c *client.Client) error { return ignore(c.UnmuteGroupAll(ctx, "1234567")) }},
+		{"unmuteGroupAll", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().UnmuteGroupAll(ctx, "1234567")) }},
 		{"muteSubgroup", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.MuteSubgroup(ctx, "1234567", "7654321", time.Minute))
+			return ignore(c.Unofficial().MuteSubgroup(ctx, "1234567", "7654321", time.Minute))
 		}},
 		{"unmuteSubgroup", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.UnmuteSubgroup(ctx, "1234567", "7654321"))
+			return ignore(c.Unofficial().UnmuteSubgroup(ctx, "1234567", "7654321"))
 		}},
-		{"listMembershipStates", func(ctx context.Context, c *client.Client) error { return ignore(c.ListMembershipStates(ctx)) }},
+		{"listMembershipStates", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListMembershipStates(ctx)) }},
 		{"listPendingMemberships", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ListPendingMemberships(ctx, "1234567"))
+			return ignore(c.Unofficial().ListPendingMemberships(ctx, "1234567"))
 		}},
 		{"approvePendingMembership", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ApprovePendingMembership(ctx, "1234567", "7654321", true))
+			return ignore(c.Unofficial().ApprovePendingMembership(ctx, "1234567", "7654321", true))
 		}},
-		{"banMember", func(ctx context.Context, c *client.Client) error { return c.BanMember(ctx, "1234567", "7654321") }},
-		{"getChat", func(ctx context.Context, c *client.Client) error { return ignore(c.GetChat(ctx, "1234567+7654321")) }},
-		{"deleteChat", func(ctx context.Context, c *client.Client) error { return c.DeleteChat(ctx, "1234567+7654321") }},
+		{"banMember", func(ctx context.Context, c *client.Client) error { return c.Unofficial().BanMember(ctx, "1234567", "7654321") }},
+		{"getChat", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetChat(ctx, "1234567+7654321")) }},
+		{"deleteChat", func(ctx context.Context, c *client.Client) error { return c.Unofficial().DeleteChat(ctx, "1234567+7654321") }},
 		{"createReadReceipt", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.CreateReadReceipt(ctx, "1234567+7654321", "175141257527047935"))
+			return ignore(c.Unofficial().CreateReadReceipt(ctx, "1234567+7654321", "175141257527047935"))
 		}},
-		{"getGroupPreview", func(ctx context.Context, c *client.Client) error { return ignore(c.GetGroupPreview(ctx, "1234567")) }},
+		{"getGroupPreview", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetGroupPreview(ctx, "1234567")) }},
 		{"joinPublicGroup", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.JoinPublicGroup(ctx, "1234567", "I run too"))
+			return ignore(c.Unofficial().JoinPublicGroup(ctx, "1234567", "I run too"))
 		}},
 		{"searchPublicGroups", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.SearchPublicGroups(ctx, "running", &client.PublicGroupsParams{PerPage: 5}))
+			return ignore(c.Unofficial().SearchPublicGroups(ctx, "running", &client.PublicGroupsParams{PerPage: 5}))
 		}},
-		{"listTrendingGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListTrendingGroups(ctx, nil)) }},
+		{"listTrendingGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListTrendingGroups(ctx, nil)) }},
 		{"listPopularGroups", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ListPopularGroups(ctx, &client.PublicGroupsParams{From: 20}))
+			return ignore(c.Unofficial().ListPopularGroups(ctx, &client.PublicGroupsParams{From: 20}))
 		}},
-		{"getDirectory", func(ctx context.Context, c *client.Client) error { return ignore(c.GetDirectory(ctx)) }},
-		{"leaveDirectory", func(ctx context.Context, c *client.Client) error { return c.LeaveDirectory(ctx, "1928") }},
+		{"getDirectory", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetDirectory(ctx)) }},
+		{"leaveDirectory", func(ctx context.Context, c *client.Client) error { return c.Unofficial().LeaveDirectory(ctx, "1928") }},
 		{"updateDirectoryMajors", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.UpdateDirectoryMajors(ctx, "3702", "5506"))
+			return ignore(c.Unofficial().UpdateDirectoryMajors(ctx, "3702", "5506"))
 		}},
 		{"updateDirectoryMembership", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{GraduationYear: client.Ptr(2025), CampusProfileVisibility: str("major")}))
+			return ignore(c.Unofficial().UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{GraduationYear: client.Ptr(2025), CampusProfileVisibility: str("major")}))
 		}},
-		{"listDirectoryGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.ListDirectoryGroups(ctx, nil)) }},
+		{"listDirectoryGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListDirectoryGroups(ctx, nil)) }},
 		{"listDirectoryMembers", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702, 1100}, GraduationYear: 2027}))
+			return ignore(c.Unofficial().ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702, 1100}, GraduationYear: 2027}))
 		}},
-		{"setProfileSharing", func(ctx context.Context, c *client.Client) error { return ignore(c.SetProfileSharing(ctx, true)) }},
-		{"listPinnedConversations", func(ctx context.Context, c *client.Client) error { return ignore(c.ListPinnedConversations(ctx)) }},
+		{"setProfileSharing", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().SetProfileSharing(ctx, true)) }},
+		{"listPinnedConversations", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListPinnedConversations(ctx)) }},
 		{"updatePinnedConversations", func(ctx context.Context, c *client.Client) error {
-			return c.UpdatePinnedConversations(ctx, []string{"1234567", "1+2"})
+			return c.Unofficial().UpdatePinnedConversations(ctx, []string{"1234567", "1+2"})
 		}},
 		{"listRelationships", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.ListRelationships(ctx, &client.RelationshipsParams{ExcludeBlocked: true}))
+			return ignore(c.Unofficial().ListRelationships(ctx, &client.RelationshipsParams{ExcludeBlocked: true}))
 		}},
 		{"createRelationship", func(ctx context.Context, c *client.Client) error {
-			return c.CreateRelationship(ctx, "1234567", "njLqSwBU")
+			return c.Unofficial().CreateRelationship(ctx, "1234567", "njLqSwBU")
 		}},
-		{"getUser", func(ctx context.Context, c *client.Client) error { return ignore(c.GetUser(ctx, "1234567", true)) }},
+		{"getUser", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetUser(ctx, "1234567", true)) }},
 		{"importContacts", func(ctx context.Context, c *client.Client) error {
-			_, err := c.ImportContacts(ctx, []client.ContactImport{{GUID: "G-1", PhoneNumber: "+13195550112"}})
+			_, err := c.Unofficial().ImportContacts(ctx, []client.ContactImport{{GUID: "G-1", PhoneNumber: "+13195550112"}})
 			return err
 		}},
-		{"getContactImport", func(ctx context.Context, c *client.Client) error { return ignore(c.GetContactImport(ctx, "batch-1")) }},
-		{"deleteRelationship", func(ctx context.Context, c *client.Client) error { return c.DeleteRelationship(ctx, "1234567") }},
+		{"getContactImport", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetContactImport(ctx, "batch-1")) }},
+		{"deleteRelationship", func(ctx context.Context, c *client.Client) error { return c.Unofficial().DeleteRelationship(ctx, "1234567") }},
 		{"updateUserProfile", func(ctx context.Context, c *client.Client) error {
-			return ignore(c.UpdateUserProfile(ctx, "1234567", client.ProfileUpdate{Bio: str("runs")}))
+			return ignore(c.Unofficial().UpdateUserProfile(ctx, "1234567", client.ProfileUpdate{Bio: str("runs")}))
 		}},
 	}
 }

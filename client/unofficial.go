@@ -10,12 +10,23 @@ import (
 	"github.com/groupme-go/groupme/gen"
 )
 
-// The calls in the unofficial_*.go files are not part of GroupMe's
-// documented API. The community (GroupMeCommunityDocs) described them by
-// watching GroupMe's own apps; GroupMe promises nothing about them, and they
-// may change or disappear without notice. Their methods say "Unofficial" in
-// their documentation, and openapi.yaml marks their operations with
-// x-unofficial: true.
+// Unofficial groups the calls that are not part of GroupMe's documented
+// API: reach them with [Client.Unofficial], as in
+//
+//	poll, err := c.Unofficial().CreatePoll(ctx, groupID, req)
+//
+// The community (GroupMeCommunityDocs) described these calls by watching
+// GroupMe's own apps; GroupMe promises nothing about them, and they may
+// change or disappear without notice. openapi.yaml marks their operations
+// with x-unofficial: true. They share the Client's token, options, retries
+// and limits; an Unofficial is as safe for concurrent use as its Client.
+type Unofficial struct {
+	c *Client
+}
+
+// Unofficial returns the namespace of c's unofficial calls (see
+// [Unofficial]). It allocates nothing; keep or call it as convenient.
+func (c *Client) Unofficial() *Unofficial { return &c.unofficialNS }
 
 // Base URLs of the unofficial hosts.
 const (
@@ -124,9 +135,9 @@ func doBare[T any](ctx context.Context, c *Client, cl call, req *http.Request, b
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) DeleteMessage(ctx context.Context, conversationID, messageID string) error {
-	req, err := gen.NewDeleteMessageRequest(c.base, conversationID, messageID)
-	return doNoPayload(ctx, c, call{op: "DeleteMessage"}, req, err)
+func (u *Unofficial) DeleteMessage(ctx context.Context, conversationID, messageID string) error {
+	req, err := gen.NewDeleteMessageRequest(u.c.base, conversationID, messageID)
+	return doNoPayload(ctx, u.c, call{op: "DeleteMessage"}, req, err)
 }
 
 // GetMessage calls GET {v4}/groups/{group_id}/messages/{message_id} and
@@ -134,9 +145,9 @@ func (c *Client) DeleteMessage(ctx context.Context, conversationID, messageID st
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v4 API (see WithV4BaseURL).
-func (c *Client) GetMessage(ctx context.Context, groupID, messageID string) (*Message, error) {
-	req, err := gen.NewGetMessageRequest(c.v4Base(), groupID, messageID)
-	res, err := doJSON[gen.MessageCreated](ctx, c, call{op: "GetMessage"}, req, err)
+func (u *Unofficial) GetMessage(ctx context.Context, groupID, messageID string) (*Message, error) {
+	req, err := gen.NewGetMessageRequest(u.c.v4Base(), groupID, messageID)
+	res, err := doJSON[gen.MessageCreated](ctx, u.c, call{op: "GetMessage"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -150,9 +161,9 @@ func (c *Client) GetMessage(ctx context.Context, groupID, messageID string) (*Me
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v4 API (see WithV4BaseURL).
-func (c *Client) EditMessage(ctx context.Context, groupID, messageID string, edit MessageEditRequest) (*Message, error) {
-	req, err := gen.NewEditMessageRequest(c.v4Base(), groupID, messageID, edit)
-	res, err := doJSON[gen.MessageCreated](ctx, c, call{op: "EditMessage"}, req, err)
+func (u *Unofficial) EditMessage(ctx context.Context, groupID, messageID string, edit MessageEditRequest) (*Message, error) {
+	req, err := gen.NewEditMessageRequest(u.c.v4Base(), groupID, messageID, edit)
+	res, err := doJSON[gen.MessageCreated](ctx, u.c, call{op: "EditMessage"}, req, err)
 	if err != nil {
 		return nil, err
 	}

@@ -13,9 +13,9 @@ import (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) GetDirectory(ctx context.Context) (*Directory, error) {
-	req, err := gen.NewGetDirectoryRequest(c.base)
-	return doJSON[gen.Directory](ctx, c, call{op: "GetDirectory"}, req, err)
+func (u *Unofficial) GetDirectory(ctx context.Context) (*Directory, error) {
+	req, err := gen.NewGetDirectoryRequest(u.c.base)
+	return doJSON[gen.Directory](ctx, u.c, call{op: "GetDirectory"}, req, err)
 }
 
 // LeaveDirectory calls DELETE /directories/{directory_id}/membership and
@@ -23,9 +23,9 @@ func (c *Client) GetDirectory(ctx context.Context) (*Directory, error) {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) LeaveDirectory(ctx context.Context, directoryID string) error {
-	req, err := gen.NewLeaveDirectoryRequest(c.base, directoryID)
-	return doNoPayload(ctx, c, call{op: "LeaveDirectory"}, req, err)
+func (u *Unofficial) LeaveDirectory(ctx context.Context, directoryID string) error {
+	req, err := gen.NewLeaveDirectoryRequest(u.c.base, directoryID)
+	return doNoPayload(ctx, u.c, call{op: "LeaveDirectory"}, req, err)
 }
 
 // ListDirectoryGroups calls GET {v1}/search/directories and returns one
@@ -33,14 +33,14 @@ func (c *Client) LeaveDirectory(ctx context.Context, directoryID string) error {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v1 API (see WithV1BaseURL).
-func (c *Client) ListDirectoryGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
+func (u *Unofficial) ListDirectoryGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
 	var q gen.ListDirectoryGroupsParams
 	var err error
 	if q.PerPage, q.From, err = params.paging("ListDirectoryGroups"); err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListDirectoryGroupsRequest(c.v1Base(), &q)
-	res, err := doJSON[gen.PublicGroupLists](ctx, c, call{op: "ListDirectoryGroups"}, req, err)
+	req, err := gen.NewListDirectoryGroupsRequest(u.c.v1Base(), &q)
+	res, err := doJSON[gen.PublicGroupLists](ctx, u.c, call{op: "ListDirectoryGroups"}, req, err)
 	if err != nil || res.Directories == nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ type DirectoryMembersParams struct {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v1 API (see WithV1BaseURL).
-func (c *Client) ListDirectoryMembers(ctx context.Context, params *DirectoryMembersParams) ([]DirectoryMember, error) {
+func (u *Unofficial) ListDirectoryMembers(ctx context.Context, params *DirectoryMembersParams) ([]DirectoryMember, error) {
 	var q gen.ListDirectoryMembersParams
 	if params != nil {
 		var err error
@@ -77,8 +77,8 @@ func (c *Client) ListDirectoryMembers(ctx context.Context, params *DirectoryMemb
 			q.GraduationYear = Ptr(params.GraduationYear)
 		}
 	}
-	req, err := gen.NewListDirectoryMembersRequest(c.v1Base(), &q)
-	res, err := doJSON[gen.DirectoryMembers](ctx, c, call{op: "ListDirectoryMembers"}, req, err)
+	req, err := gen.NewListDirectoryMembersRequest(u.c.v1Base(), &q)
+	res, err := doJSON[gen.DirectoryMembers](ctx, u.c, call{op: "ListDirectoryMembers"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -91,12 +91,12 @@ func (c *Client) ListDirectoryMembers(ctx context.Context, params *DirectoryMemb
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) UpdateDirectoryMajors(ctx context.Context, codes ...string) ([]string, error) {
+func (u *Unofficial) UpdateDirectoryMajors(ctx context.Context, codes ...string) ([]string, error) {
 	if codes == nil {
 		codes = []string{}
 	}
-	req, err := gen.NewUpdateDirectoryMajorsRequest(c.base, DirectoryMajorsRequest{Codes: codes})
-	set, err := doJSON[[]string](ctx, c, call{op: "UpdateDirectoryMajors"}, req, err)
+	req, err := gen.NewUpdateDirectoryMajorsRequest(u.c.base, DirectoryMajorsRequest{Codes: codes})
+	set, err := doJSON[[]string](ctx, u.c, call{op: "UpdateDirectoryMajors"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (c *Client) UpdateDirectoryMajors(ctx context.Context, codes ...string) ([]
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) UpdateDirectoryMembership(ctx context.Context, change DirectoryMembershipUpdate) (*DirectoryMembership, error) {
-	req, err := gen.NewUpdateDirectoryMembershipRequest(c.base, change)
-	return doJSON[DirectoryMembership](ctx, c, call{op: "UpdateDirectoryMembership"}, req, err)
+func (u *Unofficial) UpdateDirectoryMembership(ctx context.Context, change DirectoryMembershipUpdate) (*DirectoryMembership, error) {
+	req, err := gen.NewUpdateDirectoryMembershipRequest(u.c.base, change)
+	return doJSON[DirectoryMembership](ctx, u.c, call{op: "UpdateDirectoryMembership"}, req, err)
 }

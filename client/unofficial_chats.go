@@ -13,9 +13,9 @@ import (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) GetChat(ctx context.Context, chatID string) (*Chat, error) {
-	req, err := gen.NewGetChatRequest(c.base, chatID)
-	return doJSON[gen.Chat](ctx, c, call{op: "GetChat"}, req, err)
+func (u *Unofficial) GetChat(ctx context.Context, chatID string) (*Chat, error) {
+	req, err := gen.NewGetChatRequest(u.c.base, chatID)
+	return doJSON[gen.Chat](ctx, u.c, call{op: "GetChat"}, req, err)
 }
 
 // DeleteChat calls DELETE /chats/{chat_id}: it clears the conversation's
@@ -24,9 +24,9 @@ func (c *Client) GetChat(ctx context.Context, chatID string) (*Chat, error) {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) DeleteChat(ctx context.Context, chatID string) error {
-	req, err := gen.NewDeleteChatRequest(c.base, chatID)
-	return doNoPayload(ctx, c, call{op: "DeleteChat"}, req, err)
+func (u *Unofficial) DeleteChat(ctx context.Context, chatID string) error {
+	req, err := gen.NewDeleteChatRequest(u.c.base, chatID)
+	return doNoPayload(ctx, u.c, call{op: "DeleteChat"}, req, err)
 }
 
 // CreateReadReceipt calls POST {v2}/read_receipts and marks the direct
@@ -37,11 +37,11 @@ func (c *Client) DeleteChat(ctx context.Context, chatID string) error {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v2 API (see WithV2BaseURL).
-func (c *Client) CreateReadReceipt(ctx context.Context, chatID, messageID string) (*ReadReceipt, error) {
-	req, err := gen.NewCreateReadReceiptRequest(c.v2Base(), gen.ReadReceiptCreateRequest{
+func (u *Unofficial) CreateReadReceipt(ctx context.Context, chatID, messageID string) (*ReadReceipt, error) {
+	req, err := gen.NewCreateReadReceiptRequest(u.c.v2Base(), gen.ReadReceiptCreateRequest{
 		ReadReceipt: gen.NewReadReceipt{ChatID: chatID, MessageID: messageID},
 	})
-	res, err := doJSON[gen.ReadReceiptAnswer](ctx, c, call{op: "CreateReadReceipt"}, req, err)
+	res, err := doJSON[gen.ReadReceiptAnswer](ctx, u.c, call{op: "CreateReadReceipt"}, req, err)
 	if err != nil {
 		return nil, err
 	}

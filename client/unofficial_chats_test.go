@@ -22,7 +22,7 @@ func TestUnofficialChatShowReadDelete(t *testing.T) {
 	}
 	chatID := *second.ConversationID
 
-	chat, err := me.GetChat(ctx, chatID)
+	chat, err := me.Unofficial().GetChat(ctx, chatID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,24 +30,24 @@ func TestUnofficialChatShowReadDelete(t *testing.T) {
 		t.Errorf("GetChat = count %d, other %s, last %s", chat.MessagesCount, chat.OtherUser.ID, chat.LastMessage.ID)
 	}
 
-	r, err := me.CreateReadReceipt(ctx, chatID, second.ID)
+	r, err := me.Unofficial().CreateReadReceipt(ctx, chatID, second.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.MessageID == nil || *r.MessageID != second.ID || r.ChatID == nil || *r.ChatID != chatID {
 		t.Errorf("CreateReadReceipt = %+v", r)
 	}
-	if r, err = me.CreateReadReceipt(ctx, chatID, first.ID); err != nil || *r.MessageID != second.ID {
+	if r, err = me.Unofficial().CreateReadReceipt(ctx, chatID, first.ID); err != nil || *r.MessageID != second.ID {
 		t.Errorf("reading an older message: %+v, %v; the receipt must stay at %s", r, err, second.ID)
 	}
-	if _, err := me.CreateReadReceipt(ctx, chatID, "1"); !errors.Is(err, client.ErrNotFound) {
+	if _, err := me.Unofficial().CreateReadReceipt(ctx, chatID, "1"); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("a receipt for an unknown message: %v, want ErrNotFound", err)
 	}
 
-	if err := me.DeleteChat(ctx, chatID); err != nil {
+	if err := me.Unofficial().DeleteChat(ctx, chatID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := me.GetChat(ctx, chatID); !errors.Is(err, client.ErrNotFound) {
+	if _, err := me.Unofficial().GetChat(ctx, chatID); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("GetChat after DeleteChat: %v, want ErrNotFound", err)
 	}
 	chats, err := me.ListChats(ctx, &client.ListChatsParams{PerPage: 100})
@@ -59,7 +59,7 @@ func TestUnofficialChatShowReadDelete(t *testing.T) {
 			t.Error("the deleted chat is still in ListChats")
 		}
 	}
-	if c, err := other.GetChat(ctx, chatID); err != nil || c.MessagesCount < 2 {
+	if c, err := other.Unofficial().GetChat(ctx, chatID); err != nil || c.MessagesCount < 2 {
 		t.Errorf("the other user's chat after DeleteChat: %v, %v", c, err)
 	}
 }

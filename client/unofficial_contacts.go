@@ -22,7 +22,7 @@ type RelationshipsParams struct {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v4 API (see WithV4BaseURL).
-func (c *Client) ListRelationships(ctx context.Context, params *RelationshipsParams) ([]Relationship, error) {
+func (u *Unofficial) ListRelationships(ctx context.Context, params *RelationshipsParams) ([]Relationship, error) {
 	var q gen.ListRelationshipsParams
 	if params != nil {
 		if params.Since != "" {
@@ -32,8 +32,8 @@ func (c *Client) ListRelationships(ctx context.Context, params *RelationshipsPar
 			q.IncludeBlocked = Ptr(false)
 		}
 	}
-	req, err := gen.NewListRelationshipsRequest(c.v4Base(), &q)
-	res, err := doJSON[[]gen.Relationship](ctx, c, call{op: "ListRelationships"}, req, err)
+	req, err := gen.NewListRelationshipsRequest(u.c.v4Base(), &q)
+	res, err := doJSON[[]gen.Relationship](ctx, u.c, call{op: "ListRelationships"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (c *Client) ListRelationships(ctx context.Context, params *RelationshipsPar
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListRelationshipsIter(ctx context.Context, params *RelationshipsParams) iter.Seq2[Relationship, error] {
+func (u *Unofficial) ListRelationshipsIter(ctx context.Context, params *RelationshipsParams) iter.Seq2[Relationship, error] {
 	var p RelationshipsParams
 	if params != nil {
 		p = *params
@@ -55,7 +55,7 @@ func (c *Client) ListRelationshipsIter(ctx context.Context, params *Relationship
 	return walkCursor(p.Since, func(since string) ([]Relationship, error) {
 		q := p
 		q.Since = since
-		return c.ListRelationships(ctx, &q)
+		return u.ListRelationships(ctx, &q)
 	}, func(since string, page []Relationship) string {
 		if last := page[len(page)-1].CreatedAtISO8601; last != nil {
 			return *last
@@ -71,9 +71,9 @@ func (c *Client) ListRelationshipsIter(ctx context.Context, params *Relationship
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v4 API (see WithV4BaseURL).
-func (c *Client) CreateRelationship(ctx context.Context, userID, token string) error {
-	req, err := gen.NewCreateRelationshipRequest(c.v4Base(), gen.RelationshipCreateRequest{UserID: userID, Token: token})
-	return doNoPayload(ctx, c, call{op: "CreateRelationship"}, req, err)
+func (u *Unofficial) CreateRelationship(ctx context.Context, userID, token string) error {
+	req, err := gen.NewCreateRelationshipRequest(u.c.v4Base(), gen.RelationshipCreateRequest{UserID: userID, Token: token})
+	return doNoPayload(ctx, u.c, call{op: "CreateRelationship"}, req, err)
 }
 
 // GetUser calls GET {v2}/users/{user_id} and returns another user's
@@ -82,9 +82,9 @@ func (c *Client) CreateRelationship(ctx context.Context, userID, token string) e
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v2 API (see WithV2BaseURL).
-func (c *Client) GetUser(ctx context.Context, userID string, sharedGroups bool) (*UserProfile, error) {
-	req, err := gen.NewGetUserRequest(c.v2Base(), userID, &gen.GetUserParams{IncludeSharedGroups: Ptr(sharedGroups)})
-	return doJSON[gen.UserProfile](ctx, c, call{op: "GetUser"}, req, err)
+func (u *Unofficial) GetUser(ctx context.Context, userID string, sharedGroups bool) (*UserProfile, error) {
+	req, err := gen.NewGetUserRequest(u.c.v2Base(), userID, &gen.GetUserParams{IncludeSharedGroups: Ptr(sharedGroups)})
+	return doJSON[gen.UserProfile](ctx, u.c, call{op: "GetUser"}, req, err)
 }
 
 // ImportContacts calls POST /relationships/import_contacts and starts
@@ -98,9 +98,9 @@ func (c *Client) GetUser(ctx context.Context, userID string, sharedGroups bool) 
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ImportContacts(ctx context.Context, contacts []ContactImport) (string, error) {
-	req, err := gen.NewImportContactsRequest(c.base, append([]gen.ContactImport{}, contacts...))
-	res, err := doJSON[gen.ContactImportBatch](ctx, c, call{op: "ImportContacts"}, req, err)
+func (u *Unofficial) ImportContacts(ctx context.Context, contacts []ContactImport) (string, error) {
+	req, err := gen.NewImportContactsRequest(u.c.base, append([]gen.ContactImport{}, contacts...))
+	res, err := doJSON[gen.ContactImportBatch](ctx, u.c, call{op: "ImportContacts"}, req, err)
 	if err != nil {
 		return "", err
 	}
@@ -113,9 +113,9 @@ func (c *Client) ImportContacts(ctx context.Context, contacts []ContactImport) (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v4 API (see WithV4BaseURL).
-func (c *Client) GetContactImport(ctx context.Context, batchID string) ([]Relationship, error) {
-	req, err := gen.NewGetContactImportRequest(c.v4Base(), batchID)
-	res, err := doJSON[[]gen.Relationship](ctx, c, call{op: "GetContactImport"}, req, err)
+func (u *Unofficial) GetContactImport(ctx context.Context, batchID string) ([]Relationship, error) {
+	req, err := gen.NewGetContactImportRequest(u.c.v4Base(), batchID)
+	res, err := doJSON[[]gen.Relationship](ctx, u.c, call{op: "GetContactImport"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (c *Client) GetContactImport(ctx context.Context, batchID string) ([]Relati
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v4 API (see WithV4BaseURL).
-func (c *Client) DeleteRelationship(ctx context.Context, userID string) error {
-	req, err := gen.NewDeleteRelationshipRequest(c.v4Base(), userID)
-	return doNoPayload(ctx, c, call{op: "DeleteRelationship"}, req, err)
+func (u *Unofficial) DeleteRelationship(ctx context.Context, userID string) error {
+	req, err := gen.NewDeleteRelationshipRequest(u.c.v4Base(), userID)
+	return doNoPayload(ctx, u.c, call{op: "DeleteRelationship"}, req, err)
 }

@@ -22,7 +22,7 @@ type EventsParams struct {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListEvents(ctx context.Context, conversationID string, params *EventsParams) ([]CalendarEvent, error) {
+func (u *Unofficial) ListEvents(ctx context.Context, conversationID string, params *EventsParams) ([]CalendarEvent, error) {
 	var p gen.ListEventsParams
 	if params != nil {
 		if !params.From.IsZero() {
@@ -32,8 +32,8 @@ func (c *Client) ListEvents(ctx context.Context, conversationID string, params *
 			p.Limit = Ptr(params.Limit)
 		}
 	}
-	req, err := gen.NewListEventsRequest(c.base, conversationID, &p)
-	res, err := doJSON[gen.EventList](ctx, c, call{op: "ListEvents"}, req, err)
+	req, err := gen.NewListEventsRequest(u.c.base, conversationID, &p)
+	res, err := doJSON[gen.EventList](ctx, u.c, call{op: "ListEvents"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -45,9 +45,9 @@ func (c *Client) ListEvents(ctx context.Context, conversationID string, params *
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) GetEvent(ctx context.Context, conversationID, eventID string) (*CalendarEvent, error) {
-	req, err := gen.NewGetEventRequest(c.base, conversationID, &gen.GetEventParams{EventID: eventID})
-	return eventResult(doJSON[gen.EventResult](ctx, c, call{op: "GetEvent"}, req, err))
+func (u *Unofficial) GetEvent(ctx context.Context, conversationID, eventID string) (*CalendarEvent, error) {
+	req, err := gen.NewGetEventRequest(u.c.base, conversationID, &gen.GetEventParams{EventID: eventID})
+	return eventResult(doJSON[gen.EventResult](ctx, u.c, call{op: "GetEvent"}, req, err))
 }
 
 // CreateEvent calls POST /conversations/{conversation_id}/events/create:
@@ -57,9 +57,9 @@ func (c *Client) GetEvent(ctx context.Context, conversationID, eventID string) (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) CreateEvent(ctx context.Context, conversationID string, event EventCreateRequest) (*EventCreated, error) {
-	req, err := gen.NewCreateEventRequest(c.base, conversationID, event)
-	return doJSON[gen.EventCreated](ctx, c, call{op: "CreateEvent"}, req, err)
+func (u *Unofficial) CreateEvent(ctx context.Context, conversationID string, event EventCreateRequest) (*EventCreated, error) {
+	req, err := gen.NewCreateEventRequest(u.c.base, conversationID, event)
+	return doJSON[gen.EventCreated](ctx, u.c, call{op: "CreateEvent"}, req, err)
 }
 
 // UpdateEvent calls POST /conversations/{conversation_id}/events/update and
@@ -68,9 +68,9 @@ func (c *Client) CreateEvent(ctx context.Context, conversationID string, event E
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) UpdateEvent(ctx context.Context, conversationID, eventID string, change EventUpdateRequest) (*CalendarEvent, error) {
-	req, err := gen.NewUpdateEventRequest(c.base, conversationID, &gen.UpdateEventParams{EventID: eventID}, change)
-	return eventResult(doJSON[gen.EventResult](ctx, c, call{op: "UpdateEvent"}, req, err))
+func (u *Unofficial) UpdateEvent(ctx context.Context, conversationID, eventID string, change EventUpdateRequest) (*CalendarEvent, error) {
+	req, err := gen.NewUpdateEventRequest(u.c.base, conversationID, &gen.UpdateEventParams{EventID: eventID}, change)
+	return eventResult(doJSON[gen.EventResult](ctx, u.c, call{op: "UpdateEvent"}, req, err))
 }
 
 // DeleteEvent calls DELETE /conversations/{conversation_id}/events/delete
@@ -78,9 +78,9 @@ func (c *Client) UpdateEvent(ctx context.Context, conversationID, eventID string
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) DeleteEvent(ctx context.Context, conversationID, eventID string) error {
-	req, err := gen.NewDeleteEventRequest(c.base, conversationID, &gen.DeleteEventParams{EventID: eventID})
-	return doNoPayload(ctx, c, call{op: "DeleteEvent"}, req, err)
+func (u *Unofficial) DeleteEvent(ctx context.Context, conversationID, eventID string) error {
+	req, err := gen.NewDeleteEventRequest(u.c.base, conversationID, &gen.DeleteEventParams{EventID: eventID})
+	return doNoPayload(ctx, u.c, call{op: "DeleteEvent"}, req, err)
 }
 
 // RsvpEvent calls POST /conversations/{conversation_id}/events/rsvp and
@@ -88,9 +88,9 @@ func (c *Client) DeleteEvent(ctx context.Context, conversationID, eventID string
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) RsvpEvent(ctx context.Context, conversationID, eventID string, going bool) (*CalendarEvent, error) {
-	req, err := gen.NewRsvpEventRequest(c.base, conversationID, &gen.RsvpEventParams{EventID: eventID, Going: going})
-	return eventResult(doJSON[gen.EventResult](ctx, c, call{op: "RsvpEvent"}, req, err))
+func (u *Unofficial) RsvpEvent(ctx context.Context, conversationID, eventID string, going bool) (*CalendarEvent, error) {
+	req, err := gen.NewRsvpEventRequest(u.c.base, conversationID, &gen.RsvpEventParams{EventID: eventID, Going: going})
+	return eventResult(doJSON[gen.EventResult](ctx, u.c, call{op: "RsvpEvent"}, req, err))
 }
 
 // DeleteEventRsvp calls DELETE /conversations/{conversation_id}/events/rsvp/delete:
@@ -98,9 +98,9 @@ func (c *Client) RsvpEvent(ctx context.Context, conversationID, eventID string, 
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) DeleteEventRsvp(ctx context.Context, conversationID, eventID string) (*CalendarEvent, error) {
-	req, err := gen.NewDeleteEventRsvpRequest(c.base, conversationID, &gen.DeleteEventRsvpParams{EventID: eventID})
-	return eventResult(doJSON[gen.EventResult](ctx, c, call{op: "DeleteEventRsvp"}, req, err))
+func (u *Unofficial) DeleteEventRsvp(ctx context.Context, conversationID, eventID string) (*CalendarEvent, error) {
+	req, err := gen.NewDeleteEventRsvpRequest(u.c.base, conversationID, &gen.DeleteEventRsvpParams{EventID: eventID})
+	return eventResult(doJSON[gen.EventResult](ctx, u.c, call{op: "DeleteEventRsvp"}, req, err))
 }
 
 func eventResult(res *gen.EventResult, err error) (*CalendarEvent, error) {

@@ -13,7 +13,7 @@ import (
 
 // A poll, created and voted in against the fake GroupMe of package
 // contracttest. Polls are unofficial: GroupMe does not document them.
-func ExampleClient_VotePoll() {
+func ExampleUnofficial_VotePoll() {
 	fake := contracttest.NewFake()
 	me := fake.AddUser(contracttest.Account{Name: "Mara"})
 	groupID, err := fake.AddGroup(contracttest.Group{Name: "Weekend hikers", CreatorID: me.ID})
@@ -28,7 +28,7 @@ func ExampleClient_VotePoll() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	created, err := c.CreatePoll(ctx, groupID, client.PollCreateRequest{
+	created, err := c.Unofficial().CreatePoll(ctx, groupID, client.PollCreateRequest{
 		Subject:    "Saturday route?",
 		Options:    []client.NewPollOption{{Title: "Valley Green"}, {Title: "Forbidden Drive"}},
 		Expiration: time.Now().Add(24 * time.Hour).Unix(),
@@ -38,7 +38,7 @@ func ExampleClient_VotePoll() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	poll, err := c.VotePollOption(ctx, groupID, string(created.Poll.Data.ID), "2")
+	poll, err := c.Unofficial().VotePollOption(ctx, groupID, string(created.Poll.Data.ID), "2")
 	if err != nil {
 		log.Fatal(err)
 	}

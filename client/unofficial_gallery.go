@@ -29,16 +29,16 @@ type GalleryParams struct {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListGallery(ctx context.Context, conversationID string, params *GalleryParams) ([]GalleryMessage, error) {
+func (u *Unofficial) ListGallery(ctx context.Context, conversationID string, params *GalleryParams) ([]GalleryMessage, error) {
 	var p GalleryParams
 	if params != nil {
 		p = *params
 	}
-	return c.galleryPage(ctx, conversationID, p)
+	return u.galleryPage(ctx, conversationID, p)
 }
 
 // galleryPage fetches one gallery page for p.
-func (c *Client) galleryPage(ctx context.Context, conversationID string, p GalleryParams) ([]GalleryMessage, error) {
+func (u *Unofficial) galleryPage(ctx context.Context, conversationID string, p GalleryParams) ([]GalleryMessage, error) {
 	q := gen.ListGalleryParams{Before: optional(p.Before), After: optional(p.After)}
 	if p.Limit > 0 {
 		q.Limit = Ptr(p.Limit)
@@ -46,8 +46,8 @@ func (c *Client) galleryPage(ctx context.Context, conversationID string, p Galle
 	if p.AcceptFiles {
 		q.AcceptFiles = Ptr(gen.ListGalleryParamsAcceptFilesN1)
 	}
-	req, err := gen.NewListGalleryRequest(c.base, conversationID, &q)
-	res, err := doJSON[gen.GalleryPage](ctx, c, call{op: "ListGallery", notModifiedOK: true}, req, err)
+	req, err := gen.NewListGalleryRequest(u.c.base, conversationID, &q)
+	res, err := doJSON[gen.GalleryPage](ctx, u.c, call{op: "ListGallery", notModifiedOK: true}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (c *Client) galleryPage(ctx context.Context, conversationID string, p Galle
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListGalleryIter(ctx context.Context, conversationID string, params *GalleryParams) iter.Seq2[GalleryMessage, error] {
+func (u *Unofficial) ListGalleryIter(ctx context.Context, conversationID string, params *GalleryParams) iter.Seq2[GalleryMessage, error] {
 	var base GalleryParams
 	if params != nil {
 		base = *params
@@ -70,7 +70,7 @@ func (c *Client) ListGalleryIter(ctx context.Context, conversationID string, par
 	return walkCursor(base.Before, func(before string) ([]GalleryMessage, error) {
 		p := base
 		p.Before = before
-		return c.galleryPage(ctx, conversationID, p)
+		return u.galleryPage(ctx, conversationID, p)
 	}, nextGalleryCursor, func(m *GalleryMessage) string { return m.ID })
 }
 

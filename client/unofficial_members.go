@@ -57,17 +57,17 @@ func muteRequest(op string, d time.Duration) (gen.MuteRequest, error) {
 	return gen.MuteRequest{Duration: &minutes}, nil
 }
 
-func (c *Client) mute(ctx context.Context, op string, d time.Duration, build func(gen.MuteRequest) (*http.Request, error)) (*MutedMembership, error) {
+func (u *Unofficial) mute(ctx context.Context, op string, d time.Duration, build func(gen.MuteRequest) (*http.Request, error)) (*MutedMembership, error) {
 	body, err := muteRequest(op, d)
 	if err != nil {
 		return nil, err
 	}
 	req, err := build(body)
-	return c.muteAnswer(ctx, op, req, err)
+	return u.muteAnswer(ctx, op, req, err)
 }
 
-func (c *Client) muteAnswer(ctx context.Context, op string, req *http.Request, err error) (*MutedMembership, error) {
-	res, err := doJSON[gen.MembershipMute](ctx, c, call{op: op}, req, err)
+func (u *Unofficial) muteAnswer(ctx context.Context, op string, req *http.Request, err error) (*MutedMembership, error) {
+	res, err := doJSON[gen.MembershipMute](ctx, u.c, call{op: op}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -83,9 +83,9 @@ func (c *Client) muteAnswer(ctx context.Context, op string, req *http.Request, e
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v2 API (see WithV2BaseURL).
-func (c *Client) MuteGroup(ctx context.Context, groupID string, d time.Duration) (*MutedMembership, error) {
-	return c.mute(ctx, "MuteGroup", d, func(b gen.MuteRequest) (*http.Request, error) {
-		return gen.NewMuteGroupRequest(c.v2Base(), groupID, b)
+func (u *Unofficial) MuteGroup(ctx context.Context, groupID string, d time.Duration) (*MutedMembership, error) {
+	return u.mute(ctx, "MuteGroup", d, func(b gen.MuteRequest) (*http.Request, error) {
+		return gen.NewMuteGroupRequest(u.c.v2Base(), groupID, b)
 	})
 }
 
@@ -94,9 +94,9 @@ func (c *Client) MuteGroup(ctx context.Context, groupID string, d time.Duration)
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v2 API (see WithV2BaseURL).
-func (c *Client) UnmuteGroup(ctx context.Context, groupID string) (*MutedMembership, error) {
-	req, err := gen.NewUnmuteGroupRequest(c.v2Base(), groupID)
-	return c.muteAnswer(ctx, "UnmuteGroup", req, err)
+func (u *Unofficial) UnmuteGroup(ctx context.Context, groupID string) (*MutedMembership, error) {
+	req, err := gen.NewUnmuteGroupRequest(u.c.v2Base(), groupID)
+	return u.muteAnswer(ctx, "UnmuteGroup", req, err)
 }
 
 // MuteGroupAll calls POST /groups/{group_id}/memberships/mute_all and
@@ -106,9 +106,9 @@ func (c *Client) UnmuteGroup(ctx context.Context, groupID string) (*MutedMembers
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) MuteGroupAll(ctx context.Context, groupID string, d time.Duration) (*MutedMembership, error) {
-	return c.mute(ctx, "MuteGroupAll", d, func(b gen.MuteRequest) (*http.Request, error) {
-		return gen.NewMuteGroupAllRequest(c.base, groupID, b)
+func (u *Unofficial) MuteGroupAll(ctx context.Context, groupID string, d time.Duration) (*MutedMembership, error) {
+	return u.mute(ctx, "MuteGroupAll", d, func(b gen.MuteRequest) (*http.Request, error) {
+		return gen.NewMuteGroupAllRequest(u.c.base, groupID, b)
 	})
 }
 
@@ -117,9 +117,9 @@ func (c *Client) MuteGroupAll(ctx context.Context, groupID string, d time.Durati
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) UnmuteGroupAll(ctx context.Context, groupID string) (*MutedMembership, error) {
-	req, err := gen.NewUnmuteGroupAllRequest(c.base, groupID)
-	return c.muteAnswer(ctx, "UnmuteGroupAll", req, err)
+func (u *Unofficial) UnmuteGroupAll(ctx context.Context, groupID string) (*MutedMembership, error) {
+	req, err := gen.NewUnmuteGroupAllRequest(u.c.base, groupID)
+	return u.muteAnswer(ctx, "UnmuteGroupAll", req, err)
 }
 
 // MuteSubgroup calls POST /groups/{group_id}/subgroups/{subgroup_id}/mute
@@ -129,9 +129,9 @@ func (c *Client) UnmuteGroupAll(ctx context.Context, groupID string) (*MutedMemb
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) MuteSubgroup(ctx context.Context, groupID, subgroupID string, d time.Duration) (*MutedMembership, error) {
-	return c.mute(ctx, "MuteSubgroup", d, func(b gen.MuteRequest) (*http.Request, error) {
-		return gen.NewMuteSubgroupRequest(c.base, groupID, subgroupID, b)
+func (u *Unofficial) MuteSubgroup(ctx context.Context, groupID, subgroupID string, d time.Duration) (*MutedMembership, error) {
+	return u.mute(ctx, "MuteSubgroup", d, func(b gen.MuteRequest) (*http.Request, error) {
+		return gen.NewMuteSubgroupRequest(u.c.base, groupID, subgroupID, b)
 	})
 }
 
@@ -140,9 +140,9 @@ func (c *Client) MuteSubgroup(ctx context.Context, groupID, subgroupID string, d
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) UnmuteSubgroup(ctx context.Context, groupID, subgroupID string) (*MutedMembership, error) {
-	req, err := gen.NewUnmuteSubgroupRequest(c.base, groupID, subgroupID)
-	return c.muteAnswer(ctx, "UnmuteSubgroup", req, err)
+func (u *Unofficial) UnmuteSubgroup(ctx context.Context, groupID, subgroupID string) (*MutedMembership, error) {
+	req, err := gen.NewUnmuteSubgroupRequest(u.c.base, groupID, subgroupID)
+	return u.muteAnswer(ctx, "UnmuteSubgroup", req, err)
 }
 
 // The states ListMembershipStates reports so far; others may appear.
@@ -159,9 +159,9 @@ const (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListMembershipStates(ctx context.Context) ([]MembershipState, error) {
-	req, err := gen.NewListMembershipStatesRequest(c.base)
-	res, err := doJSON[[]gen.MembershipState](ctx, c, call{op: "ListMembershipStates"}, req, err)
+func (u *Unofficial) ListMembershipStates(ctx context.Context) ([]MembershipState, error) {
+	req, err := gen.NewListMembershipStatesRequest(u.c.base)
+	res, err := doJSON[[]gen.MembershipState](ctx, u.c, call{op: "ListMembershipStates"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -174,9 +174,9 @@ func (c *Client) ListMembershipStates(ctx context.Context) ([]MembershipState, e
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListPendingMemberships(ctx context.Context, groupID string) ([]PendingMembership, error) {
-	req, err := gen.NewListPendingMembershipsRequest(c.base, groupID)
-	res, err := doJSON[[]gen.PendingMembership](ctx, c, call{op: "ListPendingMemberships"}, req, err)
+func (u *Unofficial) ListPendingMemberships(ctx context.Context, groupID string) ([]PendingMembership, error) {
+	req, err := gen.NewListPendingMembershipsRequest(u.c.base, groupID)
+	res, err := doJSON[[]gen.PendingMembership](ctx, u.c, call{op: "ListPendingMemberships"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -192,9 +192,9 @@ func (c *Client) ListPendingMemberships(ctx context.Context, groupID string) ([]
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ApprovePendingMembership(ctx context.Context, groupID, membershipID string, approve bool) (*MembershipApproval, error) {
-	req, err := gen.NewApprovePendingMembershipRequest(c.base, groupID, membershipID, gen.MembershipApprovalRequest{Approval: approve})
-	return doJSON[gen.MembershipApproval](ctx, c, call{op: "ApprovePendingMembership"}, req, err)
+func (u *Unofficial) ApprovePendingMembership(ctx context.Context, groupID, membershipID string, approve bool) (*MembershipApproval, error) {
+	req, err := gen.NewApprovePendingMembershipRequest(u.c.base, groupID, membershipID, gen.MembershipApprovalRequest{Approval: approve})
+	return doJSON[gen.MembershipApproval](ctx, u.c, call{op: "ApprovePendingMembership"}, req, err)
 }
 
 // BanMember calls POST {v2}/groups/{group_id}/memberships/{membership_id}/destroy
@@ -204,7 +204,7 @@ func (c *Client) ApprovePendingMembership(ctx context.Context, groupID, membersh
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v2 API (see WithV2BaseURL).
-func (c *Client) BanMember(ctx context.Context, groupID, membershipID string) error {
-	req, err := gen.NewBanMemberRequest(c.v2Base(), groupID, membershipID)
-	return doNoPayload(ctx, c, call{op: "BanMember"}, req, err)
+func (u *Unofficial) BanMember(ctx context.Context, groupID, membershipID string) error {
+	req, err := gen.NewBanMemberRequest(u.c.v2Base(), groupID, membershipID)
+	return doNoPayload(ctx, u.c, call{op: "BanMember"}, req, err)
 }

@@ -29,40 +29,40 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 		}
 		cov.mark(name)
 	}
-	topic, err := c.CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "Quiet"})
+	topic, err := c.Unofficial().CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "Quiet"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tid := string(topic.ID)
-	_, err = c.MuteGroup(ctx, gid, time.Hour)
+	_, err = c.Unofficial().MuteGroup(ctx, gid, time.Hour)
 	must("MuteGroup", err)
-	_, err = c.UnmuteGroup(ctx, gid)
+	_, err = c.Unofficial().UnmuteGroup(ctx, gid)
 	must("UnmuteGroup", err)
-	_, err = c.MuteGroupAll(ctx, gid, client.MuteUntilUnmuted)
+	_, err = c.Unofficial().MuteGroupAll(ctx, gid, client.MuteUntilUnmuted)
 	must("MuteGroupAll", err)
-	_, err = c.UnmuteGroupAll(ctx, gid)
+	_, err = c.Unofficial().UnmuteGroupAll(ctx, gid)
 	must("UnmuteGroupAll", err)
-	_, err = c.MuteSubgroup(ctx, gid, tid, time.Minute)
+	_, err = c.Unofficial().MuteSubgroup(ctx, gid, tid, time.Minute)
 	must("MuteSubgroup", err)
-	_, err = c.UnmuteSubgroup(ctx, gid, tid)
+	_, err = c.Unofficial().UnmuteSubgroup(ctx, gid, tid)
 	must("UnmuteSubgroup", err)
 
 	rid, err := srv.Fake.AddJoinRequest(gid, ds.Users[1].ID, "hi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pending, err := c.ListPendingMemberships(ctx, gid)
+	pending, err := c.Unofficial().ListPendingMemberships(ctx, gid)
 	must("ListPendingMemberships", err)
 	if len(pending) != 1 || pending[0].ID != rid {
 		t.Errorf("ListPendingMemberships = %+v", pending)
 	}
-	_, err = c.ApprovePendingMembership(ctx, gid, rid, true)
+	_, err = c.Unofficial().ApprovePendingMembership(ctx, gid, rid, true)
 	must("ApprovePendingMembership", err)
 	if err := e2eClient(t, srv, ds.Users[1].Token).RemoveMember(ctx, gid, rid); err != nil {
 		t.Fatal(err)
 	}
-	must("BanMember", c.BanMember(ctx, gid, rid))
-	_, err = c.ListMembershipStates(ctx)
+	must("BanMember", c.Unofficial().BanMember(ctx, gid, rid))
+	_, err = c.Unofficial().ListMembershipStates(ctx)
 	must("ListMembershipStates", err)
 
 	other := ds.Users[1]
@@ -71,25 +71,25 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 		t.Fatal(err)
 	}
 	chatID := *dm.ConversationID
-	_, err = c.GetChat(ctx, chatID)
+	_, err = c.Unofficial().GetChat(ctx, chatID)
 	must("GetChat", err)
-	_, err = e2eClient(t, srv, other.Token).CreateReadReceipt(ctx, chatID, dm.ID)
+	_, err = e2eClient(t, srv, other.Token).Unofficial().CreateReadReceipt(ctx, chatID, dm.ID)
 	cov.mark("CreateReadReceipt")
 	if err != nil {
 		t.Fatalf("CreateReadReceipt: %v", err)
 	}
-	must("DeleteChat", c.DeleteChat(ctx, chatID))
+	must("DeleteChat", c.Unofficial().DeleteChat(ctx, chatID))
 
 	makePublic(t, c, gid, false)
-	_, err = e2eClient(t, srv, ds.Users[2].Token).GetGroupPreview(ctx, gid)
+	_, err = e2eClient(t, srv, ds.Users[2].Token).Unofficial().GetGroupPreview(ctx, gid)
 	must("GetGroupPreview", err)
-	_, err = e2eClient(t, srv, ds.Users[2].Token).JoinPublicGroup(ctx, gid, "")
+	_, err = e2eClient(t, srv, ds.Users[2].Token).Unofficial().JoinPublicGroup(ctx, gid, "")
 	must("JoinPublicGroup", err)
-	_, err = c.SearchPublicGroups(ctx, "Tour", nil)
+	_, err = c.Unofficial().SearchPublicGroups(ctx, "Tour", nil)
 	must("SearchPublicGroups", err)
-	_, err = c.ListTrendingGroups(ctx, nil)
+	_, err = c.Unofficial().ListTrendingGroups(ctx, nil)
 	must("ListTrendingGroups", err)
-	_, err = c.ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: 3})
+	_, err = c.Unofficial().ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: 3})
 	must("ListPopularGroups", err)
 
 	campus, err := srv.Fake.AddCampus(contracttest.Campus{Name: "Tour U", GroupIDs: []string{gid},
@@ -97,51 +97,51 @@ func memberTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.GetDirectory(ctx)
+	_, err = c.Unofficial().GetDirectory(ctx)
 	must("GetDirectory", err)
-	_, err = c.ListDirectoryGroups(ctx, nil)
+	_, err = c.Unofficial().ListDirectoryGroups(ctx, nil)
 	must("ListDirectoryGroups", err)
-	_, err = c.ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702}})
+	_, err = c.Unofficial().ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702}})
 	must("ListDirectoryMembers", err)
-	_, err = c.UpdateDirectoryMajors(ctx, "3702", "5506")
+	_, err = c.Unofficial().UpdateDirectoryMajors(ctx, "3702", "5506")
 	must("UpdateDirectoryMajors", err)
-	_, err = c.UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{GraduationYear: client.Ptr(2027), CampusProfileVisibility: client.Ptr("major")})
+	_, err = c.Unofficial().UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{GraduationYear: client.Ptr(2027), CampusProfileVisibility: client.Ptr("major")})
 	must("UpdateDirectoryMembership", err)
-	must("LeaveDirectory", c.LeaveDirectory(ctx, campus))
+	must("LeaveDirectory", c.Unofficial().LeaveDirectory(ctx, campus))
 
-	_, err = c.SetProfileSharing(ctx, true)
+	_, err = c.Unofficial().SetProfileSharing(ctx, true)
 	must("SetProfileSharing", err)
-	must("UpdatePinnedConversations", c.UpdatePinnedConversations(ctx, []string{gid}))
-	pins, err := c.ListPinnedConversations(ctx)
+	must("UpdatePinnedConversations", c.Unofficial().UpdatePinnedConversations(ctx, []string{gid}))
+	pins, err := c.Unofficial().ListPinnedConversations(ctx)
 	must("ListPinnedConversations", err)
 	if len(pins) != 1 || pins[0] != gid {
 		t.Errorf("ListPinnedConversations = %v", pins)
 	}
 
-	must("CreateRelationship", c.CreateRelationship(ctx, ds.Users[3].ID, shareTokenOf(t, e2eClient(t, srv, ds.Users[3].Token))))
-	contacts, err := c.ListRelationships(ctx, nil)
+	must("CreateRelationship", c.Unofficial().CreateRelationship(ctx, ds.Users[3].ID, shareTokenOf(t, e2eClient(t, srv, ds.Users[3].Token))))
+	contacts, err := c.Unofficial().ListRelationships(ctx, nil)
 	must("ListRelationships", err)
 	if len(contacts) != 1 {
 		t.Errorf("ListRelationships = %+v", contacts)
 	}
-	for _, err := range c.ListRelationshipsIter(ctx, nil) {
+	for _, err := range c.Unofficial().ListRelationshipsIter(ctx, nil) {
 		if err != nil {
 			t.Fatalf("ListRelationshipsIter: %v", err)
 		}
 	}
 	cov.mark("ListRelationshipsIter")
-	profile, err := c.GetUser(ctx, ds.Users[3].ID, true)
+	profile, err := c.Unofficial().GetUser(ctx, ds.Users[3].ID, true)
 	must("GetUser", err)
 	if profile.Relationship == nil {
 		t.Error("GetUser: no relationship with a contact")
 	}
-	_, err = c.UpdateUserProfile(ctx, ds.Users[0].ID, client.ProfileUpdate{Bio: client.Ptr("tour")})
+	_, err = c.Unofficial().UpdateUserProfile(ctx, ds.Users[0].ID, client.ProfileUpdate{Bio: client.Ptr("tour")})
 	must("UpdateUserProfile", err)
-	batch, err := c.ImportContacts(ctx, []client.ContactImport{{GUID: "G-1", PhoneNumber: "+15555550000"}})
+	batch, err := c.Unofficial().ImportContacts(ctx, []client.ContactImport{{GUID: "G-1", PhoneNumber: "+15555550000"}})
 	must("ImportContacts", err)
-	_, err = c.GetContactImport(ctx, batch)
+	_, err = c.Unofficial().GetContactImport(ctx, batch)
 	must("GetContactImport", err)
-	must("DeleteRelationship", c.DeleteRelationship(ctx, ds.Users[3].ID))
+	must("DeleteRelationship", c.Unofficial().DeleteRelationship(ctx, ds.Users[3].ID))
 }
 
 func TestUnofficialMutes(t *testing.T) {
@@ -164,7 +164,7 @@ func TestUnofficialMutes(t *testing.T) {
 		return false
 	}
 
-	m, err := me.MuteGroup(ctx, gid, 10*time.Minute)
+	m, err := me.Unofficial().MuteGroup(ctx, gid, 10*time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,39 +174,39 @@ func TestUnofficialMutes(t *testing.T) {
 	if !mutedInGroup() {
 		t.Error("after MuteGroup the group shows the caller unmuted")
 	}
-	if m, err = me.UnmuteGroup(ctx, gid); err != nil || *m.State != "active" || m.MutedUntil != nil {
+	if m, err = me.Unofficial().UnmuteGroup(ctx, gid); err != nil || *m.State != "active" || m.MutedUntil != nil {
 		t.Errorf("UnmuteGroup = %+v, %v", m, err)
 	}
 	if mutedInGroup() {
 		t.Error("after UnmuteGroup the group shows the caller muted")
 	}
 
-	topic, err := me.CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "Rides"})
+	topic, err := me.Unofficial().CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "Rides"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tid := string(topic.ID)
-	m, err = me.MuteGroupAll(ctx, gid, client.MuteUntilUnmuted)
+	m, err = me.Unofficial().MuteGroupAll(ctx, gid, client.MuteUntilUnmuted)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m.Muted == nil || !*m.Muted || m.MutedUntil == nil || *m.MutedUntil != 253402300800 || m.MutedChildren == nil || (*m.MutedChildren)[tid] == nil {
 		t.Errorf("MuteGroupAll without end = %+v", m)
 	}
-	if m, err = me.UnmuteSubgroup(ctx, gid, tid); err != nil || len(*m.MutedChildren) != 0 || !*m.Muted {
+	if m, err = me.Unofficial().UnmuteSubgroup(ctx, gid, tid); err != nil || len(*m.MutedChildren) != 0 || !*m.Muted {
 		t.Errorf("UnmuteSubgroup = %+v, %v", m, err)
 	}
-	if m, err = me.MuteSubgroup(ctx, gid, tid, 90*time.Second); err != nil || (*m.MutedChildren)[tid] == nil {
+	if m, err = me.Unofficial().MuteSubgroup(ctx, gid, tid, 90*time.Second); err != nil || (*m.MutedChildren)[tid] == nil {
 		t.Errorf("MuteSubgroup = %+v, %v", m, err)
 	}
-	if m, err = me.UnmuteGroupAll(ctx, gid); err != nil || *m.Muted || len(*m.MutedChildren) != 0 {
+	if m, err = me.Unofficial().UnmuteGroupAll(ctx, gid); err != nil || *m.Muted || len(*m.MutedChildren) != 0 {
 		t.Errorf("UnmuteGroupAll = %+v, %v", m, err)
 	}
-	if _, err := me.MuteSubgroup(ctx, gid, "999", time.Minute); !errors.Is(err, client.ErrNotFound) {
+	if _, err := me.Unofficial().MuteSubgroup(ctx, gid, "999", time.Minute); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("muting an unknown topic: %v, want ErrNotFound", err)
 	}
 	before := srv.Fake.Calls("muteGroup")
-	if _, err := me.MuteGroup(ctx, gid, -time.Minute); err == nil {
+	if _, err := me.Unofficial().MuteGroup(ctx, gid, -time.Minute); err == nil {
 		t.Error("a negative duration was accepted")
 	}
 	if srv.Fake.Calls("muteGroup") != before {
@@ -224,17 +224,17 @@ func TestUnofficialJoinRequestsAndBans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pending, err := other.ListPendingMemberships(ctx, gid)
+	pending, err := other.Unofficial().ListPendingMemberships(ctx, gid)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(pending) != 1 || pending[0].UserID != asker.ID || pending[0].Reason == nil || *pending[0].Reason.Answer.Response != "I run too" {
 		t.Fatalf("ListPendingMemberships = %+v", pending)
 	}
-	if _, err := other.ApprovePendingMembership(ctx, gid, rid, true); !errors.Is(err, client.ErrUnauthorized) {
+	if _, err := other.Unofficial().ApprovePendingMembership(ctx, gid, rid, true); !errors.Is(err, client.ErrUnauthorized) {
 		t.Errorf("a plain member approving: %v, want ErrUnauthorized", err)
 	}
-	res, err := me.ApprovePendingMembership(ctx, gid, rid, true)
+	res, err := me.Unofficial().ApprovePendingMembership(ctx, gid, rid, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,16 +250,16 @@ func TestUnofficialJoinRequestsAndBans(t *testing.T) {
 	}
 
 	asked := e2eClient(t, srv, asker.Token)
-	if err := me.BanMember(ctx, gid, rid); !errors.Is(err, client.ErrBadRequest) {
+	if err := me.Unofficial().BanMember(ctx, gid, rid); !errors.Is(err, client.ErrBadRequest) {
 		t.Errorf("banning a current member: %v, want ErrBadRequest", err)
 	}
 	if err := asked.RemoveMember(ctx, gid, rid); err != nil {
 		t.Fatal(err)
 	}
-	if err := me.BanMember(ctx, gid, rid); err != nil {
+	if err := me.Unofficial().BanMember(ctx, gid, rid); err != nil {
 		t.Fatal(err)
 	}
-	states, err := asked.ListMembershipStates(ctx)
+	states, err := asked.Unofficial().ListMembershipStates(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +310,7 @@ func TestV2BaseURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _ = c.ListPopularGroups(t.Context(), nil)
+		_, _ = c.Unofficial().ListPopularGroups(t.Context(), nil)
 		if got != tt.want {
 			t.Errorf("ListPopularGroups went to %q, want %q", got, tt.want)
 		}
@@ -328,11 +328,11 @@ func TestV2BaseURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _ = c.MuteGroup(t.Context(), "7", 90*time.Second)
+		_, _ = c.Unofficial().MuteGroup(t.Context(), "7", 90*time.Second)
 		if got != tt.want || body != `{"duration":2}` {
 			t.Errorf("MuteGroup went to %q with %s; want %q with {\"duration\":2}", got, body, tt.want)
 		}
-		_, _ = c.MuteGroup(t.Context(), "7", client.MuteUntilUnmuted)
+		_, _ = c.Unofficial().MuteGroup(t.Context(), "7", client.MuteUntilUnmuted)
 		if body != `{"duration":null}` {
 			t.Errorf("MuteGroup(MuteUntilUnmuted) sent %s", body)
 		}

@@ -13,9 +13,9 @@ import (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) PinMessage(ctx context.Context, conversationID, messageID string) error {
-	req, err := gen.NewPinMessageRequest(c.base, conversationID, messageID)
-	return doNoPayload(ctx, c, call{op: "PinMessage"}, req, err)
+func (u *Unofficial) PinMessage(ctx context.Context, conversationID, messageID string) error {
+	req, err := gen.NewPinMessageRequest(u.c.base, conversationID, messageID)
+	return doNoPayload(ctx, u.c, call{op: "PinMessage"}, req, err)
 }
 
 // UnpinMessage calls POST /conversations/{conversation_id}/messages/{message_id}/unpin.
@@ -23,9 +23,9 @@ func (c *Client) PinMessage(ctx context.Context, conversationID, messageID strin
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) UnpinMessage(ctx context.Context, conversationID, messageID string) error {
-	req, err := gen.NewUnpinMessageRequest(c.base, conversationID, messageID)
-	return doNoPayload(ctx, c, call{op: "UnpinMessage"}, req, err)
+func (u *Unofficial) UnpinMessage(ctx context.Context, conversationID, messageID string) error {
+	req, err := gen.NewUnpinMessageRequest(u.c.base, conversationID, messageID)
+	return doNoPayload(ctx, u.c, call{op: "UnpinMessage"}, req, err)
 }
 
 // ListPinnedMessages calls GET /pinned/groups/{group_id}/messages and
@@ -33,9 +33,9 @@ func (c *Client) UnpinMessage(ctx context.Context, conversationID, messageID str
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListPinnedMessages(ctx context.Context, groupID string) ([]Message, error) {
-	req, err := gen.NewListPinnedMessagesRequest(c.base, groupID)
-	res, err := doJSON[gen.PinnedMessageList](ctx, c, call{op: "ListPinnedMessages"}, req, err)
+func (u *Unofficial) ListPinnedMessages(ctx context.Context, groupID string) ([]Message, error) {
+	req, err := gen.NewListPinnedMessagesRequest(u.c.base, groupID)
+	res, err := doJSON[gen.PinnedMessageList](ctx, u.c, call{op: "ListPinnedMessages"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -47,9 +47,9 @@ func (c *Client) ListPinnedMessages(ctx context.Context, groupID string) ([]Mess
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListPinnedDirectMessages(ctx context.Context, otherUserID string) ([]DirectMessage, error) {
-	req, err := gen.NewListPinnedDirectMessagesRequest(c.base, &gen.ListPinnedDirectMessagesParams{OtherUserID: otherUserID})
-	res, err := doJSON[gen.PinnedDirectMessageList](ctx, c, call{op: "ListPinnedDirectMessages"}, req, err)
+func (u *Unofficial) ListPinnedDirectMessages(ctx context.Context, otherUserID string) ([]DirectMessage, error) {
+	req, err := gen.NewListPinnedDirectMessagesRequest(u.c.base, &gen.ListPinnedDirectMessagesParams{OtherUserID: otherUserID})
+	res, err := doJSON[gen.PinnedDirectMessageList](ctx, u.c, call{op: "ListPinnedDirectMessages"}, req, err)
 	if err != nil {
 		return nil, err
 	}

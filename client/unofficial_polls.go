@@ -20,9 +20,9 @@ const (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListPolls(ctx context.Context, groupID string) ([]PollWithVotes, error) {
-	req, err := gen.NewListPollsRequest(c.base, groupID)
-	res, err := doJSON[gen.PollList](ctx, c, call{op: "ListPolls"}, req, err)
+func (u *Unofficial) ListPolls(ctx context.Context, groupID string) ([]PollWithVotes, error) {
+	req, err := gen.NewListPollsRequest(u.c.base, groupID)
+	res, err := doJSON[gen.PollList](ctx, u.c, call{op: "ListPolls"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -36,9 +36,9 @@ func (c *Client) ListPolls(ctx context.Context, groupID string) ([]PollWithVotes
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) CreatePoll(ctx context.Context, groupID string, poll PollCreateRequest) (*PollCreated, error) {
-	req, err := gen.NewCreatePollRequest(c.base, groupID, poll)
-	return doJSON[gen.PollCreated](ctx, c, call{op: "CreatePoll"}, req, err)
+func (u *Unofficial) CreatePoll(ctx context.Context, groupID string, poll PollCreateRequest) (*PollCreated, error) {
+	req, err := gen.NewCreatePollRequest(u.c.base, groupID, poll)
+	return doJSON[gen.PollCreated](ctx, u.c, call{op: "CreatePoll"}, req, err)
 }
 
 // GetPoll calls GET /poll/{group_id}/{poll_id} and returns the poll with its
@@ -46,9 +46,9 @@ func (c *Client) CreatePoll(ctx context.Context, groupID string, poll PollCreate
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) GetPoll(ctx context.Context, groupID, pollID string) (*PollWithVotes, error) {
-	req, err := gen.NewGetPollRequest(c.base, groupID, pollID)
-	return pollResult(doJSON[gen.PollResult](ctx, c, call{op: "GetPoll"}, req, err))
+func (u *Unofficial) GetPoll(ctx context.Context, groupID, pollID string) (*PollWithVotes, error) {
+	req, err := gen.NewGetPollRequest(u.c.base, groupID, pollID)
+	return pollResult(doJSON[gen.PollResult](ctx, u.c, call{op: "GetPoll"}, req, err))
 }
 
 var errNoVotes = errors.New("groupme: VotePoll: no option ids")
@@ -61,12 +61,12 @@ var errNoVotes = errors.New("groupme: VotePoll: no option ids")
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) VotePoll(ctx context.Context, groupID, pollID string, optionIDs ...string) (*PollWithVotes, error) {
+func (u *Unofficial) VotePoll(ctx context.Context, groupID, pollID string, optionIDs ...string) (*PollWithVotes, error) {
 	if len(optionIDs) == 0 {
 		return nil, errNoVotes
 	}
-	req, err := gen.NewVotePollRequest(c.base, groupID, pollID, gen.PollVoteRequest{Votes: optionIDs})
-	return pollResult(doJSON[gen.PollResult](ctx, c, call{op: "VotePoll"}, req, err))
+	req, err := gen.NewVotePollRequest(u.c.base, groupID, pollID, gen.PollVoteRequest{Votes: optionIDs})
+	return pollResult(doJSON[gen.PollResult](ctx, u.c, call{op: "VotePoll"}, req, err))
 }
 
 // VotePollOption calls POST /poll/{group_id}/{poll_id}/{option_id}: the
@@ -75,9 +75,9 @@ func (c *Client) VotePoll(ctx context.Context, groupID, pollID string, optionIDs
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) VotePollOption(ctx context.Context, groupID, pollID, optionID string) (*PollWithVotes, error) {
-	req, err := gen.NewVotePollOptionRequest(c.base, groupID, pollID, optionID)
-	return pollResult(doJSON[gen.PollResult](ctx, c, call{op: "VotePollOption"}, req, err))
+func (u *Unofficial) VotePollOption(ctx context.Context, groupID, pollID, optionID string) (*PollWithVotes, error) {
+	req, err := gen.NewVotePollOptionRequest(u.c.base, groupID, pollID, optionID)
+	return pollResult(doJSON[gen.PollResult](ctx, u.c, call{op: "VotePollOption"}, req, err))
 }
 
 // EndPoll calls POST /poll/{group_id}/{poll_id}/end and closes the poll
@@ -85,9 +85,9 @@ func (c *Client) VotePollOption(ctx context.Context, groupID, pollID, optionID s
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) EndPoll(ctx context.Context, groupID, pollID string) (*PollWithVotes, error) {
-	req, err := gen.NewEndPollRequest(c.base, groupID, pollID)
-	return pollResult(doJSON[gen.PollResult](ctx, c, call{op: "EndPoll"}, req, err))
+func (u *Unofficial) EndPoll(ctx context.Context, groupID, pollID string) (*PollWithVotes, error) {
+	req, err := gen.NewEndPollRequest(u.c.base, groupID, pollID)
+	return pollResult(doJSON[gen.PollResult](ctx, u.c, call{op: "EndPoll"}, req, err))
 }
 
 func pollResult(res *gen.PollResult, err error) (*PollWithVotes, error) {

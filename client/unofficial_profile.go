@@ -12,13 +12,13 @@ import (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) SetProfileSharing(ctx context.Context, enable bool) (*ProfileSharing, error) {
+func (u *Unofficial) SetProfileSharing(ctx context.Context, enable bool) (*ProfileSharing, error) {
 	status := gen.ProfileSharingRequestStatusDisable
 	if enable {
 		status = gen.ProfileSharingRequestStatusEnable
 	}
-	req, err := gen.NewSetProfileSharingRequest(c.base, gen.ProfileSharingRequest{Status: status})
-	return doJSON[gen.ProfileSharing](ctx, c, call{op: "SetProfileSharing"}, req, err)
+	req, err := gen.NewSetProfileSharingRequest(u.c.base, gen.ProfileSharingRequest{Status: status})
+	return doJSON[gen.ProfileSharing](ctx, u.c, call{op: "SetProfileSharing"}, req, err)
 }
 
 // ListPinnedConversations calls GET {v4}/pinned_conversations and returns
@@ -28,9 +28,9 @@ func (c *Client) SetProfileSharing(ctx context.Context, enable bool) (*ProfileSh
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v4 API (see WithV4BaseURL).
-func (c *Client) ListPinnedConversations(ctx context.Context) ([]string, error) {
-	req, err := gen.NewListPinnedConversationsRequest(c.v4Base())
-	res, err := doJSON[gen.PinnedConversations](ctx, c, call{op: "ListPinnedConversations"}, req, err)
+func (u *Unofficial) ListPinnedConversations(ctx context.Context) ([]string, error) {
+	req, err := gen.NewListPinnedConversationsRequest(u.c.v4Base())
+	res, err := doJSON[gen.PinnedConversations](ctx, u.c, call{op: "ListPinnedConversations"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -43,10 +43,10 @@ func (c *Client) ListPinnedConversations(ctx context.Context) ([]string, error) 
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v4 API (see WithV4BaseURL).
-func (c *Client) UpdatePinnedConversations(ctx context.Context, ids []string) error {
+func (u *Unofficial) UpdatePinnedConversations(ctx context.Context, ids []string) error {
 	body := gen.PinnedConversations{PinnedConversationIDs: append([]string{}, ids...)}
-	req, err := gen.NewUpdatePinnedConversationsRequest(c.v4Base(), body)
-	return doNoPayload(ctx, c, call{op: "UpdatePinnedConversations"}, req, err)
+	req, err := gen.NewUpdatePinnedConversationsRequest(u.c.v4Base(), body)
+	return doNoPayload(ctx, u.c, call{op: "UpdatePinnedConversations"}, req, err)
 }
 
 // UpdateUserProfile calls POST {v2}/users/{user_id} and changes the
@@ -58,9 +58,9 @@ func (c *Client) UpdatePinnedConversations(ctx context.Context, ids []string) er
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v2 API (see WithV2BaseURL).
-func (c *Client) UpdateUserProfile(ctx context.Context, userID string, change ProfileUpdate) (*ProfileAccount, error) {
-	req, err := gen.NewUpdateUserProfileRequest(c.v2Base(), userID, gen.ProfileUpdateRequest{User: change})
-	res, err := doJSON[gen.ProfileAccountAnswer](ctx, c, call{op: "UpdateUserProfile"}, req, err)
+func (u *Unofficial) UpdateUserProfile(ctx context.Context, userID string, change ProfileUpdate) (*ProfileAccount, error) {
+	req, err := gen.NewUpdateUserProfileRequest(u.c.v2Base(), userID, gen.ProfileUpdateRequest{User: change})
+	res, err := doJSON[gen.ProfileAccountAnswer](ctx, u.c, call{op: "UpdateUserProfile"}, req, err)
 	if err != nil {
 		return nil, err
 	}

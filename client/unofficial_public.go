@@ -12,9 +12,9 @@ import (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) GetGroupPreview(ctx context.Context, groupID string) (*GroupPreview, error) {
-	req, err := gen.NewGetGroupPreviewRequest(c.base, groupID)
-	return doJSON[gen.GroupPreview](ctx, c, call{op: "GetGroupPreview"}, req, err)
+func (u *Unofficial) GetGroupPreview(ctx context.Context, groupID string) (*GroupPreview, error) {
+	req, err := gen.NewGetGroupPreviewRequest(u.c.base, groupID)
+	return doJSON[gen.GroupPreview](ctx, u.c, call{op: "GetGroupPreview"}, req, err)
 }
 
 // JoinPublicGroup calls POST /groups/{group_id}/join and joins a public
@@ -29,11 +29,11 @@ func (c *Client) GetGroupPreview(ctx context.Context, groupID string) (*GroupPre
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) JoinPublicGroup(ctx context.Context, groupID, answer string) (*Group, error) {
+func (u *Unofficial) JoinPublicGroup(ctx context.Context, groupID, answer string) (*Group, error) {
 	var body gen.PublicGroupJoinRequest
 	if answer != "" {
 		body.Answer = &gen.JoinReasonAnswer{Response: &answer}
 	}
-	req, err := gen.NewJoinPublicGroupRequest(c.base, groupID, body)
-	return doJSON[gen.Group](ctx, c, call{op: "JoinPublicGroup"}, req, err)
+	req, err := gen.NewJoinPublicGroupRequest(u.c.base, groupID, body)
+	return doJSON[gen.Group](ctx, u.c, call{op: "JoinPublicGroup"}, req, err)
 }

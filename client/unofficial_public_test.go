@@ -43,33 +43,33 @@ func TestUnofficialJoinPublicGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := joiner.GetGroupPreview(ctx, open.ID); !errors.Is(err, client.ErrNotFound) {
+	if _, err := joiner.Unofficial().GetGroupPreview(ctx, open.ID); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("previewing a hidden group: %v, want ErrNotFound", err)
 	}
 	makePublic(t, me, open.ID, false)
 	makePublic(t, me, gated.ID, true)
 
-	p, err := joiner.GetGroupPreview(ctx, gated.ID)
+	p, err := joiner.Unofficial().GetGroupPreview(ctx, gated.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.RequiresApproval == nil || !*p.RequiresApproval || p.JoinQuestion == nil || *p.JoinQuestion.Text != "Do you run?" {
 		t.Errorf("GetGroupPreview = %+v", p)
 	}
-	if _, err := joiner.JoinPublicGroup(ctx, open.ID, ""); err != nil || !isMember(open.ID) {
+	if _, err := joiner.Unofficial().JoinPublicGroup(ctx, open.ID, ""); err != nil || !isMember(open.ID) {
 		t.Errorf("JoinPublicGroup(open) = %v; member %v", err, isMember(open.ID))
 	}
-	if _, err := joiner.JoinPublicGroup(ctx, gated.ID, "Every day"); err != nil || isMember(gated.ID) {
+	if _, err := joiner.Unofficial().JoinPublicGroup(ctx, gated.ID, "Every day"); err != nil || isMember(gated.ID) {
 		t.Errorf("JoinPublicGroup(gated) = %v; member %v before approval", err, isMember(gated.ID))
 	}
-	pending, err := me.ListPendingMemberships(ctx, gated.ID)
+	pending, err := me.Unofficial().ListPendingMemberships(ctx, gated.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(pending) != 1 || *pending[0].Reason.Answer.Response != "Every day" {
 		t.Fatalf("ListPendingMemberships = %+v", pending)
 	}
-	if _, err := me.ApprovePendingMembership(ctx, gated.ID, pending[0].ID, true); err != nil || !isMember(gated.ID) {
+	if _, err := me.Unofficial().ApprovePendingMembership(ctx, gated.ID, pending[0].ID, true); err != nil || !isMember(gated.ID) {
 		t.Errorf("after approval: %v; member %v", err, isMember(gated.ID))
 	}
 }
@@ -89,29 +89,29 @@ func TestUnofficialSearchPublicGroups(t *testing.T) {
 	}
 	makePublic(t, me, small.ID, false)
 	makePublic(t, me, big.ID, false)
-	if _, err := joiner.JoinPublicGroup(ctx, big.ID, ""); err != nil {
+	if _, err := joiner.Unofficial().JoinPublicGroup(ctx, big.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	res, err := joiner.SearchPublicGroups(ctx, "runners", nil)
+	res, err := joiner.Unofficial().SearchPublicGroups(ctx, "runners", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Popular == nil || len(*res.Popular) != 2 || (*res.Popular)[0].ID != big.ID || *(*res.Popular)[0].MembersCount != 2 {
 		t.Errorf("SearchPublicGroups popular = %+v", res.Popular)
 	}
-	if res, err := joiner.SearchPublicGroups(ctx, "nothing like it", nil); err != nil || len(*res.Popular) != 0 {
+	if res, err := joiner.Unofficial().SearchPublicGroups(ctx, "nothing like it", nil); err != nil || len(*res.Popular) != 0 {
 		t.Errorf("a search without matches: %+v, %v", res, err)
 	}
-	pop, err := joiner.ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: 1, From: 1})
+	pop, err := joiner.Unofficial().ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: 1, From: 1})
 	if err != nil || len(pop) != 1 || pop[0].ID != small.ID {
 		t.Errorf("ListPopularGroups(second page of one) = %+v, %v", pop, err)
 	}
-	trend, err := joiner.ListTrendingGroups(ctx, nil)
+	trend, err := joiner.Unofficial().ListTrendingGroups(ctx, nil)
 	if err != nil || len(trend) != 2 {
 		t.Errorf("ListTrendingGroups = %+v, %v", trend, err)
 	}
 	before := srv.Fake.Calls("listPopularGroups")
-	if _, err := joiner.ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: -1}); err == nil {
+	if _, err := joiner.Unofficial().ListPopularGroups(ctx, &client.PublicGroupsParams{PerPage: -1}); err == nil {
 		t.Error("a negative PerPage was accepted")
 	}
 	if srv.Fake.Calls("listPopularGroups") != before {

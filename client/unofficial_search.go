@@ -70,7 +70,7 @@ func (p *PublicGroupsParams) paging(op string) (*gen.SearchPerPage, *gen.SearchF
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v1 API (see WithV1BaseURL).
-func (c *Client) SearchPublicGroups(ctx context.Context, query string, params *PublicGroupsParams) (*PublicGroupLists, error) {
+func (u *Unofficial) SearchPublicGroups(ctx context.Context, query string, params *PublicGroupsParams) (*PublicGroupLists, error) {
 	q := gen.SearchPublicGroupsParams{}
 	if query != "" {
 		q.Query = &query
@@ -79,8 +79,8 @@ func (c *Client) SearchPublicGroups(ctx context.Context, query string, params *P
 	if q.PerPage, q.From, err = params.paging("SearchPublicGroups"); err != nil {
 		return nil, err
 	}
-	req, err := gen.NewSearchPublicGroupsRequest(c.v1Base(), &q)
-	return doJSON[gen.PublicGroupLists](ctx, c, call{op: "SearchPublicGroups"}, req, err)
+	req, err := gen.NewSearchPublicGroupsRequest(u.c.v1Base(), &q)
+	return doJSON[gen.PublicGroupLists](ctx, u.c, call{op: "SearchPublicGroups"}, req, err)
 }
 
 // ListTrendingGroups calls GET {v1}/search/trending and returns one page
@@ -89,14 +89,14 @@ func (c *Client) SearchPublicGroups(ctx context.Context, query string, params *P
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v1 API (see WithV1BaseURL).
-func (c *Client) ListTrendingGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
+func (u *Unofficial) ListTrendingGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
 	var q gen.ListTrendingGroupsParams
 	var err error
 	if q.PerPage, q.From, err = params.paging("ListTrendingGroups"); err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListTrendingGroupsRequest(c.v1Base(), &q)
-	res, err := doJSON[gen.PublicGroupLists](ctx, c, call{op: "ListTrendingGroups"}, req, err)
+	req, err := gen.NewListTrendingGroupsRequest(u.c.v1Base(), &q)
+	res, err := doJSON[gen.PublicGroupLists](ctx, u.c, call{op: "ListTrendingGroups"}, req, err)
 	if err != nil || res.Trending == nil {
 		return nil, err
 	}
@@ -108,14 +108,14 @@ func (c *Client) ListTrendingGroups(ctx context.Context, params *PublicGroupsPar
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. It is served by the v1 API (see WithV1BaseURL).
-func (c *Client) ListPopularGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
+func (u *Unofficial) ListPopularGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
 	var q gen.ListPopularGroupsParams
 	var err error
 	if q.PerPage, q.From, err = params.paging("ListPopularGroups"); err != nil {
 		return nil, err
 	}
-	req, err := gen.NewListPopularGroupsRequest(c.v1Base(), &q)
-	res, err := doJSON[gen.PublicGroupLists](ctx, c, call{op: "ListPopularGroups"}, req, err)
+	req, err := gen.NewListPopularGroupsRequest(u.c.v1Base(), &q)
+	res, err := doJSON[gen.PublicGroupLists](ctx, u.c, call{op: "ListPopularGroups"}, req, err)
 	if err != nil || res.Popular == nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func TestUnofficialPollVotesChangeCounts(t *testing.T) {
 	t.Parallel()
 	srv, me, other, gid := unofficialServer(t)
 	ctx := t.Context()
-	created, err := me.CreatePoll(ctx, gid, client.PollCreateRequest{
+	created, err := me.Unofficial().CreatePoll(ctx, gid, client.PollCreateRequest{
 		Subject: "Where?", Options: []client.NewPollOption{{Title: "Lake"}, {Title: "Hill"}},
 		Expiration: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC).Unix(),
 		Type:       client.PollMulti, Visibility: client.PollPublic,
@@ -48,10 +48,10 @@ func TestUnofficialPollVotesChangeCounts(t *testing.T) {
 	if created.Message == nil || len(created.Message.Attachments) != 1 {
 		t.Fatalf("the poll was not announced with an attachment: %+v", created.Message)
 	}
-	if _, err := me.VotePoll(ctx, gid, pollID, "1", "2"); err != nil {
+	if _, err := me.Unofficial().VotePoll(ctx, gid, pollID, "1", "2"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := other.VotePollOption(ctx, gid, pollID, "2")
+	got, err := other.Unofficial().VotePollOption(ctx, gid, pollID, "2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,30 +73,30 @@ func TestUnofficialPollVotesChangeCounts(t *testing.T) {
 		t.Errorf("the other user's votes: %v", got.UserVotes)
 	}
 	// Changing a vote replaces it.
-	if _, err := other.VotePoll(ctx, gid, pollID, "1"); err != nil {
+	if _, err := other.Unofficial().VotePoll(ctx, gid, pollID, "1"); err != nil {
 		t.Fatal(err)
 	}
-	shown, err := me.GetPoll(ctx, gid, pollID)
+	shown, err := me.Unofficial().GetPoll(ctx, gid, pollID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v := votes(shown); !slices.Equal(v, []int{2, 1}) {
 		t.Errorf("counts after a changed vote: %v, want [2 1]", v)
 	}
-	if _, err := other.EndPoll(ctx, gid, pollID); !errors.Is(err, client.ErrForbidden) {
+	if _, err := other.Unofficial().EndPoll(ctx, gid, pollID); !errors.Is(err, client.ErrForbidden) {
 		t.Errorf("ending someone else's poll: %v, want ErrForbidden", err)
 	}
-	ended, err := me.EndPoll(ctx, gid, pollID)
+	ended, err := me.Unofficial().EndPoll(ctx, gid, pollID)
 	if err != nil || *ended.Data.Status != "past" {
 		t.Fatalf("EndPoll: %v, %v", ended, err)
 	}
-	if _, err := me.VotePoll(ctx, gid, pollID, "2"); !errors.Is(err, client.ErrBadRequest) {
+	if _, err := me.Unofficial().VotePoll(ctx, gid, pollID, "2"); !errors.Is(err, client.ErrBadRequest) {
 		t.Errorf("voting in an ended poll: %v, want ErrBadRequest", err)
 	}
-	if _, err := me.VotePoll(ctx, gid, pollID); err == nil {
+	if _, err := me.Unofficial().VotePoll(ctx, gid, pollID); err == nil {
 		t.Error("VotePoll with no options succeeded")
 	}
-	polls, err := me.ListPolls(ctx, gid)
+	polls, err := me.Unofficial().ListPolls(ctx, gid)
 	if err != nil || len(polls) != 1 || string(polls[0].Data.ID) != pollID {
 		t.Fatalf("ListPolls: %v, %v", polls, err)
 	}
@@ -117,40 +117,40 @@ func TestUnofficialPinsAndDeletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := other.PinMessage(ctx, gid, mine); err != nil {
+	if err := other.Unofficial().PinMessage(ctx, gid, mine); err != nil {
 		t.Fatal(err)
 	}
-	if err := me.PinMessage(ctx, gid, mine); !errors.Is(err, client.ErrBadRequest) {
+	if err := me.Unofficial().PinMessage(ctx, gid, mine); !errors.Is(err, client.ErrBadRequest) {
 		t.Errorf("pinning twice: %v, want ErrBadRequest", err)
 	}
-	pins, err := me.ListPinnedMessages(ctx, gid)
+	pins, err := me.Unofficial().ListPinnedMessages(ctx, gid)
 	if err != nil || len(pins) != 1 || pins[0].ID != mine || *pins[0].PinnedBy != srv.Dataset.Users[1].ID {
 		t.Fatalf("pinned list: %+v, %v", pins, err)
 	}
-	if err := me.UnpinMessage(ctx, gid, mine); err != nil {
+	if err := me.Unofficial().UnpinMessage(ctx, gid, mine); err != nil {
 		t.Fatal(err)
 	}
-	if pins, _ := me.ListPinnedMessages(ctx, gid); len(pins) != 0 {
+	if pins, _ := me.Unofficial().ListPinnedMessages(ctx, gid); len(pins) != 0 {
 		t.Errorf("after unpinning, %d pinned", len(pins))
 	}
-	if err := me.PinMessage(ctx, gid, mine); err != nil {
+	if err := me.Unofficial().PinMessage(ctx, gid, mine); err != nil {
 		t.Fatal(err)
 	}
 
 	// Ben may not delete the owner's message; the owner may delete Ben's.
-	if err := other.DeleteMessage(ctx, gid, mine); !errors.Is(err, client.ErrForbidden) {
+	if err := other.Unofficial().DeleteMessage(ctx, gid, mine); !errors.Is(err, client.ErrForbidden) {
 		t.Errorf("deleting someone else's message: %v, want ErrForbidden", err)
 	}
-	if err := me.DeleteMessage(ctx, gid, theirs); err != nil {
+	if err := me.Unofficial().DeleteMessage(ctx, gid, theirs); err != nil {
 		t.Fatal(err)
 	}
-	if err := me.DeleteMessage(ctx, gid, mine); err != nil {
+	if err := me.Unofficial().DeleteMessage(ctx, gid, mine); err != nil {
 		t.Fatal(err)
 	}
-	if pins, _ := me.ListPinnedMessages(ctx, gid); len(pins) != 0 {
+	if pins, _ := me.Unofficial().ListPinnedMessages(ctx, gid); len(pins) != 0 {
 		t.Errorf("a deleted message is still pinned: %+v", pins)
 	}
-	shown, err := me.GetMessage(ctx, gid, mine)
+	shown, err := me.Unofficial().GetMessage(ctx, gid, mine)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestUnofficialPinsAndDeletion(t *testing.T) {
 			t.Errorf("message deleted by the owner lists as %+v", m)
 		}
 	}
-	if err := me.DeleteMessage(ctx, gid, mine); !errors.Is(err, client.ErrNotFound) {
+	if err := me.Unofficial().DeleteMessage(ctx, gid, mine); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("deleting twice: %v, want ErrNotFound", err)
 	}
 }
@@ -179,14 +179,14 @@ func TestUnofficialEditMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited, err := me.EditMessage(ctx, gid, sent.ID, client.MessageEditRequest{Text: client.Ptr("final")})
+	edited, err := me.Unofficial().EditMessage(ctx, gid, sent.ID, client.MessageEditRequest{Text: client.Ptr("final")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if *edited.Text != "final" || edited.UpdatedAt == nil {
 		t.Errorf("edited: %+v", edited)
 	}
-	if _, err := other.EditMessage(ctx, gid, sent.ID, client.MessageEditRequest{Text: client.Ptr("hijack")}); !errors.Is(err, client.ErrForbidden) {
+	if _, err := other.Unofficial().EditMessage(ctx, gid, sent.ID, client.MessageEditRequest{Text: client.Ptr("hijack")}); !errors.Is(err, client.ErrForbidden) {
 		t.Errorf("editing someone else's message: %v", err)
 	}
 	msgs := srv.Fake.GroupMessages(gid)
@@ -199,7 +199,7 @@ func TestUnofficialEvents(t *testing.T) {
 	t.Parallel()
 	_, me, other, gid := unofficialServer(t)
 	ctx := t.Context()
-	created, err := me.CreateEvent(ctx, gid, client.EventCreateRequest{
+	created, err := me.Unofficial().CreateEvent(ctx, gid, client.EventCreateRequest{
 		Name: "Trail cleanup", StartAt: "2026-12-06T09:00:00-05:00", EndAt: "2026-12-06T12:00:00-05:00",
 		Timezone: "America/New_York", Reminders: &[]int{0, 3600},
 	})
@@ -207,38 +207,38 @@ func TestUnofficialEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := string(created.Event.EventID)
-	ev, err := other.RsvpEvent(ctx, gid, id, true)
+	ev, err := other.Unofficial().RsvpEvent(ctx, gid, id, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(*ev.Going) != 2 {
 		t.Errorf("going after an RSVP: %v", *ev.Going)
 	}
-	ev, err = other.RsvpEvent(ctx, gid, id, false)
+	ev, err = other.Unofficial().RsvpEvent(ctx, gid, id, false)
 	if err != nil || len(*ev.Going) != 1 || len(*ev.NotGoing) != 1 {
 		t.Fatalf("after changing the answer: %+v, %v", ev, err)
 	}
-	ev, err = other.DeleteEventRsvp(ctx, gid, id)
+	ev, err = other.Unofficial().DeleteEventRsvp(ctx, gid, id)
 	if err != nil || len(*ev.NotGoing) != 0 {
 		t.Fatalf("after withdrawing: %+v, %v", ev, err)
 	}
-	if _, err := me.UpdateEvent(ctx, gid, id, client.EventUpdateRequest{StartAt: client.Ptr("2026-12-06T10:00:00-05:00")}); !errors.Is(err, client.ErrBadRequest) {
+	if _, err := me.Unofficial().UpdateEvent(ctx, gid, id, client.EventUpdateRequest{StartAt: client.Ptr("2026-12-06T10:00:00-05:00")}); !errors.Is(err, client.ErrBadRequest) {
 		t.Errorf("a lone start_at: %v, want ErrBadRequest", err)
 	}
-	if _, err := other.UpdateEvent(ctx, gid, id, client.EventUpdateRequest{Name: client.Ptr("mine now")}); !errors.Is(err, client.ErrForbidden) {
+	if _, err := other.Unofficial().UpdateEvent(ctx, gid, id, client.EventUpdateRequest{Name: client.Ptr("mine now")}); !errors.Is(err, client.ErrForbidden) {
 		t.Errorf("updating someone else's event: %v", err)
 	}
-	list, err := me.ListEvents(ctx, gid, &client.EventsParams{From: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Limit: 5})
+	list, err := me.Unofficial().ListEvents(ctx, gid, &client.EventsParams{From: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Limit: 5})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("ListEvents: %v, %v", list, err)
 	}
-	if later, _ := me.ListEvents(ctx, gid, &client.EventsParams{From: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)}); len(later) != 0 {
+	if later, _ := me.Unofficial().ListEvents(ctx, gid, &client.EventsParams{From: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)}); len(later) != 0 {
 		t.Errorf("events from after the event: %d", len(later))
 	}
-	if err := me.DeleteEvent(ctx, gid, id); err != nil {
+	if err := me.Unofficial().DeleteEvent(ctx, gid, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := me.GetEvent(ctx, gid, id); !errors.Is(err, client.ErrNotFound) {
+	if _, err := me.Unofficial().GetEvent(ctx, gid, id); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("a cancelled event: %v, want ErrNotFound", err)
 	}
 }
@@ -260,7 +260,7 @@ func TestUnofficialGalleryIterWalksEveryPicture(t *testing.T) {
 	if len(want) < 20 {
 		t.Fatalf("the seeded group has only %d gallery entries", len(want))
 	}
-	got := collect(t, me.ListGalleryIter(ctx, big, &client.GalleryParams{Limit: 7}))
+	got := collect(t, me.Unofficial().ListGalleryIter(ctx, big, &client.GalleryParams{Limit: 7}))
 	var ids []string
 	for _, m := range got {
 		ids = append(ids, m.ID)
@@ -293,32 +293,32 @@ func TestUnofficialTopicsAndMembers(t *testing.T) {
 	t.Parallel()
 	_, me, other, gid := unofficialServer(t)
 	ctx := t.Context()
-	created, err := me.CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "Rides", GroupType: client.Ptr("announcement")})
+	created, err := me.Unofficial().CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "Rides", GroupType: client.Ptr("announcement")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := string(created.ID)
-	if _, err := other.CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "Mine"}); !errors.Is(err, client.ErrForbidden) {
+	if _, err := other.Unofficial().CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "Mine"}); !errors.Is(err, client.ErrForbidden) {
 		t.Errorf("a member creating a topic: %v", err)
 	}
-	if _, err := me.UpdateSubgroup(ctx, gid, id, client.SubgroupUpdateRequest{Topic: client.Ptr("Carpools")}); err != nil {
+	if _, err := me.Unofficial().UpdateSubgroup(ctx, gid, id, client.SubgroupUpdateRequest{Topic: client.Ptr("Carpools")}); err != nil {
 		t.Fatal(err)
 	}
-	topics := collect(t, me.ListSubgroupsIter(ctx, gid, &client.SubgroupsParams{PerPage: 1}))
+	topics := collect(t, me.Unofficial().ListSubgroupsIter(ctx, gid, &client.SubgroupsParams{PerPage: 1}))
 	if len(topics) != 1 || *topics[0].Topic != "Carpools" {
 		t.Fatalf("topics: %+v", topics)
 	}
-	if err := me.DeleteSubgroup(ctx, gid, id); err != nil {
+	if err := me.Unofficial().DeleteSubgroup(ctx, gid, id); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := me.GetSubgroup(ctx, gid, id); !errors.Is(err, client.ErrNotFound) {
+	if _, err := me.Unofficial().GetSubgroup(ctx, gid, id); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("a deleted topic: %v", err)
 	}
-	members, err := me.ListGroupMembers(ctx, gid, client.MembersActive)
+	members, err := me.Unofficial().ListGroupMembers(ctx, gid, client.MembersActive)
 	if err != nil || len(members) != 2 {
 		t.Fatalf("members: %+v, %v", members, err)
 	}
-	if _, err := other.ListGroupMembers(ctx, gid, client.MembersActive); !errors.Is(err, client.ErrUnauthorized) {
+	if _, err := other.Unofficial().ListGroupMembers(ctx, gid, client.MembersActive); !errors.Is(err, client.ErrUnauthorized) {
 		t.Errorf("a member listing members: %v, want ErrUnauthorized", err)
 	}
 }
@@ -327,7 +327,7 @@ func TestUnofficialUploads(t *testing.T) {
 	t.Parallel()
 	_, me, _, gid := unofficialServer(t)
 	ctx := t.Context()
-	job, err := me.UploadVideo(ctx, gid, strings.NewReader("\x00\x00\x00\x18ftypmp42"), "clip.mp4")
+	job, err := me.Unofficial().UploadVideo(ctx, gid, strings.NewReader("\x00\x00\x00\x18ftypmp42"), "clip.mp4")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,20 +335,20 @@ func TestUnofficialUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := me.GetVideoUploadStatus(ctx, id)
+	st, err := me.Unofficial().GetVideoUploadStatus(ctx, id)
 	if err != nil || st.Status != "complete" || st.URL == nil {
 		t.Fatalf("video status: %+v, %v", st, err)
 	}
-	fjob, err := me.UploadFile(ctx, gid, "notes.txt", bytes.NewReader([]byte("notes")))
+	fjob, err := me.Unofficial().UploadFile(ctx, gid, "notes.txt", bytes.NewReader([]byte("notes")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	fid, _ := client.UploadJobID(fjob)
-	fst, err := me.GetFileUploadStatus(ctx, gid, fid)
+	fst, err := me.Unofficial().GetFileUploadStatus(ctx, gid, fid)
 	if err != nil || fst.Status != "complete" || fst.FileID == nil {
 		t.Fatalf("file status: %+v, %v", fst, err)
 	}
-	if _, err := me.GetFileUploadStatus(ctx, gid, "nope"); !errors.Is(err, client.ErrNotFound) {
+	if _, err := me.Unofficial().GetFileUploadStatus(ctx, gid, "nope"); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("an unknown job: %v", err)
 	}
 	if _, err := client.UploadJobID(&client.UploadJob{StatusURL: "https://x/status"}); err == nil {
@@ -364,7 +364,7 @@ func TestUnofficialV4BaseFollowsTheV3Base(t *testing.T) {
 		t.Fatal(err)
 	}
 	// e2eClient sets only WithBaseURL(".../v3"); GetMessage must reach .../v4.
-	if _, err := me.GetMessage(t.Context(), gid, mid); err != nil {
+	if _, err := me.Unofficial().GetMessage(t.Context(), gid, mid); err != nil {
 		t.Fatal(err)
 	}
 	if srv.Fake.Calls("getMessage") != 1 {
@@ -405,55 +405,55 @@ func unofficialTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	}
 	mid, _ := srv.Fake.AddMessage(gid, contracttest.Message{UserID: ds.Users[0].ID, Text: "tour"})
 
-	created, err := c.CreatePoll(ctx, gid, client.PollCreateRequest{Subject: "Q", Options: []client.NewPollOption{{Title: "a"}, {Title: "b"}},
+	created, err := c.Unofficial().CreatePoll(ctx, gid, client.PollCreateRequest{Subject: "Q", Options: []client.NewPollOption{{Title: "a"}, {Title: "b"}},
 		Expiration: time.Now().Add(time.Hour).Unix(), Type: client.PollSingle, Visibility: client.PollAnonymous})
 	must("CreatePoll", err)
 	pid := string(created.Poll.Data.ID)
-	_, err = c.ListPolls(ctx, gid)
+	_, err = c.Unofficial().ListPolls(ctx, gid)
 	must("ListPolls", err)
-	_, err = c.GetPoll(ctx, gid, pid)
+	_, err = c.Unofficial().GetPoll(ctx, gid, pid)
 	must("GetPoll", err)
-	_, err = c.VotePoll(ctx, gid, pid, "1")
+	_, err = c.Unofficial().VotePoll(ctx, gid, pid, "1")
 	must("VotePoll", err)
-	p, err := c.VotePollOption(ctx, gid, pid, "2")
+	p, err := c.Unofficial().VotePollOption(ctx, gid, pid, "2")
 	must("VotePollOption", err)
 	if o := (*p.Data.Options)[1]; o.VoterIDs != nil {
 		t.Errorf("an anonymous poll shows its voters: %v", *o.VoterIDs)
 	}
-	_, err = c.EndPoll(ctx, gid, pid)
+	_, err = c.Unofficial().EndPoll(ctx, gid, pid)
 	must("EndPoll", err)
 
-	ev, err := c.CreateEvent(ctx, gid, client.EventCreateRequest{Name: "E", StartAt: "2030-01-01T10:00:00Z", EndAt: "2030-01-01T11:00:00Z", Timezone: "UTC"})
+	ev, err := c.Unofficial().CreateEvent(ctx, gid, client.EventCreateRequest{Name: "E", StartAt: "2030-01-01T10:00:00Z", EndAt: "2030-01-01T11:00:00Z", Timezone: "UTC"})
 	must("CreateEvent", err)
 	eid := string(ev.Event.EventID)
-	_, err = c.ListEvents(ctx, gid, nil)
+	_, err = c.Unofficial().ListEvents(ctx, gid, nil)
 	must("ListEvents", err)
-	_, err = c.GetEvent(ctx, gid, eid)
+	_, err = c.Unofficial().GetEvent(ctx, gid, eid)
 	must("GetEvent", err)
-	_, err = c.UpdateEvent(ctx, gid, eid, client.EventUpdateRequest{Name: client.Ptr("E2")})
+	_, err = c.Unofficial().UpdateEvent(ctx, gid, eid, client.EventUpdateRequest{Name: client.Ptr("E2")})
 	must("UpdateEvent", err)
-	_, err = c.RsvpEvent(ctx, gid, eid, false)
+	_, err = c.Unofficial().RsvpEvent(ctx, gid, eid, false)
 	must("RsvpEvent", err)
-	_, err = c.DeleteEventRsvp(ctx, gid, eid)
+	_, err = c.Unofficial().DeleteEventRsvp(ctx, gid, eid)
 	must("DeleteEventRsvp", err)
-	must("DeleteEvent", c.DeleteEvent(ctx, gid, eid))
+	must("DeleteEvent", c.Unofficial().DeleteEvent(ctx, gid, eid))
 
-	must("PinMessage", c.PinMessage(ctx, gid, mid))
-	_, err = c.ListPinnedMessages(ctx, gid)
+	must("PinMessage", c.Unofficial().PinMessage(ctx, gid, mid))
+	_, err = c.Unofficial().ListPinnedMessages(ctx, gid)
 	must("ListPinnedMessages", err)
-	must("UnpinMessage", c.UnpinMessage(ctx, gid, mid))
-	_, err = c.ListPinnedDirectMessages(ctx, ds.Users[1].ID)
+	must("UnpinMessage", c.Unofficial().UnpinMessage(ctx, gid, mid))
+	_, err = c.Unofficial().ListPinnedDirectMessages(ctx, ds.Users[1].ID)
 	must("ListPinnedDirectMessages", err)
-	_, err = c.GetMessage(ctx, gid, mid)
+	_, err = c.Unofficial().GetMessage(ctx, gid, mid)
 	must("GetMessage", err)
-	_, err = c.EditMessage(ctx, gid, mid, client.MessageEditRequest{Text: client.Ptr("tour, edited")})
+	_, err = c.Unofficial().EditMessage(ctx, gid, mid, client.MessageEditRequest{Text: client.Ptr("tour, edited")})
 	must("EditMessage", err)
-	must("DeleteMessage", c.DeleteMessage(ctx, gid, mid))
+	must("DeleteMessage", c.Unofficial().DeleteMessage(ctx, gid, mid))
 
-	_, err = c.ListGallery(ctx, ds.Groups[0], &client.GalleryParams{Limit: 2})
+	_, err = c.Unofficial().ListGallery(ctx, ds.Groups[0], &client.GalleryParams{Limit: 2})
 	must("ListGallery", err)
 	n := 0
-	for _, err := range c.ListGalleryIter(ctx, ds.Groups[0], &client.GalleryParams{Limit: 50}) {
+	for _, err := range c.Unofficial().ListGalleryIter(ctx, ds.Groups[0], &client.GalleryParams{Limit: 50}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -466,32 +466,32 @@ func unofficialTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	}
 	cov.mark("ListGalleryIter")
 
-	topic, err := c.CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "T"})
+	topic, err := c.Unofficial().CreateSubgroup(ctx, gid, client.SubgroupCreateRequest{Topic: "T"})
 	must("CreateSubgroup", err)
 	tid := string(topic.ID)
-	_, err = c.ListSubgroups(ctx, gid, &client.SubgroupsParams{Page: 1, PerPage: 5})
+	_, err = c.Unofficial().ListSubgroups(ctx, gid, &client.SubgroupsParams{Page: 1, PerPage: 5})
 	must("ListSubgroups", err)
-	if got := collect(t, c.ListSubgroupsIter(ctx, gid, nil)); len(got) != 1 {
+	if got := collect(t, c.Unofficial().ListSubgroupsIter(ctx, gid, nil)); len(got) != 1 {
 		t.Errorf("ListSubgroupsIter: %d topics", len(got))
 	}
 	cov.mark("ListSubgroupsIter")
-	_, err = c.GetSubgroup(ctx, gid, tid)
+	_, err = c.Unofficial().GetSubgroup(ctx, gid, tid)
 	must("GetSubgroup", err)
-	_, err = c.UpdateSubgroup(ctx, gid, tid, client.SubgroupUpdateRequest{Description: client.Ptr("d")})
+	_, err = c.Unofficial().UpdateSubgroup(ctx, gid, tid, client.SubgroupUpdateRequest{Description: client.Ptr("d")})
 	must("UpdateSubgroup", err)
-	must("DeleteSubgroup", c.DeleteSubgroup(ctx, gid, tid))
-	_, err = c.ListGroupMembers(ctx, gid, client.MembersInactive)
+	must("DeleteSubgroup", c.Unofficial().DeleteSubgroup(ctx, gid, tid))
+	_, err = c.Unofficial().ListGroupMembers(ctx, gid, client.MembersInactive)
 	must("ListGroupMembers", err)
 
-	job, err := c.UploadVideo(ctx, gid, strings.NewReader("video"), "")
+	job, err := c.Unofficial().UploadVideo(ctx, gid, strings.NewReader("video"), "")
 	must("UploadVideo", err)
 	jid, _ := client.UploadJobID(job)
-	_, err = c.GetVideoUploadStatus(ctx, jid)
+	_, err = c.Unofficial().GetVideoUploadStatus(ctx, jid)
 	must("GetVideoUploadStatus", err)
-	fjob, err := c.UploadFile(ctx, gid, "f.txt", strings.NewReader("file"))
+	fjob, err := c.Unofficial().UploadFile(ctx, gid, "f.txt", strings.NewReader("file"))
 	must("UploadFile", err)
 	fid, _ := client.UploadJobID(fjob)
-	_, err = c.GetFileUploadStatus(ctx, gid, fid)
+	_, err = c.Unofficial().GetFileUploadStatus(ctx, gid, fid)
 	must("GetFileUploadStatus", err)
 
 	memberTour(t, srv, cov) // unofficial_members_test.go

@@ -20,15 +20,15 @@ type SubgroupsParams struct {
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListSubgroups(ctx context.Context, groupID string, params *SubgroupsParams) ([]Subgroup, error) {
+func (u *Unofficial) ListSubgroups(ctx context.Context, groupID string, params *SubgroupsParams) ([]Subgroup, error) {
 	var p SubgroupsParams
 	if params != nil {
 		p = *params
 	}
-	return c.subgroupsPage(ctx, groupID, p)
+	return u.subgroupsPage(ctx, groupID, p)
 }
 
-func (c *Client) subgroupsPage(ctx context.Context, groupID string, p SubgroupsParams) ([]Subgroup, error) {
+func (u *Unofficial) subgroupsPage(ctx context.Context, groupID string, p SubgroupsParams) ([]Subgroup, error) {
 	var q gen.ListSubgroupsParams
 	if p.Page > 0 {
 		q.Page = Ptr(p.Page)
@@ -36,8 +36,8 @@ func (c *Client) subgroupsPage(ctx context.Context, groupID string, p SubgroupsP
 	if p.PerPage > 0 {
 		q.PerPage = Ptr(p.PerPage)
 	}
-	req, err := gen.NewListSubgroupsRequest(c.base, groupID, &q)
-	res, err := doJSON[[]gen.Subgroup](ctx, c, call{op: "ListSubgroups"}, req, err)
+	req, err := gen.NewListSubgroupsRequest(u.c.base, groupID, &q)
+	res, err := doJSON[[]gen.Subgroup](ctx, u.c, call{op: "ListSubgroups"}, req, err)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (c *Client) subgroupsPage(ctx context.Context, groupID string, p SubgroupsP
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListSubgroupsIter(ctx context.Context, groupID string, params *SubgroupsParams) iter.Seq2[Subgroup, error] {
+func (u *Unofficial) ListSubgroupsIter(ctx context.Context, groupID string, params *SubgroupsParams) iter.Seq2[Subgroup, error] {
 	var p SubgroupsParams
 	if params != nil {
 		p = *params
@@ -57,7 +57,7 @@ func (c *Client) ListSubgroupsIter(ctx context.Context, groupID string, params *
 	return walkPages(p.Page, func(page int) ([]Subgroup, error) {
 		q := p
 		q.Page = page
-		return c.subgroupsPage(ctx, groupID, q)
+		return u.subgroupsPage(ctx, groupID, q)
 	}, func(s *Subgroup) string { return string(s.ID) })
 }
 
@@ -65,9 +65,9 @@ func (c *Client) ListSubgroupsIter(ctx context.Context, groupID string, params *
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) GetSubgroup(ctx context.Context, groupID, subgroupID string) (*Subgroup, error) {
-	req, err := gen.NewGetSubgroupRequest(c.base, groupID, subgroupID)
-	return doJSON[gen.Subgroup](ctx, c, call{op: "GetSubgroup"}, req, err)
+func (u *Unofficial) GetSubgroup(ctx context.Context, groupID, subgroupID string) (*Subgroup, error) {
+	req, err := gen.NewGetSubgroupRequest(u.c.base, groupID, subgroupID)
+	return doJSON[gen.Subgroup](ctx, u.c, call{op: "GetSubgroup"}, req, err)
 }
 
 // CreateSubgroup calls POST /groups/{group_id}/subgroups and creates a
@@ -76,9 +76,9 @@ func (c *Client) GetSubgroup(ctx context.Context, groupID, subgroupID string) (*
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) CreateSubgroup(ctx context.Context, groupID string, topic SubgroupCreateRequest) (*SubgroupSummary, error) {
-	req, err := gen.NewCreateSubgroupRequest(c.base, groupID, topic)
-	return doJSON[gen.SubgroupSummary](ctx, c, call{op: "CreateSubgroup"}, req, err)
+func (u *Unofficial) CreateSubgroup(ctx context.Context, groupID string, topic SubgroupCreateRequest) (*SubgroupSummary, error) {
+	req, err := gen.NewCreateSubgroupRequest(u.c.base, groupID, topic)
+	return doJSON[gen.SubgroupSummary](ctx, u.c, call{op: "CreateSubgroup"}, req, err)
 }
 
 // UpdateSubgroup calls PUT /groups/{group_id}/subgroups/{subgroup_id} and
@@ -86,18 +86,18 @@ func (c *Client) CreateSubgroup(ctx context.Context, groupID string, topic Subgr
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) UpdateSubgroup(ctx context.Context, groupID, subgroupID string, change SubgroupUpdateRequest) (*SubgroupSummary, error) {
-	req, err := gen.NewUpdateSubgroupRequest(c.base, groupID, subgroupID, change)
-	return doJSON[gen.SubgroupSummary](ctx, c, call{op: "UpdateSubgroup"}, req, err)
+func (u *Unofficial) UpdateSubgroup(ctx context.Context, groupID, subgroupID string, change SubgroupUpdateRequest) (*SubgroupSummary, error) {
+	req, err := gen.NewUpdateSubgroupRequest(u.c.base, groupID, subgroupID, change)
+	return doJSON[gen.SubgroupSummary](ctx, u.c, call{op: "UpdateSubgroup"}, req, err)
 }
 
 // DeleteSubgroup calls DELETE /groups/{group_id}/subgroups/{subgroup_id}.
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) DeleteSubgroup(ctx context.Context, groupID, subgroupID string) error {
-	req, err := gen.NewDeleteSubgroupRequest(c.base, groupID, subgroupID)
-	return doNoPayload(ctx, c, call{op: "DeleteSubgroup"}, req, err)
+func (u *Unofficial) DeleteSubgroup(ctx context.Context, groupID, subgroupID string) error {
+	req, err := gen.NewDeleteSubgroupRequest(u.c.base, groupID, subgroupID)
+	return doNoPayload(ctx, u.c, call{op: "DeleteSubgroup"}, req, err)
 }
 
 // MembersFilter selects current or former members in ListGroupMembers.
@@ -116,9 +116,9 @@ const (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) ListGroupMembers(ctx context.Context, groupID string, filter MembersFilter) ([]Member, error) {
-	req, err := gen.NewListGroupMembersRequest(c.base, groupID, &gen.ListGroupMembersParams{Filter: gen.ListGroupMembersParamsFilter(filter)})
-	res, err := doJSON[gen.MembershipList](ctx, c, call{op: "ListGroupMembers"}, req, err)
+func (u *Unofficial) ListGroupMembers(ctx context.Context, groupID string, filter MembersFilter) ([]Member, error) {
+	req, err := gen.NewListGroupMembersRequest(u.c.base, groupID, &gen.ListGroupMembersParams{Filter: gen.ListGroupMembersParamsFilter(filter)})
+	res, err := doJSON[gen.MembershipList](ctx, u.c, call{op: "ListGroupMembers"}, req, err)
 	if err != nil {
 		return nil, err
 	}

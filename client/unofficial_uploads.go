@@ -21,7 +21,7 @@ import (
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. The service's host is set with WithVideoBaseURL.
-func (c *Client) UploadVideo(ctx context.Context, conversationID string, r io.Reader, filename string) (*UploadJob, error) {
+func (u *Unofficial) UploadVideo(ctx context.Context, conversationID string, r io.Reader, filename string) (*UploadJob, error) {
 	if r == nil {
 		return nil, errors.New("groupme: UploadVideo: nil reader")
 	}
@@ -40,8 +40,8 @@ func (c *Client) UploadVideo(ctx context.Context, conversationID string, r io.Re
 		}
 		pw.CloseWithError(err)
 	}()
-	req, err := gen.NewUploadVideoRequestWithBody(c.videoBase(), &gen.UploadVideoParams{XConversationID: conversationID}, mw.FormDataContentType(), pr)
-	job, err := doBare[gen.UploadJob](ctx, c, call{op: "UploadVideo"}, req, err)
+	req, err := gen.NewUploadVideoRequestWithBody(u.c.videoBase(), &gen.UploadVideoParams{XConversationID: conversationID}, mw.FormDataContentType(), pr)
+	job, err := doBare[gen.UploadJob](ctx, u.c, call{op: "UploadVideo"}, req, err)
 	pr.CloseWithError(errors.New("upload finished")) // stops the writer if the request ended early
 	return job, err
 }
@@ -51,9 +51,9 @@ func (c *Client) UploadVideo(ctx context.Context, conversationID string, r io.Re
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) GetVideoUploadStatus(ctx context.Context, jobID string) (*VideoUploadStatus, error) {
-	req, err := gen.NewGetVideoUploadStatusRequest(c.videoBase(), &gen.GetVideoUploadStatusParams{Job: jobID})
-	return doBare[gen.VideoUploadStatus](ctx, c, call{op: "GetVideoUploadStatus"}, req, err)
+func (u *Unofficial) GetVideoUploadStatus(ctx context.Context, jobID string) (*VideoUploadStatus, error) {
+	req, err := gen.NewGetVideoUploadStatusRequest(u.c.videoBase(), &gen.GetVideoUploadStatusParams{Job: jobID})
+	return doBare[gen.VideoUploadStatus](ctx, u.c, call{op: "GetVideoUploadStatus"}, req, err)
 }
 
 // UploadFile calls POST {file service}/{group_id}/files?name= and stores the
@@ -65,7 +65,7 @@ func (c *Client) GetVideoUploadStatus(ctx context.Context, jobID string) (*Video
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice. The service's base is set with WithFileBaseURL.
-func (c *Client) UploadFile(ctx context.Context, groupID, name string, r io.Reader) (*UploadJob, error) {
+func (u *Unofficial) UploadFile(ctx context.Context, groupID, name string, r io.Reader) (*UploadJob, error) {
 	const op = "UploadFile"
 	if r == nil {
 		return nil, errors.New("groupme: UploadFile: nil reader")
@@ -77,8 +77,8 @@ func (c *Client) UploadFile(ctx context.Context, groupID, name string, r io.Read
 	if err != nil {
 		return nil, &TransportError{Operation: op, Method: http.MethodPost, Path: "/files", Err: err}
 	}
-	req, err := gen.NewUploadFileRequestWithBody(c.fileBase(), groupID, &gen.UploadFileParams{Name: name}, "application/octet-stream", body)
-	return doBare[gen.UploadJob](ctx, c, uploadCall(op, req, err, length, getBody), req, err)
+	req, err := gen.NewUploadFileRequestWithBody(u.c.fileBase(), groupID, &gen.UploadFileParams{Name: name}, "application/octet-stream", body)
+	return doBare[gen.UploadJob](ctx, u.c, uploadCall(op, req, err, length, getBody), req, err)
 }
 
 // GetFileUploadStatus calls GET {file service}/{group_id}/uploadStatus?job=
@@ -86,9 +86,9 @@ func (c *Client) UploadFile(ctx context.Context, groupID, name string, r io.Read
 //
 // Unofficial: described by the community, not by GroupMe; may change
 // without notice.
-func (c *Client) GetFileUploadStatus(ctx context.Context, groupID, jobID string) (*FileUploadStatus, error) {
-	req, err := gen.NewGetFileUploadStatusRequest(c.fileBase(), groupID, &gen.GetFileUploadStatusParams{Job: jobID})
-	return doBare[gen.FileUploadStatus](ctx, c, call{op: "GetFileUploadStatus"}, req, err)
+func (u *Unofficial) GetFileUploadStatus(ctx context.Context, groupID, jobID string) (*FileUploadStatus, error) {
+	req, err := gen.NewGetFileUploadStatusRequest(u.c.fileBase(), groupID, &gen.GetFileUploadStatusParams{Job: jobID})
+	return doBare[gen.FileUploadStatus](ctx, u.c, call{op: "GetFileUploadStatus"}, req, err)
 }
 
 // UploadJobID returns the job id in an upload job's status URL, for

@@ -60,7 +60,7 @@ are waited out, both for the gallery's pages and for the pictures.` + unofficial
 			if err := a.connect(ctx, false); err != nil {
 				return err
 			}
-			entries, err := a.api.ListGallery(ctx, args[0], &client.GalleryParams{Limit: limit, AcceptFiles: true})
+			entries, err := a.api.Unofficial().ListGallery(ctx, args[0], &client.GalleryParams{Limit: limit, AcceptFiles: true})
 			if err != nil {
 				return err
 			}
@@ -144,7 +144,7 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 	for stalled := 0; ; stalled++ {
 		var iterErr error
 		before := res.Entries
-		for m, err := range a.api.ListGalleryIter(ctx, groupID, &client.GalleryParams{Before: cursor, Limit: galleryPage, AcceptFiles: true}) {
+		for m, err := range a.api.Unofficial().ListGalleryIter(ctx, groupID, &client.GalleryParams{Before: cursor, Limit: galleryPage, AcceptFiles: true}) {
 			if err != nil {
 				iterErr = err
 				break

@@ -54,7 +54,7 @@ func (a *app) pollCmd() *cobra.Command {
 		for _, o := range args[2:] {
 			req.Options = append(req.Options, client.NewPollOption{Title: o})
 		}
-		res, err := a.api.CreatePoll(cmd.Context(), args[0], req)
+		res, err := a.api.Unofficial().CreatePoll(cmd.Context(), args[0], req)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (a *app) pollCmd() *cobra.Command {
 	}
 	vote.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
 		ctx := cmd.Context()
-		p, err := a.api.GetPoll(ctx, args[0], args[1])
+		p, err := a.api.Unofficial().GetPoll(ctx, args[0], args[1])
 		if err != nil {
 			return err
 		}
@@ -89,9 +89,9 @@ func (a *app) pollCmd() *cobra.Command {
 			if len(chosen) > 1 {
 				return usagef("poll %s takes one vote", args[1])
 			}
-			p, err = a.api.VotePollOption(ctx, args[0], args[1], chosen[0])
+			p, err = a.api.Unofficial().VotePollOption(ctx, args[0], args[1], chosen[0])
 		} else {
-			p, err = a.api.VotePoll(ctx, args[0], args[1], chosen...)
+			p, err = a.api.Unofficial().VotePoll(ctx, args[0], args[1], chosen...)
 		}
 		if err != nil {
 			return err
@@ -101,7 +101,7 @@ func (a *app) pollCmd() *cobra.Command {
 
 	show := &cobra.Command{Use: "show GROUP POLL", Short: "Show a poll with its counts and your votes", Args: exactArgs("GROUP", "POLL")}
 	show.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		p, err := a.api.GetPoll(cmd.Context(), args[0], args[1])
+		p, err := a.api.Unofficial().GetPoll(cmd.Context(), args[0], args[1])
 		if err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func (a *app) pollCmd() *cobra.Command {
 
 	list := &cobra.Command{Use: "list GROUP", Short: "List a group's polls", Args: exactArgs("GROUP")}
 	list.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		ps, err := a.api.ListPolls(cmd.Context(), args[0])
+		ps, err := a.api.Unofficial().ListPolls(cmd.Context(), args[0])
 		if err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func (a *app) pollCmd() *cobra.Command {
 
 	end := &cobra.Command{Use: "end GROUP POLL", Short: "Close a poll you created now", Args: exactArgs("GROUP", "POLL")}
 	end.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		p, err := a.api.EndPoll(cmd.Context(), args[0], args[1])
+		p, err := a.api.Unofficial().EndPoll(cmd.Context(), args[0], args[1])
 		if err != nil {
 			return err
 		}
@@ -211,9 +211,9 @@ func (a *app) pinCmd(pin bool) *cobra.Command {
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
 		var err error
 		if pin {
-			err = a.api.PinMessage(cmd.Context(), args[0], args[1])
+			err = a.api.Unofficial().PinMessage(cmd.Context(), args[0], args[1])
 		} else {
-			err = a.api.UnpinMessage(cmd.Context(), args[0], args[1])
+			err = a.api.Unofficial().UnpinMessage(cmd.Context(), args[0], args[1])
 		}
 		if err != nil {
 			return err
@@ -231,7 +231,7 @@ func (a *app) pinCmd(pin bool) *cobra.Command {
 func (a *app) pinsCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "pins GROUP", Short: "List a group's pinned messages (unofficial)", Long: "List a group's pinned messages, most recently pinned first." + unofficialNote, Args: exactArgs("GROUP")}
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		ms, err := a.api.ListPinnedMessages(cmd.Context(), args[0])
+		ms, err := a.api.Unofficial().ListPinnedMessages(cmd.Context(), args[0])
 		if err != nil {
 			return err
 		}
@@ -255,7 +255,7 @@ history as "This message was deleted".` + unofficialNote,
 		Args: exactArgs("CONVERSATION", "MESSAGE"),
 	}
 	cmd.RunE = a.withAPI(func(cmd *cobra.Command, args []string) error {
-		if err := a.api.DeleteMessage(cmd.Context(), args[0], args[1]); err != nil {
+		if err := a.api.Unofficial().DeleteMessage(cmd.Context(), args[0], args[1]); err != nil {
 			return err
 		}
 		res := map[string]string{"conversation_id": args[0], "message_id": args[1], "state": "deleted"}
@@ -284,7 +284,7 @@ func (a *app) eventsCmd() *cobra.Command {
 		if limit < 1 {
 			return usagef("--limit must be at least 1")
 		}
-		evs, err := a.api.ListEvents(cmd.Context(), args[0], &client.EventsParams{From: start, Limit: limit})
+		evs, err := a.api.Unofficial().ListEvents(cmd.Context(), args[0], &client.EventsParams{From: start, Limit: limit})
 		if err != nil {
 			return err
 		}

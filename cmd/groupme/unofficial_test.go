@@ -125,7 +125,7 @@ func TestEventsCommand(t *testing.T) {
 		{Name: "Past run", StartAt: "2026-10-01T09:00:00Z", EndAt: "2026-10-01T10:00:00Z", Timezone: "UTC"},
 		{Name: "Night run", StartAt: "2026-11-28T19:00:00-05:00", EndAt: "2026-11-28T20:00:00-05:00", Timezone: "America/New_York"},
 	} {
-		if _, err := c.CreateEvent(t.Context(), id.group, e); err != nil {
+		if _, err := c.Unofficial().CreateEvent(t.Context(), id.group, e); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -119,7 +119,9 @@ func prismCalls() []prismCall {
 			return ignore(c.UploadImage(ctx, bytes.NewReader(pngPixel), "image/png"))
 		}},
 		// The unofficial operations.
-		{"listPolls", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListPolls(ctx, "1234567")) }},
+		{"listPolls", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().ListPolls(ctx, "1234567"))
+		}},
 		{"createPoll", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().CreatePoll(ctx, "1234567", client.PollCreateRequest{
 				Subject: "Where?", Options: []client.NewPollOption{{Title: "Lake"}, {Title: "Hill"}},
@@ -141,7 +143,9 @@ func prismCalls() []prismCall {
 		{"listEvents", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().ListEvents(ctx, "1234567", &client.EventsParams{From: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Limit: 5}))
 		}},
-		{"getEvent", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetEvent(ctx, "1234567", "abc123")) }},
+		{"getEvent", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().GetEvent(ctx, "1234567", "abc123"))
+		}},
 		{"createEvent", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().CreateEvent(ctx, "1234567", client.EventCreateRequest{
 				Name: "Trail cleanup", StartAt: "2026-12-06T09:00:00-05:00", EndAt: "2026-12-06T12:00:00-05:00",
@@ -151,7 +155,9 @@ func prismCalls() []prismCall {
 		{"updateEvent", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().UpdateEvent(ctx, "1234567", "abc123", client.EventUpdateRequest{Name: str("Cleanup")}))
 		}},
-		{"deleteEvent", func(ctx context.Context, c *client.Client) error { return c.Unofficial().DeleteEvent(ctx, "1234567", "abc123") }},
+		{"deleteEvent", func(ctx context.Context, c *client.Client) error {
+			return c.Unofficial().DeleteEvent(ctx, "1234567", "abc123")
+		}},
 		{"rsvpEvent", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().RsvpEvent(ctx, "1234567", "abc123", true))
 		}},
@@ -164,7 +170,9 @@ func prismCalls() []prismCall {
 		{"unpinMessage", func(ctx context.Context, c *client.Client) error {
 			return c.Unofficial().UnpinMessage(ctx, "1234567", "111111111111111111")
 		}},
-		{"listPinnedMessages", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListPinnedMessages(ctx, "1234567")) }},
+		{"listPinnedMessages", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().ListPinnedMessages(ctx, "1234567"))
+		}},
 		{"listPinnedDirectMessages", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().ListPinnedDirectMessages(ctx, "98765432"))
 		}},
@@ -180,7 +188,9 @@ func prismCalls() []prismCall {
 		{"listGallery", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().ListGallery(ctx, "1234567", &client.GalleryParams{Limit: 10}))
 		}},
-		{"listSubgroups", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListSubgroups(ctx, "1234567", nil)) }},
+		{"listSubgroups", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().ListSubgroups(ctx, "1234567", nil))
+		}},
 		{"getSubgroup", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().GetSubgroup(ctx, "1234567", "7654321"))
 		}},
@@ -190,7 +200,9 @@ func prismCalls() []prismCall {
 		{"updateSubgroup", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().UpdateSubgroup(ctx, "1234567", "7654321", client.SubgroupUpdateRequest{Topic: str("Carpools")}))
 		}},
-		{"deleteSubgroup", func(ctx context.Context, c *client.Client) error { return c.Unofficial().DeleteSubgroup(ctx, "1234567", "7654321") }},
+		{"deleteSubgroup", func(ctx context.Context, c *client.Client) error {
+			return c.Unofficial().DeleteSubgroup(ctx, "1234567", "7654321")
+		}},
 		{"listGroupMembers", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().ListGroupMembers(ctx, "1234567", client.MembersActive))
 		}},
@@ -209,38 +221,54 @@ func prismCalls() []prismCall {
 		{"muteGroup", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().MuteGroup(ctx, "1234567", time.Hour))
 		}},
-		{"unmuteGroup", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().UnmuteGroup(ctx, "1234567")) }},
+		{"unmuteGroup", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().UnmuteGroup(ctx, "1234567"))
+		}},
 		{"muteGroupAll", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().MuteGroupAll(ctx, "1234567", client.MuteUntilUnmuted))
 		}},
-		{"unmuteGroupAll", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().UnmuteGroupAll(ctx, "1234567")) }},
+		{"unmuteGroupAll", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().UnmuteGroupAll(ctx, "1234567"))
+		}},
 		{"muteSubgroup", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().MuteSubgroup(ctx, "1234567", "7654321", time.Minute))
 		}},
 		{"unmuteSubgroup", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().UnmuteSubgroup(ctx, "1234567", "7654321"))
 		}},
-		{"listMembershipStates", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListMembershipStates(ctx)) }},
+		{"listMembershipStates", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().ListMembershipStates(ctx))
+		}},
 		{"listPendingMemberships", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().ListPendingMemberships(ctx, "1234567"))
 		}},
 		{"approvePendingMembership", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().ApprovePendingMembership(ctx, "1234567", "7654321", true))
 		}},
-		{"banMember", func(ctx context.Context, c *client.Client) error { return c.Unofficial().BanMember(ctx, "1234567", "7654321") }},
-		{"getChat", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetChat(ctx, "1234567+7654321")) }},
-		{"deleteChat", func(ctx context.Context, c *client.Client) error { return c.Unofficial().DeleteChat(ctx, "1234567+7654321") }},
+		{"banMember", func(ctx context.Context, c *client.Client) error {
+			return c.Unofficial().BanMember(ctx, "1234567", "7654321")
+		}},
+		{"getChat", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().GetChat(ctx, "1234567+7654321"))
+		}},
+		{"deleteChat", func(ctx context.Context, c *client.Client) error {
+			return c.Unofficial().DeleteChat(ctx, "1234567+7654321")
+		}},
 		{"createReadReceipt", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().CreateReadReceipt(ctx, "1234567+7654321", "175141257527047935"))
 		}},
-		{"getGroupPreview", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetGroupPreview(ctx, "1234567")) }},
+		{"getGroupPreview", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().GetGroupPreview(ctx, "1234567"))
+		}},
 		{"joinPublicGroup", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().JoinPublicGroup(ctx, "1234567", "I run too"))
 		}},
 		{"searchPublicGroups", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().SearchPublicGroups(ctx, "running", &client.PublicGroupsParams{PerPage: 5}))
 		}},
-		{"listTrendingGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListTrendingGroups(ctx, nil)) }},
+		{"listTrendingGroups", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().ListTrendingGroups(ctx, nil))
+		}},
 		{"listPopularGroups", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().ListPopularGroups(ctx, &client.PublicGroupsParams{From: 20}))
 		}},
@@ -252,12 +280,18 @@ func prismCalls() []prismCall {
 		{"updateDirectoryMembership", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().UpdateDirectoryMembership(ctx, client.DirectoryMembershipUpdate{GraduationYear: client.Ptr(2025), CampusProfileVisibility: str("major")}))
 		}},
-		{"listDirectoryGroups", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListDirectoryGroups(ctx, nil)) }},
+		{"listDirectoryGroups", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().ListDirectoryGroups(ctx, nil))
+		}},
 		{"listDirectoryMembers", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().ListDirectoryMembers(ctx, &client.DirectoryMembersParams{Majors: []int{3702, 1100}, GraduationYear: 2027}))
 		}},
-		{"setProfileSharing", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().SetProfileSharing(ctx, true)) }},
-		{"listPinnedConversations", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().ListPinnedConversations(ctx)) }},
+		{"setProfileSharing", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().SetProfileSharing(ctx, true))
+		}},
+		{"listPinnedConversations", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().ListPinnedConversations(ctx))
+		}},
 		{"updatePinnedConversations", func(ctx context.Context, c *client.Client) error {
 			return c.Unofficial().UpdatePinnedConversations(ctx, []string{"1234567", "1+2"})
 		}},
@@ -267,13 +301,19 @@ func prismCalls() []prismCall {
 		{"createRelationship", func(ctx context.Context, c *client.Client) error {
 			return c.Unofficial().CreateRelationship(ctx, "1234567", "njLqSwBU")
 		}},
-		{"getUser", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetUser(ctx, "1234567", true)) }},
+		{"getUser", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().GetUser(ctx, "1234567", true))
+		}},
 		{"importContacts", func(ctx context.Context, c *client.Client) error {
 			_, err := c.Unofficial().ImportContacts(ctx, []client.ContactImport{{GUID: "G-1", PhoneNumber: "+13195550112"}})
 			return err
 		}},
-		{"getContactImport", func(ctx context.Context, c *client.Client) error { return ignore(c.Unofficial().GetContactImport(ctx, "batch-1")) }},
-		{"deleteRelationship", func(ctx context.Context, c *client.Client) error { return c.Unofficial().DeleteRelationship(ctx, "1234567") }},
+		{"getContactImport", func(ctx context.Context, c *client.Client) error {
+			return ignore(c.Unofficial().GetContactImport(ctx, "batch-1"))
+		}},
+		{"deleteRelationship", func(ctx context.Context, c *client.Client) error {
+			return c.Unofficial().DeleteRelationship(ctx, "1234567")
+		}},
 		{"updateUserProfile", func(ctx context.Context, c *client.Client) error {
 			return ignore(c.Unofficial().UpdateUserProfile(ctx, "1234567", client.ProfileUpdate{Bio: str("runs")}))
 		}},

@@ -10,15 +10,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 )
 
 const (
-	// DefaultBaseURL is where GroupMe's v3 API lives.
-	DefaultBaseURL = "https://api.groupme.com/v3"
-	// DefaultImageBaseURL is GroupMe's image service, which UploadImage posts to.
-	DefaultImageBaseURL = "https://image.groupme.com"
 	// DefaultUserAgent is sent when WithUserAgent is not used.
 	DefaultUserAgent = "groupme-go"
 
@@ -42,19 +37,20 @@ type Client struct {
 	queryToken bool
 	base       string // with a trailing slash
 	imageBase  string // with a trailing slash
-	pushURL    string // WithPushURL; "" derives it (push.go)
+	pushURL    string // the Faye endpoint (push.go), no trailing slash
 	userAgent  string
 	hc         *http.Client
 	logger     *slog.Logger // nil when logging is off
 
 	callerHC *http.Client
 	retry    retrier
-	imageSet bool           // WithImageBaseURL was given (redact.go)
 	timeout  *time.Duration // nil: DefaultTimeout (limits.go)
 	maxBody  int64          // 0: DefaultMaxResponseBytes (limits.go)
 
-	// unofficial holds the bases of the unofficial v4, video and file calls.
-	unofficial unofficialHosts
+	// endpoints is what WithEndpoints and WithBaseURL asked for; hosts
+	// holds the resolved bases of the unofficial calls (endpoints.go).
+	endpoints endpointOptions
+	hosts     hosts
 	// unofficialNS is what Unofficial returns; its c points back here.
 	unofficialNS Unofficial
 
@@ -80,32 +76,6 @@ func WithHTTPClient(hc *http.Client) Option {
 			return errors.New("groupme: WithHTTPClient: nil *http.Client")
 		}
 		c.callerHC = hc
-		return nil
-	}
-}
-
-// WithBaseURL replaces DefaultBaseURL, for example with a test server's URL
-// plus "/v3". Paths are resolved relative to it, so its path is kept.
-func WithBaseURL(base string) Option {
-	return func(c *Client) error {
-		u, err := normalizeBase(base)
-		if err != nil {
-			return fmt.Errorf("groupme: WithBaseURL: %w", err)
-		}
-		c.base = u
-		return nil
-	}
-}
-
-// WithImageBaseURL replaces DefaultImageBaseURL, the host UploadImage posts to.
-func WithImageBaseURL(base string) Option {
-	return func(c *Client) error {
-		u, err := normalizeBase(base)
-		if err != nil {
-			return fmt.Errorf("groupme: WithImageBaseURL: %w", err)
-		}
-		c.imageBase = u
-		c.imageSet = true
 		return nil
 	}
 }
@@ -194,8 +164,6 @@ func newClient(token string, opts []Option) (*Client, error) {
 	tok := newSecret(token)
 	c := &Client{
 		token:     tok,
-		base:      DefaultBaseURL + "/",
-		imageBase: DefaultImageBaseURL + "/",
 		userAgent: DefaultUserAgent,
 		retry:     retrier{max: defaultRetries, maxRetryAfter: defaultMaxRetryAfter, secret: tok},
 	}
@@ -204,7 +172,7 @@ func newClient(token string, opts []Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	c.followBase()
+	c.resolveEndpoints()
 	c.unofficialNS.c = c
 	if c.logger != nil && !c.logger.Enabled(context.Background(), slog.LevelWarn) &&
 		!c.logger.Enabled(context.Background(), slog.LevelDebug) {
@@ -222,24 +190,6 @@ func newClient(token string, opts []Option) (*Client, error) {
 	c.hc = hc
 	c.do = hc.Do // one method value, not one per request
 	return c, nil
-}
-
-func normalizeBase(s string) (string, error) {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", errors.New("invalid URL") // url errors quote the input
-	}
-	if u.Scheme == "" || u.Host == "" {
-		return "", errors.New("URL needs a scheme and a host")
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return "", errors.New("URL must not have a query or fragment")
-	}
-	s = u.String()
-	if !strings.HasSuffix(s, "/") {
-		s += "/"
-	}
-	return s, nil
 }
 
 // stripTokenOnRedirect keeps the token from following a redirect to another

@@ -81,7 +81,7 @@ func reply(status int, body string) func(http.ResponseWriter, *http.Request, see
 
 func newTestClient(t testing.TB, srv *httptest.Server, opts ...Option) *Client {
 	t.Helper()
-	base := []Option{WithBaseURL(srv.URL + "/v3"), WithImageBaseURL(srv.URL + "/img"), WithHTTPClient(srv.Client())}
+	base := []Option{WithBaseURL(srv.URL + "/v3"), WithEndpoints(Endpoints{Image: srv.URL + "/img"}), WithHTTPClient(srv.Client())}
 	c, err := New(testToken, append(base, opts...)...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -186,7 +186,8 @@ func TestNewOptions(t *testing.T) {
 		WithBaseURL("::"),
 		WithBaseURL("/relative"),
 		WithBaseURL("https://h/v3?x=1"),
-		WithImageBaseURL("nohost"),
+		WithEndpoints(Endpoints{Image: "nohost"}),
+		WithBaseURL(""),
 		WithRetries(-1),
 		WithMaxRetryAfter(0),
 		WithHTTPClient(nil),

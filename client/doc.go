@@ -93,9 +93,9 @@
 //		}
 //	}
 //
-// Listen documents exactly what is guaranteed. [WithPushURL] moves the push
-// endpoint; a Client whose base URL points at another host (a test server)
-// listens on that host's /faye. asyncapi.yaml describes the push service
+// Listen documents exactly what is guaranteed. [Endpoints].Push moves the
+// push endpoint; a Client whose base URL points at another host (a test
+// server) listens on that host's /faye. asyncapi.yaml describes the push service
 // for other languages.
 //
 // # Rate limits
@@ -132,8 +132,9 @@
 //
 // A Client prints (with any fmt verb) and logs (as a slog value) without
 // its token, error text a server wrote is scrubbed of it, and a Client
-// given only [WithBaseURL] sends uploads to that host, never to GroupMe's
-// image service.
+// given only [WithBaseURL] sends uploads and pushes to that host, never to
+// GroupMe's image or push service ([WithEndpoints] moves each service on
+// its own).
 //
 // # Logging
 //

@@ -38,8 +38,8 @@ import (
 func e2eClient(t testing.TB, srv *contracttest.Server, token string, opts ...client.Option) *client.Client {
 	t.Helper()
 	all := append([]client.Option{
+		// WithBaseURL alone moves every service to the fake (endpoints.go).
 		client.WithBaseURL(srv.URL),
-		client.WithImageBaseURL(srv.ImageURL),
 		client.WithMaxRetryAfter(2 * time.Second),
 		// Retries against the local fake wait a millisecond, not seconds.
 		client.WithBackoff(time.Millisecond, 4*time.Millisecond),
@@ -298,6 +298,13 @@ func TestE2ETour(t *testing.T) {
 		t.Run("images", func(t *testing.T) {
 			t.Parallel()
 			tr := newTour(t, &cov)
+			// WithBaseURL alone put every service on the fake.
+			ends := tr.c0.Endpoints()
+			tr.cov.mark("Endpoints")
+			if want := (client.Endpoints{API: tr.srv.URL, V4: tr.srv.V4URL, V2: tr.srv.V2URL, V1: tr.srv.V1URL, Image: tr.srv.ImageURL,
+				Video: tr.srv.VideoURL, File: tr.srv.FileURL, Push: tr.srv.PushURL}); ends != want {
+				t.Errorf("Endpoints() = %+v, want the fake's %+v", ends, want)
+			}
 			u, err := tr.c0.UploadImage(tr.ctx, bytes.NewReader(tr.pic), "image/png")
 			if err != nil {
 				t.Fatalf("UploadImage: %v", err)

@@ -368,13 +368,10 @@ func TestPrismMock(t *testing.T) {
 		t.Skip("GROUPME_PRISM_URL is not set; `make prism` runs this test against `prism mock openapi.yaml`")
 	}
 	c, err := client.New("prism-token",
-		client.WithBaseURL(base),
-		client.WithImageBaseURL(base),
-		client.WithV4BaseURL(base),
-		client.WithV2BaseURL(base),
-		client.WithV1BaseURL(base),
-		client.WithVideoBaseURL(base),
-		client.WithFileBaseURL(base),
+		client.WithEndpoints(client.Endpoints{
+			API: base, V4: base, V2: base, V1: base,
+			Image: base, Video: base, File: base,
+		}),
 		client.WithRetries(0))
 	if err != nil {
 		t.Fatal(err)

@@ -56,37 +56,9 @@ import (
 // WebSocket address from it (wss://push.groupme.com/faye).
 const DefaultPushURL = "https://push.groupme.com/faye"
 
-// WithPushURL replaces DefaultPushURL, the Faye endpoint Listen connects to.
-// Without it, a Client whose base URL was changed to another host (a test
-// server, the contracttest fake) listens on that host's "/faye", so a token
-// meant for a fake never reaches GroupMe.
-func WithPushURL(u string) Option {
-	return func(c *Client) error {
-		s, err := normalizeBase(u)
-		if err != nil {
-			return fmt.Errorf("groupme: WithPushURL: %w", err)
-		}
-		c.pushURL = strings.TrimSuffix(s, "/")
-		return nil
-	}
-}
-
-// pushEndpoint is the Faye URL Listen uses: WithPushURL's, else "/faye" on
-// the API's host when the base URL was moved off api.groupme.com, else
-// DefaultPushURL.
-func (c *Client) pushEndpoint() string {
-	if c.pushURL != "" {
-		return c.pushURL
-	}
-	if c.base == DefaultBaseURL+"/" {
-		return DefaultPushURL
-	}
-	u, err := url.Parse(c.base)
-	if err != nil {
-		return DefaultPushURL // normalizeBase accepted it; cannot happen
-	}
-	return u.Scheme + "://" + u.Host + "/faye"
-}
+// pushEndpoint is the Faye URL Listen uses: Endpoints.Push, or what
+// WithBaseURL derived (endpoints.go).
+func (c *Client) pushEndpoint() string { return c.pushURL }
 
 // Event is something Listen delivers. The concrete types are
 // *GroupMessageEvent, *DirectMessageEvent, *LikeEvent, *MembershipEvent,

@@ -18,7 +18,7 @@ func TestPushEndpoint(t *testing.T) {
 		{"default", nil, DefaultPushURL},
 		{"explicit default base", []Option{WithBaseURL(DefaultBaseURL)}, DefaultPushURL},
 		{"base on another host follows it", []Option{WithBaseURL("http://127.0.0.1:8080/v3")}, "http://127.0.0.1:8080/faye"},
-		{"WithPushURL wins", []Option{WithBaseURL("http://127.0.0.1:8080/v3"), WithPushURL("https://push.example/faye")}, "https://push.example/faye"},
+		{"Endpoints.Push wins", []Option{WithBaseURL("http://127.0.0.1:8080/v3"), WithEndpoints(Endpoints{Push: "https://push.example/faye"})}, "https://push.example/faye"},
 	} {
 		c, err := New("secret-token", tc.opts...)
 		if err != nil {
@@ -28,8 +28,8 @@ func TestPushEndpoint(t *testing.T) {
 			t.Errorf("%s: push endpoint %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	if _, err := New("t", WithPushURL("not a url")); err == nil {
-		t.Error("WithPushURL accepted a URL without scheme and host")
+	if _, err := New("t", WithEndpoints(Endpoints{Push: "not a url"})); err == nil {
+		t.Error("Endpoints.Push accepted a URL without scheme and host")
 	}
 }
 

@@ -74,16 +74,3 @@ func (c *Client) scrubAPIError(e *APIError) *APIError {
 	e.Path = strings.ReplaceAll(e.Path, url.PathEscape(tok), "REDACTED")
 	return e
 }
-
-// followBase makes the image base URL follow an overridden API base URL
-// (to its scheme and host) unless WithImageBaseURL was given, so a Client
-// pointed at a test server never sends its token to GroupMe's real image
-// service.
-func (c *Client) followBase() {
-	if c.imageSet || c.base == DefaultBaseURL+"/" {
-		return
-	}
-	if u, err := url.Parse(c.base); err == nil {
-		c.imageBase = u.Scheme + "://" + u.Host + "/"
-	}
-}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"testing"
 )
@@ -67,45 +66,5 @@ func TestServerQuotingTheTokenIsRedacted(t *testing.T) {
 	_, err := newTestClient(t, srv).GetGroup(t.Context(), testToken, nil)
 	if err == nil || strings.Contains(err.Error(), testToken) {
 		t.Errorf("path error %v", err)
-	}
-}
-
-// TestImageBaseFollowsBase: overriding only the API base URL moves uploads
-// to the same host, so a test setup never sends a token to the real image
-// service.
-func TestImageBaseFollowsBase(t *testing.T) {
-	t.Parallel()
-	var hosts []string
-	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		hosts = append(hosts, r.URL.Host)
-		return fakeResponse(r, 200, `{"payload":{"url":"https://i.groupme.com/1x1.png.x","picture_url":"https://i.groupme.com/1x1.png.x"}}`), nil
-	})
-	c, err := New(testToken, WithBaseURL("http://127.0.0.1:9/v3"), WithHTTPClient(&http.Client{Transport: rt}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.imageBase != "http://127.0.0.1:9/" {
-		t.Errorf("image base %q, want the API base's host", c.imageBase)
-	}
-	if _, err := c.UploadImage(t.Context(), strings.NewReader("GIF89a"), "image/gif"); err != nil {
-		t.Fatal(err)
-	}
-	if len(hosts) != 1 || hosts[0] != "127.0.0.1:9" {
-		t.Errorf("the upload went to %v", hosts)
-	}
-	cases := []struct {
-		opts []Option
-		want string
-	}{
-		{nil, DefaultImageBaseURL + "/"},
-		{[]Option{WithBaseURL(DefaultBaseURL)}, DefaultImageBaseURL + "/"},
-		{[]Option{WithBaseURL("http://localhost:1/v3"), WithImageBaseURL(DefaultImageBaseURL)}, DefaultImageBaseURL + "/"},
-		{[]Option{WithImageBaseURL("http://img.test/x"), WithBaseURL("http://localhost:1/v3")}, "http://img.test/x/"},
-	}
-	for i, tc := range cases {
-		c, err := New(testToken, tc.opts...)
-		if err != nil || c.imageBase != tc.want {
-			t.Errorf("case %d: image base %q, %v; want %q", i, c.imageBase, err, tc.want)
-		}
 	}
 }

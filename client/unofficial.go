@@ -3,9 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/groupme-go/groupme/gen"
 )
@@ -27,90 +25,6 @@ type Unofficial struct {
 // Unofficial returns the namespace of c's unofficial calls (see
 // [Unofficial]). It allocates nothing; keep or call it as convenient.
 func (c *Client) Unofficial() *Unofficial { return &c.unofficialNS }
-
-// Base URLs of the unofficial hosts.
-const (
-	// DefaultV4BaseURL is where the few v4 calls live (GetMessage,
-	// EditMessage). Unofficial.
-	DefaultV4BaseURL = "https://api.groupme.com/v4"
-	// DefaultVideoBaseURL is GroupMe's video service (UploadVideo).
-	// Unofficial.
-	DefaultVideoBaseURL = "https://video.groupme.com"
-	// DefaultFileBaseURL is GroupMe's file service (UploadFile). Unofficial.
-	DefaultFileBaseURL = "https://file.groupme.com/v1"
-)
-
-// unofficialHosts holds the base URLs set with WithV4BaseURL, WithV2BaseURL, WithV1BaseURL,
-// WithVideoBaseURL and WithFileBaseURL ("" for the default), each with a
-// trailing slash.
-type unofficialHosts struct {
-	v4, video, file, v2, v1 string
-}
-
-// WithV4BaseURL replaces DefaultV4BaseURL. Without it the v4 base is
-// derived from the v3 base URL: a base ending in /v3 gets /v4 instead (so
-// WithBaseURL("http://127.0.0.1:8080/v3") also moves the v4 calls), any
-// other base leaves DefaultV4BaseURL. Unofficial.
-func WithV4BaseURL(base string) Option {
-	return func(c *Client) error {
-		b, err := normalizeBase(base)
-		if err != nil {
-			return fmt.Errorf("groupme: WithV4BaseURL: %w", err)
-		}
-		c.unofficial.v4 = b
-		return nil
-	}
-}
-
-// WithVideoBaseURL replaces DefaultVideoBaseURL, the host UploadVideo and
-// GetVideoUploadStatus call. Unofficial.
-func WithVideoBaseURL(base string) Option {
-	return func(c *Client) error {
-		b, err := normalizeBase(base)
-		if err != nil {
-			return fmt.Errorf("groupme: WithVideoBaseURL: %w", err)
-		}
-		c.unofficial.video = b
-		return nil
-	}
-}
-
-// WithFileBaseURL replaces DefaultFileBaseURL, the base UploadFile and
-// GetFileUploadStatus call (it includes the /v1). Unofficial.
-func WithFileBaseURL(base string) Option {
-	return func(c *Client) error {
-		b, err := normalizeBase(base)
-		if err != nil {
-			return fmt.Errorf("groupme: WithFileBaseURL: %w", err)
-		}
-		c.unofficial.file = b
-		return nil
-	}
-}
-
-func (c *Client) v4Base() string {
-	switch {
-	case c.unofficial.v4 != "":
-		return c.unofficial.v4
-	case strings.HasSuffix(c.base, "/v3/"):
-		return strings.TrimSuffix(c.base, "v3/") + "v4/"
-	}
-	return DefaultV4BaseURL + "/"
-}
-
-func (c *Client) videoBase() string {
-	if c.unofficial.video != "" {
-		return c.unofficial.video
-	}
-	return DefaultVideoBaseURL + "/"
-}
-
-func (c *Client) fileBase() string {
-	if c.unofficial.file != "" {
-		return c.unofficial.file
-	}
-	return DefaultFileBaseURL + "/"
-}
 
 // doBare sends req and decodes a 2xx answer that has no envelope (the
 // video and file services answer bare JSON).
@@ -144,7 +58,7 @@ func (u *Unofficial) DeleteMessage(ctx context.Context, conversationID, messageI
 // returns one group message.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v4 API (see WithV4BaseURL).
+// without notice. It is served by the v4 API (Endpoints.V4).
 func (u *Unofficial) GetMessage(ctx context.Context, groupID, messageID string) (*Message, error) {
 	req, err := gen.NewGetMessageRequest(u.c.v4Base(), groupID, messageID)
 	res, err := doJSON[gen.MessageCreated](ctx, u.c, call{op: "GetMessage"}, req, err)
@@ -160,7 +74,7 @@ func (u *Unofficial) GetMessage(ctx context.Context, groupID, messageID string) 
 // (UpdatedAt set).
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v4 API (see WithV4BaseURL).
+// without notice. It is served by the v4 API (Endpoints.V4).
 func (u *Unofficial) EditMessage(ctx context.Context, groupID, messageID string, edit MessageEditRequest) (*Message, error) {
 	req, err := gen.NewEditMessageRequest(u.c.v4Base(), groupID, messageID, edit)
 	res, err := doJSON[gen.MessageCreated](ctx, u.c, call{op: "EditMessage"}, req, err)

@@ -32,7 +32,7 @@ func (u *Unofficial) LeaveDirectory(ctx context.Context, directoryID string) err
 // page of the groups of the caller's campus directory. params may be nil.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v1 API (see WithV1BaseURL).
+// without notice. It is served by the v1 API (Endpoints.V1).
 func (u *Unofficial) ListDirectoryGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
 	var q gen.ListDirectoryGroupsParams
 	var err error
@@ -59,7 +59,7 @@ type DirectoryMembersParams struct {
 // privacy settings show to the caller. params may be nil.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v1 API (see WithV1BaseURL).
+// without notice. It is served by the v1 API (Endpoints.V1).
 func (u *Unofficial) ListDirectoryMembers(ctx context.Context, params *DirectoryMembersParams) ([]DirectoryMember, error) {
 	var q gen.ListDirectoryMembersParams
 	if params != nil {

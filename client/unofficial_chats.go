@@ -36,7 +36,7 @@ func (u *Unofficial) DeleteChat(ctx context.Context, chatID string) error {
 // receipt.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v2 API (see WithV2BaseURL).
+// without notice. It is served by the v2 API (Endpoints.V2).
 func (u *Unofficial) CreateReadReceipt(ctx context.Context, chatID, messageID string) (*ReadReceipt, error) {
 	req, err := gen.NewCreateReadReceiptRequest(u.c.v2Base(), gen.ReadReceiptCreateRequest{
 		ReadReceipt: gen.NewReadReceipt{ChatID: chatID, MessageID: messageID},

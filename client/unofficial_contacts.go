@@ -21,7 +21,7 @@ type RelationshipsParams struct {
 // an empty page is the end. params may be nil.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v4 API (see WithV4BaseURL).
+// without notice. It is served by the v4 API (Endpoints.V4).
 func (u *Unofficial) ListRelationships(ctx context.Context, params *RelationshipsParams) ([]Relationship, error) {
 	var q gen.ListRelationshipsParams
 	if params != nil {
@@ -70,7 +70,7 @@ func (u *Unofficial) ListRelationshipsIter(ctx context.Context, params *Relation
 // SetProfileSharing).
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v4 API (see WithV4BaseURL).
+// without notice. It is served by the v4 API (Endpoints.V4).
 func (u *Unofficial) CreateRelationship(ctx context.Context, userID, token string) error {
 	req, err := gen.NewCreateRelationshipRequest(u.c.v4Base(), gen.RelationshipCreateRequest{UserID: userID, Token: token})
 	return doNoPayload(ctx, u.c, call{op: "CreateRelationship"}, req, err)
@@ -81,7 +81,7 @@ func (u *Unofficial) CreateRelationship(ctx context.Context, userID, token strin
 // none) and, with sharedGroups, the groups both are in.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v2 API (see WithV2BaseURL).
+// without notice. It is served by the v2 API (Endpoints.V2).
 func (u *Unofficial) GetUser(ctx context.Context, userID string, sharedGroups bool) (*UserProfile, error) {
 	req, err := gen.NewGetUserRequest(u.c.v2Base(), userID, &gen.GetUserParams{IncludeSharedGroups: Ptr(sharedGroups)})
 	return doJSON[gen.UserProfile](ctx, u.c, call{op: "GetUser"}, req, err)
@@ -112,7 +112,7 @@ func (u *Unofficial) ImportContacts(ctx context.Context, contacts []ContactImpor
 // contact it came from.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v4 API (see WithV4BaseURL).
+// without notice. It is served by the v4 API (Endpoints.V4).
 func (u *Unofficial) GetContactImport(ctx context.Context, batchID string) ([]Relationship, error) {
 	req, err := gen.NewGetContactImportRequest(u.c.v4Base(), batchID)
 	res, err := doJSON[[]gen.Relationship](ctx, u.c, call{op: "GetContactImport"}, req, err)
@@ -126,7 +126,7 @@ func (u *Unofficial) GetContactImport(ctx context.Context, batchID string) ([]Re
 // the user from the caller's contacts.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v4 API (see WithV4BaseURL).
+// without notice. It is served by the v4 API (Endpoints.V4).
 func (u *Unofficial) DeleteRelationship(ctx context.Context, userID string) error {
 	req, err := gen.NewDeleteRelationshipRequest(u.c.v4Base(), userID)
 	return doNoPayload(ctx, u.c, call{op: "DeleteRelationship"}, req, err)

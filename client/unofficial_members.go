@@ -4,41 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/groupme-go/groupme/gen"
 )
-
-// DefaultV2BaseURL is GroupMe's v2 API, where MuteGroup, UnmuteGroup and
-// BanMember live. Unofficial.
-const DefaultV2BaseURL = "https://v2.groupme.com"
-
-// WithV2BaseURL replaces DefaultV2BaseURL. Without it the v2 base is
-// derived from the v3 base URL: DefaultBaseURL leaves DefaultV2BaseURL,
-// and any other base ending in /v3 gets /v2 instead (so
-// WithBaseURL("http://127.0.0.1:8080/v3") also moves the v2 calls, as the
-// contract fake serves them there). Unofficial.
-func WithV2BaseURL(base string) Option {
-	return func(c *Client) error {
-		b, err := normalizeBase(base)
-		if err != nil {
-			return fmt.Errorf("groupme: WithV2BaseURL: %w", err)
-		}
-		c.unofficial.v2 = b
-		return nil
-	}
-}
-
-func (c *Client) v2Base() string {
-	switch {
-	case c.unofficial.v2 != "":
-		return c.unofficial.v2
-	case c.base != DefaultBaseURL+"/" && strings.HasSuffix(c.base, "/v3/"):
-		return strings.TrimSuffix(c.base, "v3/") + "v2/"
-	}
-	return DefaultV2BaseURL + "/"
-}
 
 // MuteUntilUnmuted, given as the duration of MuteGroup, MuteGroupAll or
 // MuteSubgroup, mutes until the matching unmute call.
@@ -82,7 +51,7 @@ func (u *Unofficial) muteAnswer(ctx context.Context, op string, req *http.Reques
 // "muted", MutedUntil set). A negative d is an error, and nothing is sent.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v2 API (see WithV2BaseURL).
+// without notice. It is served by the v2 API (Endpoints.V2).
 func (u *Unofficial) MuteGroup(ctx context.Context, groupID string, d time.Duration) (*MutedMembership, error) {
 	return u.mute(ctx, "MuteGroup", d, func(b gen.MuteRequest) (*http.Request, error) {
 		return gen.NewMuteGroupRequest(u.c.v2Base(), groupID, b)
@@ -93,7 +62,7 @@ func (u *Unofficial) MuteGroup(ctx context.Context, groupID string, d time.Durat
 // turns the main chat's notifications back on.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v2 API (see WithV2BaseURL).
+// without notice. It is served by the v2 API (Endpoints.V2).
 func (u *Unofficial) UnmuteGroup(ctx context.Context, groupID string) (*MutedMembership, error) {
 	req, err := gen.NewUnmuteGroupRequest(u.c.v2Base(), groupID)
 	return u.muteAnswer(ctx, "UnmuteGroup", req, err)
@@ -203,7 +172,7 @@ func (u *Unofficial) ApprovePendingMembership(ctx context.Context, groupID, memb
 // banned: remove them first (RemoveMember).
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v2 API (see WithV2BaseURL).
+// without notice. It is served by the v2 API (Endpoints.V2).
 func (u *Unofficial) BanMember(ctx context.Context, groupID, membershipID string) error {
 	req, err := gen.NewBanMemberRequest(u.c.v2Base(), groupID, membershipID)
 	return doNoPayload(ctx, u.c, call{op: "BanMember"}, req, err)

@@ -27,7 +27,7 @@ func (u *Unofficial) SetProfileSharing(ctx context.Context, enable bool) (*Profi
 // until unpinned.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v4 API (see WithV4BaseURL).
+// without notice. It is served by the v4 API (Endpoints.V4).
 func (u *Unofficial) ListPinnedConversations(ctx context.Context) ([]string, error) {
 	req, err := gen.NewListPinnedConversationsRequest(u.c.v4Base())
 	res, err := doJSON[gen.PinnedConversations](ctx, u.c, call{op: "ListPinnedConversations"}, req, err)
@@ -42,7 +42,7 @@ func (u *Unofficial) ListPinnedConversations(ctx context.Context) ([]string, err
 // unpinned, and an empty (or nil) ids unpins everything.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v4 API (see WithV4BaseURL).
+// without notice. It is served by the v4 API (Endpoints.V4).
 func (u *Unofficial) UpdatePinnedConversations(ctx context.Context, ids []string) error {
 	body := gen.PinnedConversations{PinnedConversationIDs: append([]string{}, ids...)}
 	req, err := gen.NewUpdatePinnedConversationsRequest(u.c.v4Base(), body)
@@ -57,7 +57,7 @@ func (u *Unofficial) UpdatePinnedConversations(ctx context.Context, ids []string
 // returns the account after the change.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v2 API (see WithV2BaseURL).
+// without notice. It is served by the v2 API (Endpoints.V2).
 func (u *Unofficial) UpdateUserProfile(ctx context.Context, userID string, change ProfileUpdate) (*ProfileAccount, error) {
 	req, err := gen.NewUpdateUserProfileRequest(u.c.v2Base(), userID, gen.ProfileUpdateRequest{User: change})
 	res, err := doJSON[gen.ProfileAccountAnswer](ctx, u.c, call{op: "UpdateUserProfile"}, req, err)

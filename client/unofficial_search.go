@@ -3,40 +3,9 @@ package client
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/groupme-go/groupme/gen"
 )
-
-// DefaultV1BaseURL is GroupMe's v1 API, where the public-group searches
-// live (SearchPublicGroups, ListTrendingGroups, ListPopularGroups).
-// Unofficial.
-const DefaultV1BaseURL = "https://api.groupme.com/v1"
-
-// WithV1BaseURL replaces DefaultV1BaseURL. Without it the v1 base is
-// derived from the v3 base URL: a base ending in /v3 gets /v1 instead (so
-// WithBaseURL("http://127.0.0.1:8080/v3") also moves the searches), any
-// other base leaves DefaultV1BaseURL. Unofficial.
-func WithV1BaseURL(base string) Option {
-	return func(c *Client) error {
-		b, err := normalizeBase(base)
-		if err != nil {
-			return fmt.Errorf("groupme: WithV1BaseURL: %w", err)
-		}
-		c.unofficial.v1 = b
-		return nil
-	}
-}
-
-func (c *Client) v1Base() string {
-	switch {
-	case c.unofficial.v1 != "":
-		return c.unofficial.v1
-	case strings.HasSuffix(c.base, "/v3/"):
-		return strings.TrimSuffix(c.base, "v3/") + "v1/"
-	}
-	return DefaultV1BaseURL + "/"
-}
 
 // PublicGroupsParams pages the public-group searches. GroupMe answers 20
 // groups per list from the start when they are zero.
@@ -69,7 +38,7 @@ func (p *PublicGroupsParams) paging(op string) (*gen.SearchPerPage, *gen.SearchF
 // which may be nil.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v1 API (see WithV1BaseURL).
+// without notice. It is served by the v1 API (Endpoints.V1).
 func (u *Unofficial) SearchPublicGroups(ctx context.Context, query string, params *PublicGroupsParams) (*PublicGroupLists, error) {
 	q := gen.SearchPublicGroupsParams{}
 	if query != "" {
@@ -88,7 +57,7 @@ func (u *Unofficial) SearchPublicGroups(ctx context.Context, query string, param
 // nil.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v1 API (see WithV1BaseURL).
+// without notice. It is served by the v1 API (Endpoints.V1).
 func (u *Unofficial) ListTrendingGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
 	var q gen.ListTrendingGroupsParams
 	var err error
@@ -107,7 +76,7 @@ func (u *Unofficial) ListTrendingGroups(ctx context.Context, params *PublicGroup
 // all public groups, largest first. params may be nil.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. It is served by the v1 API (see WithV1BaseURL).
+// without notice. It is served by the v1 API (Endpoints.V1).
 func (u *Unofficial) ListPopularGroups(ctx context.Context, params *PublicGroupsParams) ([]PublicGroup, error) {
 	var q gen.ListPopularGroupsParams
 	var err error

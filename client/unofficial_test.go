@@ -28,8 +28,9 @@ func unofficialServer(t *testing.T) (srv *contracttest.Server, me, other *client
 	if _, err := srv.Fake.AddMember(gid, ds.Users[1].ID, "Ben"); err != nil {
 		t.Fatal(err)
 	}
-	opts := []client.Option{client.WithVideoBaseURL(srv.VideoURL), client.WithFileBaseURL(srv.FileURL)}
-	return srv, e2eClient(t, srv, ds.Users[0].Token, opts...), e2eClient(t, srv, ds.Users[1].Token, opts...), gid
+	// WithBaseURL alone (in e2eClient) moves the v4, v2, v1, video and
+	// file calls to the fake too.
+	return srv, e2eClient(t, srv, ds.Users[0].Token), e2eClient(t, srv, ds.Users[1].Token), gid
 }
 
 func TestUnofficialPollVotesChangeCounts(t *testing.T) {
@@ -395,7 +396,7 @@ func unofficialTour(t *testing.T, srv *contracttest.Server, cov *coverage) {
 	if _, err := srv.Fake.AddMember(gid, ds.Users[1].ID, "Ben"); err != nil {
 		t.Fatal(err)
 	}
-	c := e2eClient(t, srv, ds.Users[0].Token, client.WithV4BaseURL(srv.V4URL), client.WithVideoBaseURL(srv.VideoURL), client.WithFileBaseURL(srv.FileURL))
+	c := e2eClient(t, srv, ds.Users[0].Token)
 	must := func(name string, err error) {
 		t.Helper()
 		if err != nil {

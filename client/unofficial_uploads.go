@@ -20,7 +20,7 @@ import (
 // then send a video attachment with its URL and ThumbnailURL.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. The service's host is set with WithVideoBaseURL.
+// without notice. Its base is Endpoints.Video.
 func (u *Unofficial) UploadVideo(ctx context.Context, conversationID string, r io.Reader, filename string) (*UploadJob, error) {
 	if r == nil {
 		return nil, errors.New("groupme: UploadVideo: nil reader")
@@ -64,7 +64,7 @@ func (u *Unofficial) GetVideoUploadStatus(ctx context.Context, jobID string) (*V
 // group.
 //
 // Unofficial: described by the community, not by GroupMe; may change
-// without notice. The service's base is set with WithFileBaseURL.
+// without notice. Its base is Endpoints.File.
 func (u *Unofficial) UploadFile(ctx context.Context, groupID, name string, r io.Reader) (*UploadJob, error) {
 	const op = "UploadFile"
 	if r == nil {

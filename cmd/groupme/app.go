@@ -86,7 +86,7 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 		opts = append(opts, client.WithBaseURL(base))
 	}
 	if image != "" {
-		opts = append(opts, client.WithImageBaseURL(image))
+		opts = append(opts, client.WithEndpoints(client.Endpoints{Image: image}))
 	}
 	all := append([]client.Option{client.WithUserAgent("groupme-cli")}, a.clientOpts...)
 	c, err := client.New(token, append(all, opts...)...)

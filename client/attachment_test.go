@@ -89,13 +89,13 @@ func TestRealAttachmentsReadAsTyped(t *testing.T) {
 			nMessages++
 			for i, a := range m.Attachments {
 				nAttachments++
-				kind := client.AttachmentKind(a)
+				kind := a.Type()
 				kinds[kind]++
 				if kind == "" {
-					t.Errorf("%s message %s attachment %d: no type in %s", key, m.ID, i, client.AttachmentJSON(a))
+					t.Errorf("%s message %s attachment %d: no type in %s", key, m.ID, i, a.JSON())
 					continue
 				}
-				v := client.AttachmentValue(a)
+				v := a.Value()
 				if u, ok := v.(client.UnknownAttachment); ok {
 					if knownKinds[kind] {
 						t.Errorf("%s message %s attachment %d: known type %q did not decode: %s", key, m.ID, i, kind, u.JSON)
@@ -133,53 +133,53 @@ func TestAttachmentAccessors(t *testing.T) {
 	t.Parallel()
 	// Old-era mentions: ids as numbers.
 	m := attachmentOf(t, `{"type":"mentions","user_ids":[12345678,"23456789"],"loci":[[0,5],[6,4]]}`)
-	if got := client.AttachmentKind(m); got != "mentions" {
+	if got := m.Type(); got != "mentions" {
 		t.Errorf("kind = %q", got)
 	}
-	men, ok := client.AsMentions(m)
+	men, ok := m.AsMentions()
 	if !ok || len(men.UserIDs) != 2 || string(men.UserIDs[0]) != "12345678" || string(men.UserIDs[1]) != "23456789" {
 		t.Errorf("AsMentions = %+v, %v", men, ok)
 	}
-	if _, ok := client.AsImage(m); ok {
+	if _, ok := m.AsImage(); ok {
 		t.Error("AsImage accepted a mentions attachment")
 	}
 	// Old-era emoji: a string pack id, a triple.
 	e := attachmentOf(t, `{"type":"emoji","placeholder":"\ufffd","charmap":[["2",17,27],[1,42]]}`)
-	emo, ok := client.AsEmoji(e)
+	emo, ok := e.AsEmoji()
 	if !ok || len(emo.Charmap) != 2 || len(emo.Charmap[0]) != 3 || emo.Charmap[0][0].String() != "2" || emo.Charmap[1][1].String() != "42" {
 		t.Errorf("AsEmoji = %+v, %v", emo, ok)
 	}
 	// A type the spec does not list keeps its bytes.
 	const hologram = `{"type":"hologram","depth":3,"url":"https://example.com/h?a=1&b=<2>"}`
 	h := attachmentOf(t, hologram)
-	if got := client.AttachmentKind(h); got != "hologram" {
+	if got := h.Type(); got != "hologram" {
 		t.Errorf("kind = %q", got)
 	}
-	u, ok := client.AttachmentValue(h).(client.UnknownAttachment)
+	u, ok := h.Value().(client.UnknownAttachment)
 	if !ok || u.Type != "hologram" || string(u.JSON) != hologram {
-		t.Errorf("AttachmentValue = %#v", client.AttachmentValue(h))
+		t.Errorf("AttachmentValue = %#v", h.Value())
 	}
 	// A known type whose payload does not fit: no panic, no error, reported as unknown.
 	bad := attachmentOf(t, `{"type":"location","name":"x","lat":40.7,"lng":-73.9}`)
-	if _, ok := client.AsLocation(bad); ok {
+	if _, ok := bad.AsLocation(); ok {
 		t.Error("AsLocation accepted numeric coordinates")
 	}
-	if u, ok := client.AttachmentValue(bad).(client.UnknownAttachment); !ok || u.Type != "location" {
-		t.Errorf("AttachmentValue(bad location) = %#v", client.AttachmentValue(bad))
+	if u, ok := bad.Value().(client.UnknownAttachment); !ok || u.Type != "location" {
+		t.Errorf("(bad location).Value() = %#v", bad.Value())
 	}
 	// No type, not an object, nothing at all.
 	for _, js := range []string{`{"url":"x"}`, `{"type":5}`, `[1,2]`, `null`} {
-		if got := client.AttachmentKind(attachmentOf(t, js)); got != "" {
-			t.Errorf("AttachmentKind(%s) = %q, want empty", js, got)
+		if got := attachmentOf(t, js).Type(); got != "" {
+			t.Errorf("(%s).Type() = %q, want empty", js, got)
 		}
 	}
-	if got := client.AttachmentKind(client.Attachment{}); got != "" {
-		t.Errorf("AttachmentKind(zero) = %q", got)
+	if got := (client.Attachment{}).Type(); got != "" {
+		t.Errorf("zero.Type() = %q", got)
 	}
 	// AttachmentJSON is a copy.
-	raw := client.AttachmentJSON(h)
+	raw := h.JSON()
 	raw[2] = 'X'
-	if string(client.AttachmentJSON(h)) != hologram {
+	if string(h.JSON()) != hologram {
 		t.Error("changing AttachmentJSON's result changed the attachment")
 	}
 }
@@ -207,7 +207,7 @@ func TestAttachmentConstructors(t *testing.T) {
 		{"emoji", client.NewEmojiAttachment("\ufffd", client.EmojiRef{PackID: 1, Index: 42}, client.EmojiRef{PackID: 2, Index: 34}),
 			`{"charmap":[[1,42],[2,34]],"placeholder":"` + "\ufffd" + `","type":"emoji"}`},
 	} {
-		got := client.AttachmentJSON(tc.a)
+		got := tc.a.JSON()
 		var gotV, wantV any
 		if err := json.Unmarshal(got, &gotV); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
@@ -221,11 +221,46 @@ func TestAttachmentConstructors(t *testing.T) {
 		if err := schema.VisitJSON(gotV, openapi3.MultiErrors()); err != nil {
 			t.Errorf("%s: the spec rejects %s: %v", tc.name, got, err)
 		}
-		if client.AttachmentKind(tc.a) != tc.name {
-			t.Errorf("%s: kind %q", tc.name, client.AttachmentKind(tc.a))
+		if tc.a.Type() != tc.name {
+			t.Errorf("%s: kind %q", tc.name, tc.a.Type())
 		}
-		if _, unknown := client.AttachmentValue(tc.a).(client.UnknownAttachment); unknown {
+		if _, unknown := tc.a.Value().(client.UnknownAttachment); unknown {
 			t.Errorf("%s: does not read back as its typed value", tc.name)
+		}
+	}
+}
+
+// TestAttachmentMethodsMatchSpec: the Go union (gen/overlay.yaml lists the
+// known attachment types for it) has one As method per type the spec's
+// KnownAttachment maps, and no other, each returning that type's model.
+func TestAttachmentMethodsMatchSpec(t *testing.T) {
+	t.Parallel()
+	doc, err := contracttest.LoadSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := doc.Components.Schemas["KnownAttachment"].Value
+	if known == nil || known.Discriminator == nil {
+		t.Fatal("the spec's KnownAttachment has no discriminator")
+	}
+	typ := reflect.TypeFor[client.Attachment]()
+	want := map[string]bool{}
+	for value, ref := range known.Discriminator.Mapping {
+		schema := ref.Ref[strings.LastIndex(ref.Ref, "/")+1:]
+		method := "As" + strings.TrimSuffix(schema, "Attachment")
+		want[method] = true
+		m, ok := typ.MethodByName(method)
+		if !ok {
+			t.Errorf("type %q (%s) has no Attachment.%s method: add it to Attachment in gen/overlay.yaml", value, schema, method)
+			continue
+		}
+		if got := m.Type.Out(0).Name(); got != schema {
+			t.Errorf("Attachment.%s returns %s, want %s", method, got, schema)
+		}
+	}
+	for i := range typ.NumMethod() {
+		if name := typ.Method(i).Name; strings.HasPrefix(name, "As") && !want[name] {
+			t.Errorf("Attachment.%s reads a type the spec's KnownAttachment does not map", name)
 		}
 	}
 }

@@ -712,7 +712,7 @@ func TestE2ETour(t *testing.T) {
 			}
 			if a := newest.Messages[0].Attachments; len(a) != 1 {
 				t.Errorf("the created message has %d attachments, want 1", len(a))
-			} else if img, ok := client.AsImage(a[0]); !ok || img.URL != tr.pictureURL {
+			} else if img, ok := a[0].AsImage(); !ok || img.URL != tr.pictureURL {
 				t.Errorf("the created message's attachment is %+v, want the uploaded image", img)
 			}
 
@@ -1015,7 +1015,7 @@ func TestE2ETour(t *testing.T) {
 			m := stored[len(stored)-1]
 			if deref(m.SenderType) != "bot" || deref(m.Text) != "beep from the poster" || len(m.Attachments) != 1 {
 				t.Errorf("the poster's message was stored as %+v", m)
-			} else if img, ok := client.AsImage(m.Attachments[0]); !ok || img.URL != tr.pictureURL {
+			} else if img, ok := m.Attachments[0].AsImage(); !ok || img.URL != tr.pictureURL {
 				t.Errorf("the poster's picture is %+v", img)
 			}
 			// What the client lists is what the fake stored.

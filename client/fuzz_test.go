@@ -105,25 +105,25 @@ func FuzzAttachment(f *testing.F) {
 		}
 		// Reading any attachment never panics and never fails: a known
 		// type reads as its typed value or, malformed, as unknown.
-		kind := AttachmentKind(a)
-		if v := AttachmentValue(a); v == nil {
+		kind := a.Type()
+		if v := a.Value(); v == nil {
 			t.Errorf("%q: AttachmentValue is nil", b)
 		} else if u, ok := v.(UnknownAttachment); ok && u.Type != kind {
 			t.Errorf("%q: unknown attachment type %q, kind %q", b, u.Type, kind)
 		}
-		_ = AttachmentJSON(a)
-		_, _ = AsImage(a)
-		_, _ = AsLocation(a)
-		_, _ = AsSplit(a)
-		_, _ = AsEmoji(a)
-		_, _ = AsMentions(a)
-		_, _ = AsReply(a)
-		_, _ = AsVideo(a)
-		_, _ = AsFile(a)
-		_, _ = AsLinkedImage(a)
-		_, _ = AsPoll(a)
-		_, _ = AsEvent(a)
-		_, _ = AsAutokickedMember(a)
+		_ = a.JSON()
+		_, _ = a.AsImage()
+		_, _ = a.AsLocation()
+		_, _ = a.AsSplit()
+		_, _ = a.AsEmoji()
+		_, _ = a.AsMentions()
+		_, _ = a.AsReply()
+		_, _ = a.AsVideo()
+		_, _ = a.AsFile()
+		_, _ = a.AsLinkedImage()
+		_, _ = a.AsPoll()
+		_, _ = a.AsEvent()
+		_, _ = a.AsAutokickedMember()
 		out, err := json.Marshal(a)
 		if err == nil && !json.Valid(out) {
 			t.Errorf("%q encodes to invalid JSON %q", b, out)

@@ -28,7 +28,7 @@ func TestMessages(t *testing.T) {
 				if l.Count != 2 || len(l.Messages) != 2 || l.Messages[0].ID != "174" || *l.Messages[1].Text != "hello 173" {
 					t.Fatalf("list = %+v", l)
 				}
-				if typ := AttachmentKind(l.Messages[0].Attachments[1]); typ != "brand_new_kind" {
+				if typ := l.Messages[0].Attachments[1].Type(); typ != "brand_new_kind" {
 					t.Errorf("unknown attachment = %q", typ)
 				}
 			},

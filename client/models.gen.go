@@ -4,11 +4,14 @@ package client
 
 import "github.com/groupme-go/groupme/gen"
 
-// Attachment Something attached to a message, told apart by `type`. The union is
-// open: GroupMe keeps adding read-only types, so an attachment is
-// either one of the known types below (`KnownAttachment`, whose
-// discriminator picks the schema) or an attachment of any other type
-// (`OtherAttachment`), which clients must keep rather than reject.
+// Attachment Something attached to a message. Its Type tells it apart ("image",
+// "mentions", ...); AsImage, AsMentions and the other As methods read
+// the types the spec describes, Value returns the typed value for a
+// type switch, and JSON returns it as GroupMe sent it. Reading never
+// fails: GroupMe keeps adding types, and an attachment of a type this
+// package does not know keeps its JSON. Build the attachments you send
+// with client.NewImageAttachment, NewMentionsAttachment and the other
+// New*Attachment functions.
 type Attachment = gen.Attachment
 
 // AutokickedMemberAttachment On the notice that a member was removed for inactivity (read-only).
@@ -245,9 +248,6 @@ type JoinReasonAnswer = gen.JoinReasonAnswer
 // JoinReasonQuestion Unofficial. The group's join question, as a join request shows it.
 type JoinReasonQuestion = gen.JoinReasonQuestion
 
-// KnownAttachment An attachment of a type this document describes, told apart by `type`.
-type KnownAttachment = gen.KnownAttachment
-
 // Leaderboard defines model for Leaderboard.
 type Leaderboard = gen.Leaderboard
 
@@ -382,11 +382,6 @@ type NewReadReceipt = gen.NewReadReceipt
 // keeps the form it was received in and is written back the same way, so
 // a message read and written again says what GroupMe said.
 type Number = gen.Number
-
-// OtherAttachment An attachment of a type this document does not describe: its `type`
-// and whatever else GroupMe sent. A known `type` never takes this
-// branch, so a malformed image, say, is still an error.
-type OtherAttachment = gen.OtherAttachment
 
 // OwnerChange One transfer of ownership.
 type OwnerChange = gen.OwnerChange
@@ -541,6 +536,11 @@ type SubgroupUpdateRequest = gen.SubgroupUpdateRequest
 // (listings) or as an ISO-8601 string (some push payloads). It holds the
 // seconds and is written back as an integer.
 type Timestamp = gen.Timestamp
+
+// UnknownAttachment is what [Attachment.Value] returns for a "type" the
+// spec does not describe, or for a known one whose payload does not fit its
+// typed form.
+type UnknownAttachment = gen.UnknownAttachment
 
 // UploadJob Unofficial. A video or file upload in progress; poll `status_url`.
 type UploadJob = gen.UploadJob

@@ -252,7 +252,7 @@ func TestUnofficialGalleryIterWalksEveryPicture(t *testing.T) {
 	var want []string
 	for _, m := range srv.Fake.GroupMessages(big) {
 		for _, a := range m.Attachments {
-			if d := client.AttachmentKind(a); d == "image" || d == "video" || d == "file" || d == "linked_image" {
+			if d := a.Type(); d == "image" || d == "video" || d == "file" || d == "linked_image" {
 				want = append(want, m.ID)
 				break
 			}
@@ -273,7 +273,7 @@ func TestUnofficialGalleryIterWalksEveryPicture(t *testing.T) {
 	// Every picture it lists can be downloaded from the fake.
 	for _, m := range got[:3] {
 		for _, a := range *m.Attachments {
-			img, ok := client.AsImage(a)
+			img, ok := a.AsImage()
 			if !ok {
 				continue
 			}

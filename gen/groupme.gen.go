@@ -185,11 +185,14 @@ const (
 	ListMessagesParamsAcceptFilesN1 ListMessagesParamsAcceptFiles = 1
 )
 
-// Attachment Something attached to a message, told apart by `type`. The union is
-// open: GroupMe keeps adding read-only types, so an attachment is
-// either one of the known types below (`KnownAttachment`, whose
-// discriminator picks the schema) or an attachment of any other type
-// (`OtherAttachment`), which clients must keep rather than reject.
+// Attachment Something attached to a message. Its Type tells it apart ("image",
+// "mentions", ...); AsImage, AsMentions and the other As methods read
+// the types the spec describes, Value returns the typed value for a
+// type switch, and JSON returns it as GroupMe sent it. Reading never
+// fails: GroupMe keeps adding types, and an attachment of a type this
+// package does not know keeps its JSON. Build the attachments you send
+// with client.NewImageAttachment, NewMentionsAttachment and the other
+// New*Attachment functions.
 type Attachment struct {
 	union json.RawMessage
 }
@@ -1171,11 +1174,6 @@ type JoinReasonQuestion struct {
 	Type *string `json:"type,omitempty"`
 }
 
-// KnownAttachment An attachment of a type this document describes, told apart by `type`.
-type KnownAttachment struct {
-	union json.RawMessage
-}
-
 // Leaderboard defines model for Leaderboard.
 type Leaderboard struct {
 	Messages []Message `json:"messages"`
@@ -1622,14 +1620,6 @@ type NewReadReceipt struct {
 	// ChatID The conversation id, "<lower user id>+<higher user id>".
 	ChatID    string `json:"chat_id"`
 	MessageID string `json:"message_id"`
-}
-
-// OtherAttachment An attachment of a type this document does not describe: its `type`
-// and whatever else GroupMe sent. A known `type` never takes this
-// branch, so a malformed image, say, is still an error.
-type OtherAttachment struct {
-	Type                 string                 `json:"type"`
-	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OwnerChange One transfer of ownership.
@@ -2900,89 +2890,281 @@ type UpdateUserProfileJSONRequestBody = ProfileUpdateRequest
 // ReceiveBotCallbackJSONRequestBody defines body for ReceiveBotCallback for application/json ContentType.
 type ReceiveBotCallbackJSONRequestBody = BotCallback
 
-// Getter for additional properties for OtherAttachment. Returns the specified
-// element and whether it was found
-func (a OtherAttachment) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for OtherAttachment
-func (a *OtherAttachment) Set(fieldName string, value interface{}) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]interface{})
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for OtherAttachment to handle AdditionalProperties
-func (a *OtherAttachment) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["type"]; found {
-		err = json.Unmarshal(raw, &a.Type)
-		if err != nil {
-			return fmt.Errorf("error reading 'type': %w", err)
-		}
-		delete(object, "type")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for OtherAttachment to handle AdditionalProperties
-func (a OtherAttachment) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	object["type"], err = json.Marshal(a.Type)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'type': %w", err)
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
-
 // MarshalJSON writes the Attachment as it was read or built.
 func (t Attachment) MarshalJSON() ([]byte, error) { return t.union.MarshalJSON() }
 
 // UnmarshalJSON keeps b as the Attachment's JSON.
 func (t *Attachment) UnmarshalJSON(b []byte) error { return t.union.UnmarshalJSON(b) }
 
+// Type returns the Attachment's "type", such as "autokicked_member" or a
+// value GroupMe added after this package was generated. It returns "" when
+// there is no string "type".
+func (t Attachment) Type() string {
+	var head struct {
+		Value json.RawMessage `json:"type"`
+	}
+	var v string
+	if json.Unmarshal(t.union, &head) != nil || json.Unmarshal(head.Value, &v) != nil {
+		return ""
+	}
+	return v
+}
+
+// JSON returns the Attachment exactly as GroupMe sent it (or as it will be
+// sent). The result is a copy; changing it does not change t.
+func (t Attachment) JSON() json.RawMessage {
+	b, _ := t.union.MarshalJSON() // a json.RawMessage never fails to marshal
+	return bytes.Clone(b)
+}
+
+// AsAutokickedMember returns the Attachment as a [AutokickedMemberAttachment] when its "type" is
+// "autokicked_member". It reports false, never an error, for any other "type" or a
+// payload that does not fit AutokickedMemberAttachment.
+func (t Attachment) AsAutokickedMember() (AutokickedMemberAttachment, bool) {
+	var v AutokickedMemberAttachment
+	if t.Type() != "autokicked_member" || json.Unmarshal(t.union, &v) != nil {
+		return AutokickedMemberAttachment{}, false
+	}
+	return v, true
+}
+
+// AsCopilot returns the Attachment as a [CopilotAttachment] when its "type" is
+// "copilot". It reports false, never an error, for any other "type" or a
+// payload that does not fit CopilotAttachment.
+func (t Attachment) AsCopilot() (CopilotAttachment, bool) {
+	var v CopilotAttachment
+	if t.Type() != "copilot" || json.Unmarshal(t.union, &v) != nil {
+		return CopilotAttachment{}, false
+	}
+	return v, true
+}
+
+// AsEmoji returns the Attachment as a [EmojiAttachment] when its "type" is
+// "emoji". It reports false, never an error, for any other "type" or a
+// payload that does not fit EmojiAttachment.
+func (t Attachment) AsEmoji() (EmojiAttachment, bool) {
+	var v EmojiAttachment
+	if t.Type() != "emoji" || json.Unmarshal(t.union, &v) != nil {
+		return EmojiAttachment{}, false
+	}
+	return v, true
+}
+
+// AsEvent returns the Attachment as a [EventAttachment] when its "type" is
+// "event". It reports false, never an error, for any other "type" or a
+// payload that does not fit EventAttachment.
+func (t Attachment) AsEvent() (EventAttachment, bool) {
+	var v EventAttachment
+	if t.Type() != "event" || json.Unmarshal(t.union, &v) != nil {
+		return EventAttachment{}, false
+	}
+	return v, true
+}
+
+// AsFile returns the Attachment as a [FileAttachment] when its "type" is
+// "file". It reports false, never an error, for any other "type" or a
+// payload that does not fit FileAttachment.
+func (t Attachment) AsFile() (FileAttachment, bool) {
+	var v FileAttachment
+	if t.Type() != "file" || json.Unmarshal(t.union, &v) != nil {
+		return FileAttachment{}, false
+	}
+	return v, true
+}
+
+// AsImage returns the Attachment as a [ImageAttachment] when its "type" is
+// "image". It reports false, never an error, for any other "type" or a
+// payload that does not fit ImageAttachment.
+func (t Attachment) AsImage() (ImageAttachment, bool) {
+	var v ImageAttachment
+	if t.Type() != "image" || json.Unmarshal(t.union, &v) != nil {
+		return ImageAttachment{}, false
+	}
+	return v, true
+}
+
+// AsImageEdited returns the Attachment as a [ImageEditedAttachment] when its "type" is
+// "image_edited". It reports false, never an error, for any other "type" or a
+// payload that does not fit ImageEditedAttachment.
+func (t Attachment) AsImageEdited() (ImageEditedAttachment, bool) {
+	var v ImageEditedAttachment
+	if t.Type() != "image_edited" || json.Unmarshal(t.union, &v) != nil {
+		return ImageEditedAttachment{}, false
+	}
+	return v, true
+}
+
+// AsLinkedImage returns the Attachment as a [LinkedImageAttachment] when its "type" is
+// "linked_image". It reports false, never an error, for any other "type" or a
+// payload that does not fit LinkedImageAttachment.
+func (t Attachment) AsLinkedImage() (LinkedImageAttachment, bool) {
+	var v LinkedImageAttachment
+	if t.Type() != "linked_image" || json.Unmarshal(t.union, &v) != nil {
+		return LinkedImageAttachment{}, false
+	}
+	return v, true
+}
+
+// AsLocation returns the Attachment as a [LocationAttachment] when its "type" is
+// "location". It reports false, never an error, for any other "type" or a
+// payload that does not fit LocationAttachment.
+func (t Attachment) AsLocation() (LocationAttachment, bool) {
+	var v LocationAttachment
+	if t.Type() != "location" || json.Unmarshal(t.union, &v) != nil {
+		return LocationAttachment{}, false
+	}
+	return v, true
+}
+
+// AsMentions returns the Attachment as a [MentionsAttachment] when its "type" is
+// "mentions". It reports false, never an error, for any other "type" or a
+// payload that does not fit MentionsAttachment.
+func (t Attachment) AsMentions() (MentionsAttachment, bool) {
+	var v MentionsAttachment
+	if t.Type() != "mentions" || json.Unmarshal(t.union, &v) != nil {
+		return MentionsAttachment{}, false
+	}
+	return v, true
+}
+
+// AsPartialImage returns the Attachment as a [PartialImageAttachment] when its "type" is
+// "partial_image". It reports false, never an error, for any other "type" or a
+// payload that does not fit PartialImageAttachment.
+func (t Attachment) AsPartialImage() (PartialImageAttachment, bool) {
+	var v PartialImageAttachment
+	if t.Type() != "partial_image" || json.Unmarshal(t.union, &v) != nil {
+		return PartialImageAttachment{}, false
+	}
+	return v, true
+}
+
+// AsPoll returns the Attachment as a [PollAttachment] when its "type" is
+// "poll". It reports false, never an error, for any other "type" or a
+// payload that does not fit PollAttachment.
+func (t Attachment) AsPoll() (PollAttachment, bool) {
+	var v PollAttachment
+	if t.Type() != "poll" || json.Unmarshal(t.union, &v) != nil {
+		return PollAttachment{}, false
+	}
+	return v, true
+}
+
+// AsReply returns the Attachment as a [ReplyAttachment] when its "type" is
+// "reply". It reports false, never an error, for any other "type" or a
+// payload that does not fit ReplyAttachment.
+func (t Attachment) AsReply() (ReplyAttachment, bool) {
+	var v ReplyAttachment
+	if t.Type() != "reply" || json.Unmarshal(t.union, &v) != nil {
+		return ReplyAttachment{}, false
+	}
+	return v, true
+}
+
+// AsSplit returns the Attachment as a [SplitAttachment] when its "type" is
+// "split". It reports false, never an error, for any other "type" or a
+// payload that does not fit SplitAttachment.
+func (t Attachment) AsSplit() (SplitAttachment, bool) {
+	var v SplitAttachment
+	if t.Type() != "split" || json.Unmarshal(t.union, &v) != nil {
+		return SplitAttachment{}, false
+	}
+	return v, true
+}
+
+// AsVideo returns the Attachment as a [VideoAttachment] when its "type" is
+// "video". It reports false, never an error, for any other "type" or a
+// payload that does not fit VideoAttachment.
+func (t Attachment) AsVideo() (VideoAttachment, bool) {
+	var v VideoAttachment
+	if t.Type() != "video" || json.Unmarshal(t.union, &v) != nil {
+		return VideoAttachment{}, false
+	}
+	return v, true
+}
+
+// UnknownAttachment is what [Attachment.Value] returns for a "type" the
+// spec does not describe, or for a known one whose payload does not fit its
+// typed form.
+type UnknownAttachment struct {
+	Type string          // the "type", "" when there is none
+	JSON json.RawMessage // the whole value, as GroupMe sent it
+}
+
+// Value returns the Attachment as its typed value, for a type switch:
+// AutokickedMemberAttachment, CopilotAttachment, EmojiAttachment, EventAttachment, FileAttachment, ImageAttachment, ImageEditedAttachment, LinkedImageAttachment, LocationAttachment, MentionsAttachment, PartialImageAttachment, PollAttachment, ReplyAttachment, SplitAttachment, VideoAttachment
+// for the "type" values the spec describes, and an [UnknownAttachment]
+// for any other, or for a known one whose payload does not fit.
+func (t Attachment) Value() any {
+	switch t.Type() {
+	case "autokicked_member":
+		if v, ok := t.AsAutokickedMember(); ok {
+			return v
+		}
+	case "copilot":
+		if v, ok := t.AsCopilot(); ok {
+			return v
+		}
+	case "emoji":
+		if v, ok := t.AsEmoji(); ok {
+			return v
+		}
+	case "event":
+		if v, ok := t.AsEvent(); ok {
+			return v
+		}
+	case "file":
+		if v, ok := t.AsFile(); ok {
+			return v
+		}
+	case "image":
+		if v, ok := t.AsImage(); ok {
+			return v
+		}
+	case "image_edited":
+		if v, ok := t.AsImageEdited(); ok {
+			return v
+		}
+	case "linked_image":
+		if v, ok := t.AsLinkedImage(); ok {
+			return v
+		}
+	case "location":
+		if v, ok := t.AsLocation(); ok {
+			return v
+		}
+	case "mentions":
+		if v, ok := t.AsMentions(); ok {
+			return v
+		}
+	case "partial_image":
+		if v, ok := t.AsPartialImage(); ok {
+			return v
+		}
+	case "poll":
+		if v, ok := t.AsPoll(); ok {
+			return v
+		}
+	case "reply":
+		if v, ok := t.AsReply(); ok {
+			return v
+		}
+	case "split":
+		if v, ok := t.AsSplit(); ok {
+			return v
+		}
+	case "video":
+		if v, ok := t.AsVideo(); ok {
+			return v
+		}
+	}
+	return UnknownAttachment{Type: t.Type(), JSON: t.JSON()}
+}
+
 // MarshalJSON writes the Coordinate as it was read or built.
 func (t Coordinate) MarshalJSON() ([]byte, error) { return t.union.MarshalJSON() }
 
 // UnmarshalJSON keeps b as the Coordinate's JSON.
 func (t *Coordinate) UnmarshalJSON(b []byte) error { return t.union.UnmarshalJSON(b) }
-
-// MarshalJSON writes the KnownAttachment as it was read or built.
-func (t KnownAttachment) MarshalJSON() ([]byte, error) { return t.union.MarshalJSON() }
-
-// UnmarshalJSON keeps b as the KnownAttachment's JSON.
-func (t *KnownAttachment) UnmarshalJSON(b []byte) error { return t.union.UnmarshalJSON(b) }
 
 // MarshalJSON writes the MetaErrors as it was read or built.
 func (t MetaErrors) MarshalJSON() ([]byte, error) { return t.union.MarshalJSON() }

@@ -106,7 +106,7 @@ func photoURLs(m client.GalleryMessage) []string {
 		return nil
 	}
 	for _, att := range *m.Attachments {
-		if img, ok := client.AsImage(att); ok && img.URL != "" {
+		if img, ok := att.AsImage(); ok && img.URL != "" {
 			out = append(out, img.URL)
 		}
 	}

@@ -98,7 +98,7 @@ func groupTable(g client.Group) func(*tabwriter.Writer) {
 func attachmentSummary(as []client.Attachment) string {
 	types := make([]string, 0, len(as))
 	for _, a := range as {
-		t := client.AttachmentKind(a)
+		t := a.Type()
 		if t == "" {
 			t = "?"
 		}

@@ -148,7 +148,7 @@ func galleryPhotos(t *testing.T, srv *contracttest.Server, group string) int {
 	n := 0
 	for _, m := range srv.Fake.GroupMessages(group) {
 		for _, a := range m.Attachments {
-			if d := client.AttachmentKind(a); d == "image" {
+			if d := a.Type(); d == "image" {
 				n++
 			}
 		}

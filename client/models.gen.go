@@ -17,19 +17,21 @@ type Attachment = gen.Attachment
 // AutokickedMemberAttachment On the notice that a member was removed for inactivity (read-only).
 type AutokickedMemberAttachment = gen.AutokickedMemberAttachment
 
-// AutokickedMemberAttachmentType defines model for AutokickedMemberAttachment.Type.
+// AutokickedMemberAttachmentType The attachment's type, always `autokicked_member`.
 type AutokickedMemberAttachmentType = gen.AutokickedMemberAttachmentType
 
-// Block defines model for Block.
+// Block A block: the user `user_id` blocked `blocked_user_id` at `created_at`
+// (seconds since the epoch). A blocked user cannot send the blocker direct
+// messages.
 type Block = gen.Block
 
-// BlockBetween defines model for BlockBetween.
+// BlockBetween Whether a block exists between two users (`GET /blocks/between`).
 type BlockBetween = gen.BlockBetween
 
-// BlockCreated defines model for BlockCreated.
+// BlockCreated The answer to `POST /blocks`: the new block, under `block`.
 type BlockCreated = gen.BlockCreated
 
-// BlockList defines model for BlockList.
+// BlockList The caller's blocks (`GET /blocks`).
 type BlockList = gen.BlockList
 
 // Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
@@ -40,13 +42,13 @@ type Bot = gen.Bot
 // arrive too (`sender_type` `bot`), so filter them to avoid loops.
 type BotCallback = gen.BotCallback
 
-// BotCreateRequest defines model for BotCreateRequest.
+// BotCreateRequest The body of `POST /bots`: the bot to create, under `bot`.
 type BotCreateRequest = gen.BotCreateRequest
 
-// BotCreated defines model for BotCreated.
+// BotCreated The answer to `POST /bots`: the new bot, under `bot`.
 type BotCreated = gen.BotCreated
 
-// BotDestroyRequest defines model for BotDestroyRequest.
+// BotDestroyRequest The body of `POST /bots/destroy`: the id of the bot to delete.
 type BotDestroyRequest = gen.BotDestroyRequest
 
 // BotPostForm What `POST /bots/post` reads from a form body: the fields of
@@ -55,7 +57,9 @@ type BotDestroyRequest = gen.BotDestroyRequest
 // merely labelled as a form.
 type BotPostForm = gen.BotPostForm
 
-// BotPostRequest defines model for BotPostRequest.
+// BotPostRequest A message posted as a bot (`POST /bots/post`). No user token is needed:
+// `bot_id` says who posts. `text` holds at most 1,000 characters;
+// `picture_url` must come from the image service.
 type BotPostRequest = gen.BotPostRequest
 
 // CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
@@ -63,10 +67,13 @@ type BotPostRequest = gen.BotPostRequest
 // `updated_at`) are ISO-8601 strings.
 type CalendarEvent = gen.CalendarEvent
 
-// ChangeOwnersRequest defines model for ChangeOwnersRequest.
+// ChangeOwnersRequest The body of `POST /groups/change_owners`: one transfer per entry. The
+// caller must own each group, and each new owner must be one of its
+// members.
 type ChangeOwnersRequest = gen.ChangeOwnersRequest
 
-// ChangeOwnersResult defines model for ChangeOwnersResult.
+// ChangeOwnersResult How one transfer of `POST /groups/change_owners` went; `status` says
+// whether ownership changed.
 type ChangeOwnersResult = gen.ChangeOwnersResult
 
 // ChangeOwnersResultStatus An HTTP status code as a string: `200` changed; `400` the
@@ -75,13 +82,16 @@ type ChangeOwnersResult = gen.ChangeOwnersResult
 // member; `405` a field is missing or is not an id.
 type ChangeOwnersResultStatus = gen.ChangeOwnersResultStatus
 
-// ChangeOwnersResults defines model for ChangeOwnersResults.
+// ChangeOwnersResults The answer to `POST /groups/change_owners`: one result per requested
+// transfer. The call answers 200 even when transfers failed, so read each
+// `status`.
 type ChangeOwnersResults = gen.ChangeOwnersResults
 
 // Chat A one-to-one conversation.
 type Chat = gen.Chat
 
-// ChatUser defines model for ChatUser.
+// ChatUser The other user of a direct-message conversation, as a chat listing shows
+// them.
 type ChatUser = gen.ChatUser
 
 // ContactImport Unofficial. One address-book contact to match.
@@ -96,19 +106,21 @@ type Coordinate = gen.Coordinate
 // CopilotAttachment A Copilot answer (read-only).
 type CopilotAttachment = gen.CopilotAttachment
 
-// CopilotAttachmentType defines model for CopilotAttachment.Type.
+// CopilotAttachmentType The attachment's type, always `copilot`.
 type CopilotAttachmentType = gen.CopilotAttachmentType
 
 // DirectMessage A direct message. Unlike group messages it has no `group_id`, `system` or `platform`.
 type DirectMessage = gen.DirectMessage
 
-// DirectMessageCreateRequest defines model for DirectMessageCreateRequest.
+// DirectMessageCreateRequest The body of `POST /direct_messages`: the message, under
+// `direct_message`.
 type DirectMessageCreateRequest = gen.DirectMessageCreateRequest
 
 // DirectMessageCreated Sources disagree on the key; exactly one of the two is sent.
 type DirectMessageCreated = gen.DirectMessageCreated
 
-// DirectMessageList defines model for DirectMessageList.
+// DirectMessageList A page of the direct messages with one user (`GET /direct_messages`),
+// newest first. `read_receipt` is left out when there is none.
 type DirectMessageList = gen.DirectMessageList
 
 // Directory Unofficial. A campus directory. Its `id` arrives as a number.
@@ -139,13 +151,13 @@ type DirectorySummary = gen.DirectorySummary
 // strings or integers.
 type EmojiAttachment = gen.EmojiAttachment
 
-// EmojiAttachmentType defines model for EmojiAttachment.Type.
+// EmojiAttachmentType The attachment's type, always `emoji`.
 type EmojiAttachmentType = gen.EmojiAttachmentType
 
 // EventAttachment A calendar event (read-only; made by the calendar API).
 type EventAttachment = gen.EventAttachment
 
-// EventAttachmentType defines model for EventAttachment.Type.
+// EventAttachmentType The attachment's type, always `event`.
 type EventAttachmentType = gen.EventAttachmentType
 
 // EventCreateRequest Unofficial. A new calendar event.
@@ -167,10 +179,11 @@ type EventResult = gen.EventResult
 // EventUpdateRequest Unofficial. The fields of a calendar event to change.
 type EventUpdateRequest = gen.EventUpdateRequest
 
-// FileAttachment defines model for FileAttachment.
+// FileAttachment A file from the file service (see UploadFile), named by its `file_id`.
+// Community-documented.
 type FileAttachment = gen.FileAttachment
 
-// FileAttachmentType defines model for FileAttachment.Type.
+// FileAttachmentType The attachment's type, always `file`.
 type FileAttachmentType = gen.FileAttachmentType
 
 // FileUploadStatus Unofficial. The state of a file upload; `file_id` is set when `status` is `complete`.
@@ -192,10 +205,13 @@ type GeoPoint = gen.GeoPoint
 // `share_qr_code_url` nor `max_members`.
 type Group = gen.Group
 
-// GroupCreateRequest defines model for GroupCreateRequest.
+// GroupCreateRequest The body of `POST /groups`. `name` (at most 140 characters) is required,
+// `description` holds at most 255, `image_url` must come from the image
+// service, and `share` asks for a share link (`share_url`).
 type GroupCreateRequest = gen.GroupCreateRequest
 
-// GroupJoin defines model for GroupJoin.
+// GroupJoin The answer to joining a group through its share link: the group, under
+// `group`.
 type GroupJoin = gen.GroupJoin
 
 // GroupLocation Unofficial. A place a public group says it is about.
@@ -204,16 +220,22 @@ type GroupLocation = gen.GroupLocation
 // GroupPreview Unofficial. What someone sees of a public group before joining it.
 type GroupPreview = gen.GroupPreview
 
-// GroupRejoinRequest defines model for GroupRejoinRequest.
+// GroupRejoinRequest The body of `POST /groups/join`: a former group to rejoin. Only groups
+// the caller left on their own can be rejoined.
 type GroupRejoinRequest = gen.GroupRejoinRequest
 
-// GroupUpdateRequest defines model for GroupUpdateRequest.
+// GroupUpdateRequest The body of `POST /groups/{group_id}/update`: only the fields given
+// change. `office_mode` keeps notifications from buzzing phones. The
+// fields from `theme_name` on are the ones GroupMe's own apps send
+// (community-documented).
 type GroupUpdateRequest = gen.GroupUpdateRequest
 
-// GroupUpdateRequestGroupType defines model for GroupUpdateRequest.GroupType.
+// GroupUpdateRequestGroupType Who manages and who posts: `closed`, only admins manage; `private`,
+// anyone manages; `announcement`, only admins post.
 type GroupUpdateRequestGroupType = gen.GroupUpdateRequestGroupType
 
-// GroupUpdateRequestVisibility defines model for GroupUpdateRequest.Visibility.
+// GroupUpdateRequestVisibility Whether the group can be found in search (`searchable`) or not
+// (`hidden`).
 type GroupUpdateRequestVisibility = gen.GroupUpdateRequestVisibility
 
 // ID is an identifier GroupMe sends as a JSON string in some places and as a
@@ -224,19 +246,20 @@ type ID = gen.ID
 // ImageAttachment A picture. When sending, `url` must come from the image service.
 type ImageAttachment = gen.ImageAttachment
 
-// ImageAttachmentType defines model for ImageAttachment.Type.
+// ImageAttachmentType The attachment's type, always `image`.
 type ImageAttachmentType = gen.ImageAttachmentType
 
 // ImageEditedAttachment An edited image and its original (read-only).
 type ImageEditedAttachment = gen.ImageEditedAttachment
 
-// ImageEditedAttachmentType defines model for ImageEditedAttachment.Type.
+// ImageEditedAttachmentType The attachment's type, always `image_edited`.
 type ImageEditedAttachmentType = gen.ImageEditedAttachmentType
 
 // ImageUploadResult The image service's answer. It has no envelope.
 type ImageUploadResult = gen.ImageUploadResult
 
-// JoinQuestion defines model for JoinQuestion.
+// JoinQuestion The question people asking to join must answer, shown when
+// `requires_approval` and `show_join_question` are both on.
 type JoinQuestion = gen.JoinQuestion
 
 // JoinReason Unofficial. Why someone asks to join, with the group's join question and the answer.
@@ -248,13 +271,16 @@ type JoinReasonAnswer = gen.JoinReasonAnswer
 // JoinReasonQuestion Unofficial. The group's join question, as a join request shows it.
 type JoinReasonQuestion = gen.JoinReasonQuestion
 
-// Leaderboard defines model for Leaderboard.
+// Leaderboard Messages of a group's leaderboard: the most liked of a period (ranked by
+// likes), the ones the caller liked (newest like first), or the caller's
+// messages that others liked.
 type Leaderboard = gen.Leaderboard
 
 // LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
 type LikeIcon = gen.LikeIcon
 
-// LikeIconType defines model for LikeIcon.Type.
+// LikeIconType `unicode` for a Unicode emoji in `code`, `emoji` for a PowerUp emoji
+// (`pack_id`, `pack_index`).
 type LikeIconType = gen.LikeIconType
 
 // LikeRequest Unofficial: the `like_icon` body, which turns a like into an emoji
@@ -267,13 +293,13 @@ type LikeRequest = gen.LikeRequest
 // LinkedImageAttachment A link preview made by GroupMe (read-only).
 type LinkedImageAttachment = gen.LinkedImageAttachment
 
-// LinkedImageAttachmentType defines model for LinkedImageAttachment.Type.
+// LinkedImageAttachmentType The attachment's type, always `linked_image`.
 type LinkedImageAttachmentType = gen.LinkedImageAttachmentType
 
 // LocationAttachment A place. The coordinates are strings.
 type LocationAttachment = gen.LocationAttachment
 
-// LocationAttachmentType defines model for LocationAttachment.Type.
+// LocationAttachmentType The attachment's type, always `location`.
 type LocationAttachmentType = gen.LocationAttachmentType
 
 // Member A membership of a group. `id` is the membership id, which removal needs; `user_id` is the person.
@@ -282,13 +308,18 @@ type Member = gen.Member
 // MemberToAdd One person to add, identified by exactly one of `user_id`, `phone_number` or `email`.
 type MemberToAdd = gen.MemberToAdd
 
-// MembersAddRequest defines model for MembersAddRequest.
+// MembersAddRequest The body of `POST /groups/{group_id}/members/add`: each member is named
+// by `user_id`, `phone_number` or `email`, with a `nickname`; a `guid`,
+// when given, comes back on the result so the two can be matched.
 type MembersAddRequest = gen.MembersAddRequest
 
-// MembersAddResult defines model for MembersAddResult.
+// MembersAddResult The answer to adding members. The adds run in the background: poll `GET
+// /groups/{group_id}/members/results/{results_id}` with `results_id`;
+// results expire about an hour after the add.
 type MembersAddResult = gen.MembersAddResult
 
-// MembersResults defines model for MembersResults.
+// MembersResults The memberships an add created. Failed adds and pending invitations are
+// left out.
 type MembersResults = gen.MembersResults
 
 // MembershipApproval Unofficial. A join request after it was answered. `membership_id` arrives as a number.
@@ -306,10 +337,11 @@ type MembershipMute = gen.MembershipMute
 // MembershipState Unofficial. One group the caller has been in, and the caller's state there.
 type MembershipState = gen.MembershipState
 
-// MembershipUpdate defines model for MembershipUpdate.
+// MembershipUpdate The caller's new nickname in one group, 1 to 50 characters.
 type MembershipUpdate = gen.MembershipUpdate
 
-// MembershipUpdateRequest defines model for MembershipUpdateRequest.
+// MembershipUpdateRequest The body of `POST /groups/{group_id}/memberships/update`: the change,
+// under `membership`.
 type MembershipUpdateRequest = gen.MembershipUpdateRequest
 
 // MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that
@@ -318,16 +350,18 @@ type MembershipUpdateRequest = gen.MembershipUpdateRequest
 // carry no `loci`.
 type MentionsAttachment = gen.MentionsAttachment
 
-// MentionsAttachmentType defines model for MentionsAttachment.Type.
+// MentionsAttachmentType The attachment's type, always `mentions`.
 type MentionsAttachmentType = gen.MentionsAttachmentType
 
 // Message A message in a group.
 type Message = gen.Message
 
-// MessageCreateRequest defines model for MessageCreateRequest.
+// MessageCreateRequest The body of `POST /groups/{group_id}/messages`: the message, under
+// `message`.
 type MessageCreateRequest = gen.MessageCreateRequest
 
-// MessageCreated defines model for MessageCreated.
+// MessageCreated One message, under `message`: the answer to sending a group message, and
+// to reading or editing one through the v4 API.
 type MessageCreated = gen.MessageCreated
 
 // MessageEditRequest Unofficial. The new content of an edited message; `text` may be left out when there are attachments.
@@ -336,10 +370,14 @@ type MessageEditRequest = gen.MessageEditRequest
 // MessageEvent What a system notice is about, for example `membership.announce.joined`. The shape of `data` depends on `type`; user ids inside it may be numbers.
 type MessageEvent = gen.MessageEvent
 
-// MessageList defines model for MessageList.
+// MessageList A page of a group's messages (`GET /groups/{group_id}/messages`): newest
+// first, or oldest first after `after_id`. `count` is the number of
+// messages in the group.
 type MessageList = gen.MessageList
 
-// MessagePreview defines model for MessagePreview.
+// MessagePreview The last message of a group, as group listings show it: the author's
+// nickname, the text, an image and the attachments (all empty in a group
+// without messages).
 type MessagePreview = gen.MessagePreview
 
 // MessagesSummary The group's message count and its latest message.
@@ -362,10 +400,14 @@ type MuteRequest = gen.MuteRequest
 // contact details.
 type MutedMembership = gen.MutedMembership
 
-// NewBot defines model for NewBot.
+// NewBot A bot to create. It lives in the one group `group_id`; when
+// `callback_url` is set, GroupMe POSTs every message of that group to it.
+// `avatar_url` must come from the image service.
 type NewBot = gen.NewBot
 
-// NewDirectMessage defines model for NewDirectMessage.
+// NewDirectMessage A direct message to send to `recipient_id`. `source_guid` makes a retry
+// safe: GroupMe answers 409 to a second message with the same one. `text`
+// (at most 1,000 characters) may be left out when there are attachments.
 type NewDirectMessage = gen.NewDirectMessage
 
 // NewMessage A message to send. `text` may be left out when there is at least one attachment.
@@ -389,7 +431,7 @@ type OwnerChange = gen.OwnerChange
 // PartialImageAttachment An image still being edited (read-only).
 type PartialImageAttachment = gen.PartialImageAttachment
 
-// PartialImageAttachmentType defines model for PartialImageAttachment.Type.
+// PartialImageAttachmentType The attachment's type, always `partial_image`.
 type PartialImageAttachmentType = gen.PartialImageAttachmentType
 
 // PendingMembership Unofficial. A request to join a group that requires approval.
@@ -410,16 +452,17 @@ type Poll = gen.Poll
 // PollAttachment A poll (read-only; made by the poll API).
 type PollAttachment = gen.PollAttachment
 
-// PollAttachmentType defines model for PollAttachment.Type.
+// PollAttachmentType The attachment's type, always `poll`.
 type PollAttachmentType = gen.PollAttachmentType
 
 // PollCreateRequest Unofficial. A new poll; GroupMe requires every field.
 type PollCreateRequest = gen.PollCreateRequest
 
-// PollCreateRequestType defines model for PollCreateRequest.Type.
+// PollCreateRequestType `single`: a voter picks one option; `multi`: a voter may pick several.
 type PollCreateRequestType = gen.PollCreateRequestType
 
-// PollCreateRequestVisibility defines model for PollCreateRequest.Visibility.
+// PollCreateRequestVisibility `public`: members see who voted for what; `anonymous`: they see only the
+// counts.
 type PollCreateRequestVisibility = gen.PollCreateRequestVisibility
 
 // PollCreated Unofficial. A new poll and the message announcing it.
@@ -452,7 +495,7 @@ type ProfileSharing = gen.ProfileSharing
 // ProfileSharingRequest Unofficial. Whether the caller's profile share link exists.
 type ProfileSharingRequest = gen.ProfileSharingRequest
 
-// ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
+// ProfileSharingRequestStatus `enable` creates the caller's profile share link, `disable` removes it.
 type ProfileSharingRequestStatus = gen.ProfileSharingRequestStatus
 
 // ProfileUpdate Unofficial. Every field is optional; those left out stay.
@@ -477,7 +520,8 @@ type PublicGroupLists = gen.PublicGroupLists
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
 type Reaction = gen.Reaction
 
-// ReactionList defines model for ReactionList.
+// ReactionList A message's reactions after a like or an unlike: the whole list, empty
+// when none are left.
 type ReactionList = gen.ReactionList
 
 // ReadReceipt How far the other user has read. Left out when there is none.
@@ -498,7 +542,7 @@ type RelationshipCreateRequest = gen.RelationshipCreateRequest
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment = gen.ReplyAttachment
 
-// ReplyAttachmentType defines model for ReplyAttachment.Type.
+// ReplyAttachmentType The attachment's type, always `reply`.
 type ReplyAttachmentType = gen.ReplyAttachmentType
 
 // SMSDuration is how long SMS mode lasts: a number of hours (at most 48),
@@ -506,7 +550,9 @@ type ReplyAttachmentType = gen.ReplyAttachmentType
 // The zero value is invalid; use SMSHours or SMSAlways.
 type SMSDuration = gen.SMSDuration
 
-// SMSModeRequest defines model for SmsModeRequest.
+// SMSModeRequest The body of `POST /users/sms_mode`: `duration` in hours (at most 48), or
+// "always"; `registration_id` names the push token to silence meanwhile
+// (without it the device gets both SMS and push notifications).
 type SMSModeRequest = gen.SMSModeRequest
 
 // SharedGroup Unofficial. A group the caller and another user are both in. `group_id` arrives as a number.
@@ -515,7 +561,7 @@ type SharedGroup = gen.SharedGroup
 // SplitAttachment A bill split (deprecated).
 type SplitAttachment = gen.SplitAttachment
 
-// SplitAttachmentType defines model for SplitAttachment.Type.
+// SplitAttachmentType The attachment's type, always `split`.
 type SplitAttachmentType = gen.SplitAttachmentType
 
 // Subgroup Unofficial. A topic (subgroup) of a group. Its ids are numbers, not
@@ -557,13 +603,14 @@ type User = gen.User
 // UserProfile Unofficial. Another user as the caller sees them.
 type UserProfile = gen.UserProfile
 
-// UserUpdateRequest defines model for UserUpdateRequest.
+// UserUpdateRequest The body of `POST /users/update`: only the fields given change.
 type UserUpdateRequest = gen.UserUpdateRequest
 
-// VideoAttachment defines model for VideoAttachment.
+// VideoAttachment A video from the video service (see UploadVideo): `url` plays it,
+// `preview_url` is its thumbnail. Community-documented.
 type VideoAttachment = gen.VideoAttachment
 
-// VideoAttachmentType defines model for VideoAttachment.Type.
+// VideoAttachmentType The attachment's type, always `video`.
 type VideoAttachmentType = gen.VideoAttachmentType
 
 // VideoUploadStatus Unofficial. The state of a video upload; `url` and `thumbnail_url` are set when `status` is `complete`.

@@ -199,14 +199,17 @@ type Attachment struct {
 
 // AutokickedMemberAttachment On the notice that a member was removed for inactivity (read-only).
 type AutokickedMemberAttachment struct {
+	// Type The attachment's type, always `autokicked_member`.
 	Type   AutokickedMemberAttachmentType `json:"type"`
 	UserID string                         `json:"user_id"`
 }
 
-// AutokickedMemberAttachmentType defines model for AutokickedMemberAttachment.Type.
+// AutokickedMemberAttachmentType The attachment's type, always `autokicked_member`.
 type AutokickedMemberAttachmentType string
 
-// Block defines model for Block.
+// Block A block: the user `user_id` blocked `blocked_user_id` at `created_at`
+// (seconds since the epoch). A blocked user cannot send the blocker direct
+// messages.
 type Block struct {
 	BlockedUserID string `json:"blocked_user_id"`
 	CreatedAt     int64  `json:"created_at"`
@@ -215,7 +218,7 @@ type Block struct {
 	UserID string `json:"user_id"`
 }
 
-// BlockBetween defines model for BlockBetween.
+// BlockBetween Whether a block exists between two users (`GET /blocks/between`).
 type BlockBetween struct {
 	Between bool `json:"between"`
 }
@@ -223,23 +226,30 @@ type BlockBetween struct {
 // BlockBetweenEnvelope defines model for BlockBetweenEnvelope.
 type BlockBetweenEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta         `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response Whether a block exists between two users (`GET /blocks/between`).
 	Response BlockBetween `json:"response"`
 }
 
-// BlockCreated defines model for BlockCreated.
+// BlockCreated The answer to `POST /blocks`: the new block, under `block`.
 type BlockCreated struct {
+	// Block A block: the user `user_id` blocked `blocked_user_id` at `created_at`
+	// (seconds since the epoch). A blocked user cannot send the blocker direct
+	// messages.
 	Block Block `json:"block"`
 }
 
 // BlockEnvelope defines model for BlockEnvelope.
 type BlockEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta         `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response The answer to `POST /blocks`: the new block, under `block`.
 	Response BlockCreated `json:"response"`
 }
 
-// BlockList defines model for BlockList.
+// BlockList The caller's blocks (`GET /blocks`).
 type BlockList struct {
 	Blocks []Block `json:"blocks"`
 }
@@ -247,7 +257,9 @@ type BlockList struct {
 // BlockListEnvelope defines model for BlockListEnvelope.
 type BlockListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta      `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response The caller's blocks (`GET /blocks`).
 	Response BlockList `json:"response"`
 }
 
@@ -290,18 +302,21 @@ type BotCallback struct {
 	UserID     string  `json:"user_id"`
 }
 
-// BotCreateRequest defines model for BotCreateRequest.
+// BotCreateRequest The body of `POST /bots`: the bot to create, under `bot`.
 type BotCreateRequest struct {
+	// Bot A bot to create. It lives in the one group `group_id`; when
+	// `callback_url` is set, GroupMe POSTs every message of that group to it.
+	// `avatar_url` must come from the image service.
 	Bot NewBot `json:"bot"`
 }
 
-// BotCreated defines model for BotCreated.
+// BotCreated The answer to `POST /bots`: the new bot, under `bot`.
 type BotCreated struct {
 	// Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
 	Bot Bot `json:"bot"`
 }
 
-// BotDestroyRequest defines model for BotDestroyRequest.
+// BotDestroyRequest The body of `POST /bots/destroy`: the id of the bot to delete.
 type BotDestroyRequest struct {
 	BotID string `json:"bot_id"`
 }
@@ -309,7 +324,9 @@ type BotDestroyRequest struct {
 // BotEnvelope defines model for BotEnvelope.
 type BotEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta       `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response The answer to `POST /bots`: the new bot, under `bot`.
 	Response BotCreated `json:"response"`
 }
 
@@ -336,7 +353,9 @@ type BotPostForm struct {
 	Text       *string `json:"text,omitempty"`
 }
 
-// BotPostRequest defines model for BotPostRequest.
+// BotPostRequest A message posted as a bot (`POST /bots/post`). No user token is needed:
+// `bot_id` says who posts. `text` holds at most 1,000 characters;
+// `picture_url` must come from the image service.
 type BotPostRequest struct {
 	Attachments *[]Attachment `json:"attachments,omitempty"`
 	BotID       string        `json:"bot_id"`
@@ -388,16 +407,23 @@ type CalendarEvent struct {
 // ChangeOwnersEnvelope defines model for ChangeOwnersEnvelope.
 type ChangeOwnersEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta                `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response The answer to `POST /groups/change_owners`: one result per requested
+	// transfer. The call answers 200 even when transfers failed, so read each
+	// `status`.
 	Response ChangeOwnersResults `json:"response"`
 }
 
-// ChangeOwnersRequest defines model for ChangeOwnersRequest.
+// ChangeOwnersRequest The body of `POST /groups/change_owners`: one transfer per entry. The
+// caller must own each group, and each new owner must be one of its
+// members.
 type ChangeOwnersRequest struct {
 	Requests []OwnerChange `json:"requests"`
 }
 
-// ChangeOwnersResult defines model for ChangeOwnersResult.
+// ChangeOwnersResult How one transfer of `POST /groups/change_owners` went; `status` says
+// whether ownership changed.
 type ChangeOwnersResult struct {
 	GroupID string `json:"group_id"`
 	OwnerID string `json:"owner_id"`
@@ -415,7 +441,9 @@ type ChangeOwnersResult struct {
 // member; `405` a field is missing or is not an id.
 type ChangeOwnersResultStatus string
 
-// ChangeOwnersResults defines model for ChangeOwnersResults.
+// ChangeOwnersResults The answer to `POST /groups/change_owners`: one result per requested
+// transfer. The call answers 200 even when transfers failed, so read each
+// `status`.
 type ChangeOwnersResults struct {
 	Results []ChangeOwnersResult `json:"results"`
 }
@@ -432,10 +460,13 @@ type Chat struct {
 	MessageDeletionPeriod *int          `json:"message_deletion_period,omitempty"`
 	MessageEditPeriod     *int          `json:"message_edit_period,omitempty"`
 	MessagesCount         int           `json:"messages_count"`
-	OtherUser             ChatUser      `json:"other_user"`
-	RequiresApproval      *bool         `json:"requires_approval,omitempty"`
-	UnreadCount           *int          `json:"unread_count,omitempty"`
-	UpdatedAt             int64         `json:"updated_at"`
+
+	// OtherUser The other user of a direct-message conversation, as a chat listing shows
+	// them.
+	OtherUser        ChatUser `json:"other_user"`
+	RequiresApproval *bool    `json:"requires_approval,omitempty"`
+	UnreadCount      *int     `json:"unread_count,omitempty"`
+	UpdatedAt        int64    `json:"updated_at"`
 }
 
 // ChatEnvelope defines model for ChatEnvelope.
@@ -454,7 +485,8 @@ type ChatListEnvelope struct {
 	Response []Chat `json:"response"`
 }
 
-// ChatUser defines model for ChatUser.
+// ChatUser The other user of a direct-message conversation, as a chat listing shows
+// them.
 type ChatUser struct {
 	AvatarURL *string `json:"avatar_url,omitempty"`
 
@@ -500,13 +532,15 @@ type Coordinate1 = string
 
 // CopilotAttachment A Copilot answer (read-only).
 type CopilotAttachment struct {
-	MessageID    *string               `json:"message_id,omitempty"`
-	PartID       *string               `json:"part_id,omitempty"`
-	PromptSender *string               `json:"prompt_sender,omitempty"`
-	Type         CopilotAttachmentType `json:"type"`
+	MessageID    *string `json:"message_id,omitempty"`
+	PartID       *string `json:"part_id,omitempty"`
+	PromptSender *string `json:"prompt_sender,omitempty"`
+
+	// Type The attachment's type, always `copilot`.
+	Type CopilotAttachmentType `json:"type"`
 }
 
-// CopilotAttachmentType defines model for CopilotAttachment.Type.
+// CopilotAttachmentType The attachment's type, always `copilot`.
 type CopilotAttachmentType string
 
 // DirectMessage A direct message. Unlike group messages it has no `group_id`, `system` or `platform`.
@@ -540,8 +574,12 @@ type DirectMessage struct {
 	UserID     string  `json:"user_id"`
 }
 
-// DirectMessageCreateRequest defines model for DirectMessageCreateRequest.
+// DirectMessageCreateRequest The body of `POST /direct_messages`: the message, under
+// `direct_message`.
 type DirectMessageCreateRequest struct {
+	// DirectMessage A direct message to send to `recipient_id`. `source_guid` makes a retry
+	// safe: GroupMe answers 409 to a second message with the same one. `text`
+	// (at most 1,000 characters) may be left out when there are attachments.
 	DirectMessage NewDirectMessage `json:"direct_message"`
 }
 
@@ -563,7 +601,8 @@ type DirectMessageCreatedEnvelope struct {
 	Response DirectMessageCreated `json:"response"`
 }
 
-// DirectMessageList defines model for DirectMessageList.
+// DirectMessageList A page of the direct messages with one user (`GET /direct_messages`),
+// newest first. `read_receipt` is left out when there is none.
 type DirectMessageList struct {
 	// Count How many messages the conversation has in all.
 	Count          int             `json:"count"`
@@ -576,7 +615,10 @@ type DirectMessageList struct {
 // DirectMessageListEnvelope defines model for DirectMessageListEnvelope.
 type DirectMessageListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta              `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response A page of the direct messages with one user (`GET /direct_messages`),
+	// newest first. `read_receipt` is left out when there is none.
 	Response DirectMessageList `json:"response"`
 }
 
@@ -708,11 +750,13 @@ type EmojiAttachment struct {
 	Charmap [][]Number `json:"charmap"`
 
 	// Placeholder Example: ☃
-	Placeholder string              `json:"placeholder"`
-	Type        EmojiAttachmentType `json:"type"`
+	Placeholder string `json:"placeholder"`
+
+	// Type The attachment's type, always `emoji`.
+	Type EmojiAttachmentType `json:"type"`
 }
 
-// EmojiAttachmentType defines model for EmojiAttachment.Type.
+// EmojiAttachmentType The attachment's type, always `emoji`.
 type EmojiAttachmentType string
 
 // ErrorEnvelope The body of a failed call. `response` is `null` or absent.
@@ -726,14 +770,16 @@ type ErrorEnvelope struct {
 
 // EventAttachment A calendar event (read-only; made by the calendar API).
 type EventAttachment struct {
-	EventID string              `json:"event_id"`
-	Type    EventAttachmentType `json:"type"`
+	EventID string `json:"event_id"`
+
+	// Type The attachment's type, always `event`.
+	Type EventAttachmentType `json:"type"`
 
 	// View `full` or `brief`.
 	View *string `json:"view,omitempty"`
 }
 
-// EventAttachmentType defines model for EventAttachment.Type.
+// EventAttachmentType The attachment's type, always `event`.
 type EventAttachmentType string
 
 // EventCreateRequest Unofficial. A new calendar event.
@@ -842,13 +888,16 @@ type EventUpdateRequest struct {
 	Timezone  *string        `json:"timezone,omitempty"`
 }
 
-// FileAttachment defines model for FileAttachment.
+// FileAttachment A file from the file service (see UploadFile), named by its `file_id`.
+// Community-documented.
 type FileAttachment struct {
-	FileID string             `json:"file_id"`
-	Type   FileAttachmentType `json:"type"`
+	FileID string `json:"file_id"`
+
+	// Type The attachment's type, always `file`.
+	Type FileAttachmentType `json:"type"`
 }
 
-// FileAttachmentType defines model for FileAttachment.Type.
+// FileAttachmentType The attachment's type, always `file`.
 type FileAttachmentType string
 
 // FileUploadStatus Unofficial. The state of a file upload; `file_id` is set when `status` is `complete`.
@@ -924,8 +973,11 @@ type Group struct {
 	GroupID string `json:"group_id"`
 
 	// ID Example: 1234567
-	ID                string        `json:"id"`
-	ImageURL          *string       `json:"image_url"`
+	ID       string  `json:"id"`
+	ImageURL *string `json:"image_url"`
+
+	// JoinQuestion The question people asking to join must answer, shown when
+	// `requires_approval` and `show_join_question` are both on.
 	JoinQuestion      *JoinQuestion `json:"join_question,omitempty"`
 	LastReadAt        *int64        `json:"last_read_at,omitempty"`
 	LastReadMessageID *string       `json:"last_read_message_id,omitempty"`
@@ -985,7 +1037,9 @@ type Group struct {
 	Visibility *string `json:"visibility,omitempty"`
 }
 
-// GroupCreateRequest defines model for GroupCreateRequest.
+// GroupCreateRequest The body of `POST /groups`. `name` (at most 140 characters) is required,
+// `description` holds at most 255, `image_url` must come from the image
+// service, and `share` asks for a share link (`share_url`).
 type GroupCreateRequest struct {
 	Description *string `json:"description,omitempty"`
 
@@ -1008,7 +1062,8 @@ type GroupEnvelope struct {
 	Response Group `json:"response"`
 }
 
-// GroupJoin defines model for GroupJoin.
+// GroupJoin The answer to joining a group through its share link: the group, under
+// `group`.
 type GroupJoin struct {
 	// Group A group. Fields beyond the required ones come and go between
 	// deployments: older groups (recorded in 2014 and 2015) carry neither
@@ -1019,7 +1074,10 @@ type GroupJoin struct {
 // GroupJoinEnvelope defines model for GroupJoinEnvelope.
 type GroupJoinEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta      `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response The answer to joining a group through its share link: the group, under
+	// `group`.
 	Response GroupJoin `json:"response"`
 }
 
@@ -1046,9 +1104,12 @@ type GroupLocation struct {
 // GroupPreview Unofficial. What someone sees of a public group before joining it.
 type GroupPreview struct {
 	// ChildrenCount How many topics the group has.
-	ChildrenCount *int          `json:"children_count,omitempty"`
-	ID            string        `json:"id"`
-	JoinQuestion  *JoinQuestion `json:"join_question,omitempty"`
+	ChildrenCount *int   `json:"children_count,omitempty"`
+	ID            string `json:"id"`
+
+	// JoinQuestion The question people asking to join must answer, shown when
+	// `requires_approval` and `show_join_question` are both on.
+	JoinQuestion *JoinQuestion `json:"join_question,omitempty"`
 
 	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
 	LikeIcon         *LikeIcon `json:"like_icon,omitempty"`
@@ -1067,34 +1128,49 @@ type GroupPreviewEnvelope struct {
 	Response *GroupPreview `json:"response,omitempty"`
 }
 
-// GroupRejoinRequest defines model for GroupRejoinRequest.
+// GroupRejoinRequest The body of `POST /groups/join`: a former group to rejoin. Only groups
+// the caller left on their own can be rejoined.
 type GroupRejoinRequest struct {
 	GroupID string `json:"group_id"`
 }
 
-// GroupUpdateRequest defines model for GroupUpdateRequest.
+// GroupUpdateRequest The body of `POST /groups/{group_id}/update`: only the fields given
+// change. `office_mode` keeps notifications from buzzing phones. The
+// fields from `theme_name` on are the ones GroupMe's own apps send
+// (community-documented).
 type GroupUpdateRequest struct {
-	Description  *string                      `json:"description,omitempty"`
-	GroupType    *GroupUpdateRequestGroupType `json:"group_type,omitempty"`
-	ImageURL     *string                      `json:"image_url,omitempty"`
-	JoinQuestion *JoinQuestion                `json:"join_question,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// GroupType Who manages and who posts: `closed`, only admins manage; `private`,
+	// anyone manages; `announcement`, only admins post.
+	GroupType *GroupUpdateRequestGroupType `json:"group_type,omitempty"`
+	ImageURL  *string                      `json:"image_url,omitempty"`
+
+	// JoinQuestion The question people asking to join must answer, shown when
+	// `requires_approval` and `show_join_question` are both on.
+	JoinQuestion *JoinQuestion `json:"join_question,omitempty"`
 
 	// LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
-	LikeIcon            *LikeIcon                     `json:"like_icon,omitempty"`
-	MessageDeletionMode *[]string                     `json:"message_deletion_mode,omitempty"`
-	Name                *string                       `json:"name,omitempty"`
-	OfficeMode          *bool                         `json:"office_mode,omitempty"`
-	RequiresApproval    *bool                         `json:"requires_approval,omitempty"`
-	Share               *bool                         `json:"share,omitempty"`
-	ShowJoinQuestion    *bool                         `json:"show_join_question,omitempty"`
-	ThemeName           *string                       `json:"theme_name,omitempty"`
-	Visibility          *GroupUpdateRequestVisibility `json:"visibility,omitempty"`
+	LikeIcon            *LikeIcon `json:"like_icon,omitempty"`
+	MessageDeletionMode *[]string `json:"message_deletion_mode,omitempty"`
+	Name                *string   `json:"name,omitempty"`
+	OfficeMode          *bool     `json:"office_mode,omitempty"`
+	RequiresApproval    *bool     `json:"requires_approval,omitempty"`
+	Share               *bool     `json:"share,omitempty"`
+	ShowJoinQuestion    *bool     `json:"show_join_question,omitempty"`
+	ThemeName           *string   `json:"theme_name,omitempty"`
+
+	// Visibility Whether the group can be found in search (`searchable`) or not
+	// (`hidden`).
+	Visibility *GroupUpdateRequestVisibility `json:"visibility,omitempty"`
 }
 
-// GroupUpdateRequestGroupType defines model for GroupUpdateRequest.GroupType.
+// GroupUpdateRequestGroupType Who manages and who posts: `closed`, only admins manage; `private`,
+// anyone manages; `announcement`, only admins post.
 type GroupUpdateRequestGroupType string
 
-// GroupUpdateRequestVisibility defines model for GroupUpdateRequest.Visibility.
+// GroupUpdateRequestVisibility Whether the group can be found in search (`searchable`) or not
+// (`hidden`).
 type GroupUpdateRequestVisibility string
 
 // ImageAttachment A picture. When sending, `url` must come from the image service.
@@ -1102,28 +1178,32 @@ type ImageAttachment struct {
 	// AspectRatio Set by some clients around 2015, a CSS percentage such as `56.25%`.
 	//
 	// Example: 56.25%
-	AspectRatio *string             `json:"aspectRatio,omitempty"`
-	BlurHash    *string             `json:"blur_hash,omitempty"`
-	FileID      *string             `json:"file_id,omitempty"`
-	SourceURL   *string             `json:"source_url,omitempty"`
-	Type        ImageAttachmentType `json:"type"`
-	URL         string              `json:"url"`
+	AspectRatio *string `json:"aspectRatio,omitempty"`
+	BlurHash    *string `json:"blur_hash,omitempty"`
+	FileID      *string `json:"file_id,omitempty"`
+	SourceURL   *string `json:"source_url,omitempty"`
+
+	// Type The attachment's type, always `image`.
+	Type ImageAttachmentType `json:"type"`
+	URL  string              `json:"url"`
 
 	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string.
 	Width interface{} `json:"width,omitempty"`
 }
 
-// ImageAttachmentType defines model for ImageAttachment.Type.
+// ImageAttachmentType The attachment's type, always `image`.
 type ImageAttachmentType string
 
 // ImageEditedAttachment An edited image and its original (read-only).
 type ImageEditedAttachment struct {
-	SourceURL *string                   `json:"source_url,omitempty"`
-	Type      ImageEditedAttachmentType `json:"type"`
-	URL       string                    `json:"url"`
+	SourceURL *string `json:"source_url,omitempty"`
+
+	// Type The attachment's type, always `image_edited`.
+	Type ImageEditedAttachmentType `json:"type"`
+	URL  string                    `json:"url"`
 }
 
-// ImageEditedAttachmentType defines model for ImageEditedAttachment.Type.
+// ImageEditedAttachmentType The attachment's type, always `image_edited`.
 type ImageEditedAttachmentType string
 
 // ImageUploadResult The image service's answer. It has no envelope.
@@ -1137,7 +1217,8 @@ type ImageUploadResult struct {
 	} `json:"payload"`
 }
 
-// JoinQuestion defines model for JoinQuestion.
+// JoinQuestion The question people asking to join must answer, shown when
+// `requires_approval` and `show_join_question` are both on.
 type JoinQuestion struct {
 	Text *string `json:"text,omitempty"`
 
@@ -1174,7 +1255,9 @@ type JoinReasonQuestion struct {
 	Type *string `json:"type,omitempty"`
 }
 
-// Leaderboard defines model for Leaderboard.
+// Leaderboard Messages of a group's leaderboard: the most liked of a period (ranked by
+// likes), the ones the caller liked (newest like first), or the caller's
+// messages that others liked.
 type Leaderboard struct {
 	Messages []Message `json:"messages"`
 }
@@ -1182,19 +1265,27 @@ type Leaderboard struct {
 // LeaderboardEnvelope defines model for LeaderboardEnvelope.
 type LeaderboardEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta        `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response Messages of a group's leaderboard: the most liked of a period (ranked by
+	// likes), the ones the caller liked (newest like first), or the caller's
+	// messages that others liked.
 	Response Leaderboard `json:"response"`
 }
 
 // LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
 type LikeIcon struct {
-	Code      *string      `json:"code,omitempty"`
-	PackID    *int         `json:"pack_id,omitempty"`
-	PackIndex *int         `json:"pack_index,omitempty"`
-	Type      LikeIconType `json:"type"`
+	Code      *string `json:"code,omitempty"`
+	PackID    *int    `json:"pack_id,omitempty"`
+	PackIndex *int    `json:"pack_index,omitempty"`
+
+	// Type `unicode` for a Unicode emoji in `code`, `emoji` for a PowerUp emoji
+	// (`pack_id`, `pack_index`).
+	Type LikeIconType `json:"type"`
 }
 
-// LikeIconType defines model for LikeIcon.Type.
+// LikeIconType `unicode` for a Unicode emoji in `code`, `emoji` for a PowerUp emoji
+// (`pack_id`, `pack_index`).
 type LikeIconType string
 
 // LikeRequest Unofficial: the `like_icon` body, which turns a like into an emoji
@@ -1209,11 +1300,12 @@ type LikeRequest struct {
 
 // LinkedImageAttachment A link preview made by GroupMe (read-only).
 type LinkedImageAttachment struct {
+	// Type The attachment's type, always `linked_image`.
 	Type LinkedImageAttachmentType `json:"type"`
 	URL  string                    `json:"url"`
 }
 
-// LinkedImageAttachmentType defines model for LinkedImageAttachment.Type.
+// LinkedImageAttachmentType The attachment's type, always `linked_image`.
 type LinkedImageAttachmentType string
 
 // LocationAttachment A place. The coordinates are strings.
@@ -1224,12 +1316,14 @@ type LocationAttachment struct {
 	Lat string `json:"lat"`
 
 	// Lng Example: -73.993285
-	Lng  string                 `json:"lng"`
-	Name string                 `json:"name"`
+	Lng  string `json:"lng"`
+	Name string `json:"name"`
+
+	// Type The attachment's type, always `location`.
 	Type LocationAttachmentType `json:"type"`
 }
 
-// LocationAttachmentType defines model for LocationAttachment.Type.
+// LocationAttachmentType The attachment's type, always `location`.
 type LocationAttachmentType string
 
 // Member A membership of a group. `id` is the membership id, which removal needs; `user_id` is the person.
@@ -1279,22 +1373,31 @@ type MemberToAdd struct {
 // MembersAddEnvelope defines model for MembersAddEnvelope.
 type MembersAddEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta             `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response The answer to adding members. The adds run in the background: poll `GET
+	// /groups/{group_id}/members/results/{results_id}` with `results_id`;
+	// results expire about an hour after the add.
 	Response MembersAddResult `json:"response"`
 }
 
-// MembersAddRequest defines model for MembersAddRequest.
+// MembersAddRequest The body of `POST /groups/{group_id}/members/add`: each member is named
+// by `user_id`, `phone_number` or `email`, with a `nickname`; a `guid`,
+// when given, comes back on the result so the two can be matched.
 type MembersAddRequest struct {
 	Members []MemberToAdd `json:"members"`
 }
 
-// MembersAddResult defines model for MembersAddResult.
+// MembersAddResult The answer to adding members. The adds run in the background: poll `GET
+// /groups/{group_id}/members/results/{results_id}` with `results_id`;
+// results expire about an hour after the add.
 type MembersAddResult struct {
 	// ResultsID Poll `GET /groups/{group_id}/members/results/{results_id}` with it.
 	ResultsID string `json:"results_id"`
 }
 
-// MembersResults defines model for MembersResults.
+// MembersResults The memberships an add created. Failed adds and pending invitations are
+// left out.
 type MembersResults struct {
 	Members []Member `json:"members"`
 }
@@ -1302,7 +1405,10 @@ type MembersResults struct {
 // MembersResultsEnvelope defines model for MembersResultsEnvelope.
 type MembersResultsEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta           `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response The memberships an add created. Failed adds and pending invitations are
+	// left out.
 	Response MembersResults `json:"response"`
 }
 
@@ -1377,13 +1483,15 @@ type MembershipStatesEnvelope struct {
 	Response *[]MembershipState `json:"response,omitempty"`
 }
 
-// MembershipUpdate defines model for MembershipUpdate.
+// MembershipUpdate The caller's new nickname in one group, 1 to 50 characters.
 type MembershipUpdate struct {
 	Nickname string `json:"nickname"`
 }
 
-// MembershipUpdateRequest defines model for MembershipUpdateRequest.
+// MembershipUpdateRequest The body of `POST /groups/{group_id}/memberships/update`: the change,
+// under `membership`.
 type MembershipUpdateRequest struct {
+	// Membership The caller's new nickname in one group, 1 to 50 characters.
 	Membership MembershipUpdate `json:"membership"`
 }
 
@@ -1392,12 +1500,14 @@ type MembershipUpdateRequest struct {
 // messages carry the user ids as numbers, and group previews may
 // carry no `loci`.
 type MentionsAttachment struct {
-	Loci    *[][]int               `json:"loci,omitempty"`
+	Loci *[][]int `json:"loci,omitempty"`
+
+	// Type The attachment's type, always `mentions`.
 	Type    MentionsAttachmentType `json:"type"`
 	UserIDs []StringOrInteger      `json:"user_ids"`
 }
 
-// MentionsAttachmentType defines model for MentionsAttachment.Type.
+// MentionsAttachmentType The attachment's type, always `mentions`.
 type MentionsAttachmentType string
 
 // Message A message in a group.
@@ -1454,13 +1564,15 @@ type Message struct {
 	UserID string `json:"user_id"`
 }
 
-// MessageCreateRequest defines model for MessageCreateRequest.
+// MessageCreateRequest The body of `POST /groups/{group_id}/messages`: the message, under
+// `message`.
 type MessageCreateRequest struct {
 	// Message A message to send. `text` may be left out when there is at least one attachment.
 	Message NewMessage `json:"message"`
 }
 
-// MessageCreated defines model for MessageCreated.
+// MessageCreated One message, under `message`: the answer to sending a group message, and
+// to reading or editing one through the v4 API.
 type MessageCreated struct {
 	// Message A message in a group.
 	Message Message `json:"message"`
@@ -1469,7 +1581,10 @@ type MessageCreated struct {
 // MessageCreatedEnvelope defines model for MessageCreatedEnvelope.
 type MessageCreatedEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta           `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response One message, under `message`: the answer to sending a group message, and
+	// to reading or editing one through the v4 API.
 	Response MessageCreated `json:"response"`
 }
 
@@ -1487,7 +1602,9 @@ type MessageEvent struct {
 	Type string `json:"type"`
 }
 
-// MessageList defines model for MessageList.
+// MessageList A page of a group's messages (`GET /groups/{group_id}/messages`): newest
+// first, or oldest first after `after_id`. `count` is the number of
+// messages in the group.
 type MessageList struct {
 	// Count How many messages the group has in all.
 	Count    int       `json:"count"`
@@ -1497,11 +1614,17 @@ type MessageList struct {
 // MessageListEnvelope defines model for MessageListEnvelope.
 type MessageListEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta        `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response A page of a group's messages (`GET /groups/{group_id}/messages`): newest
+	// first, or oldest first after `after_id`. `count` is the number of
+	// messages in the group.
 	Response MessageList `json:"response"`
 }
 
-// MessagePreview defines model for MessagePreview.
+// MessagePreview The last message of a group, as group listings show it: the author's
+// nickname, the text, an image and the attachments (all empty in a group
+// without messages).
 type MessagePreview struct {
 	Attachments   *[]Attachment `json:"attachments,omitempty"`
 	DeletedAt     *int64        `json:"deleted_at,omitempty"`
@@ -1513,11 +1636,15 @@ type MessagePreview struct {
 
 // MessagesSummary The group's message count and its latest message.
 type MessagesSummary struct {
-	Count                int             `json:"count"`
-	LastMessageCreatedAt *int64          `json:"last_message_created_at,omitempty"`
-	LastMessageID        *string         `json:"last_message_id,omitempty"`
-	LastMessageUpdatedAt *int64          `json:"last_message_updated_at,omitempty"`
-	Preview              *MessagePreview `json:"preview,omitempty"`
+	Count                int     `json:"count"`
+	LastMessageCreatedAt *int64  `json:"last_message_created_at,omitempty"`
+	LastMessageID        *string `json:"last_message_id,omitempty"`
+	LastMessageUpdatedAt *int64  `json:"last_message_updated_at,omitempty"`
+
+	// Preview The last message of a group, as group listings show it: the author's
+	// nickname, the text, an image and the attachments (all empty in a group
+	// without messages).
+	Preview *MessagePreview `json:"preview,omitempty"`
 }
 
 // Meta The status part of every envelope.
@@ -1581,7 +1708,9 @@ type MutedMembership struct {
 	UserID      string  `json:"user_id"`
 }
 
-// NewBot defines model for NewBot.
+// NewBot A bot to create. It lives in the one group `group_id`; when
+// `callback_url` is set, GroupMe POSTs every message of that group to it.
+// `avatar_url` must come from the image service.
 type NewBot struct {
 	Active         *bool   `json:"active,omitempty"`
 	AvatarURL      *string `json:"avatar_url,omitempty"`
@@ -1593,7 +1722,9 @@ type NewBot struct {
 	Name    string          `json:"name"`
 }
 
-// NewDirectMessage defines model for NewDirectMessage.
+// NewDirectMessage A direct message to send to `recipient_id`. `source_guid` makes a retry
+// safe: GroupMe answers 409 to a second message with the same one. `text`
+// (at most 1,000 characters) may be left out when there are attachments.
 type NewDirectMessage struct {
 	Attachments *[]Attachment `json:"attachments,omitempty"`
 	RecipientID string        `json:"recipient_id"`
@@ -1632,12 +1763,14 @@ type OwnerChange struct {
 
 // PartialImageAttachment An image still being edited (read-only).
 type PartialImageAttachment struct {
-	Content *string                    `json:"content,omitempty"`
-	ID      *string                    `json:"id,omitempty"`
-	Type    PartialImageAttachmentType `json:"type"`
+	Content *string `json:"content,omitempty"`
+	ID      *string `json:"id,omitempty"`
+
+	// Type The attachment's type, always `partial_image`.
+	Type PartialImageAttachmentType `json:"type"`
 }
 
-// PartialImageAttachmentType defines model for PartialImageAttachment.Type.
+// PartialImageAttachmentType The attachment's type, always `partial_image`.
 type PartialImageAttachmentType string
 
 // PendingMembership Unofficial. A request to join a group that requires approval.
@@ -1739,27 +1872,35 @@ type Poll struct {
 
 // PollAttachment A poll (read-only; made by the poll API).
 type PollAttachment struct {
-	PollID string             `json:"poll_id"`
-	Type   PollAttachmentType `json:"type"`
+	PollID string `json:"poll_id"`
+
+	// Type The attachment's type, always `poll`.
+	Type PollAttachmentType `json:"type"`
 }
 
-// PollAttachmentType defines model for PollAttachment.Type.
+// PollAttachmentType The attachment's type, always `poll`.
 type PollAttachmentType string
 
 // PollCreateRequest Unofficial. A new poll; GroupMe requires every field.
 type PollCreateRequest struct {
 	// Expiration When voting closes, in seconds since the epoch.
-	Expiration int64                       `json:"expiration"`
-	Options    []NewPollOption             `json:"options"`
-	Subject    string                      `json:"subject"`
-	Type       PollCreateRequestType       `json:"type"`
+	Expiration int64           `json:"expiration"`
+	Options    []NewPollOption `json:"options"`
+	Subject    string          `json:"subject"`
+
+	// Type `single`: a voter picks one option; `multi`: a voter may pick several.
+	Type PollCreateRequestType `json:"type"`
+
+	// Visibility `public`: members see who voted for what; `anonymous`: they see only the
+	// counts.
 	Visibility PollCreateRequestVisibility `json:"visibility"`
 }
 
-// PollCreateRequestType defines model for PollCreateRequest.Type.
+// PollCreateRequestType `single`: a voter picks one option; `multi`: a voter may pick several.
 type PollCreateRequestType string
 
-// PollCreateRequestVisibility defines model for PollCreateRequest.Visibility.
+// PollCreateRequestVisibility `public`: members see who voted for what; `anonymous`: they see only the
+// counts.
 type PollCreateRequestVisibility string
 
 // PollCreated Unofficial. A new poll and the message announcing it.
@@ -1898,10 +2039,11 @@ type ProfileSharingEnvelope struct {
 
 // ProfileSharingRequest Unofficial. Whether the caller's profile share link exists.
 type ProfileSharingRequest struct {
+	// Status `enable` creates the caller's profile share link, `disable` removes it.
 	Status ProfileSharingRequestStatus `json:"status"`
 }
 
-// ProfileSharingRequestStatus defines model for ProfileSharingRequest.Status.
+// ProfileSharingRequestStatus `enable` creates the caller's profile share link, `disable` removes it.
 type ProfileSharingRequestStatus string
 
 // ProfileUpdate Unofficial. Every field is optional; those left out stay.
@@ -2006,7 +2148,8 @@ type Reaction struct {
 	UserIDs *[]string `json:"user_ids,omitempty"`
 }
 
-// ReactionList defines model for ReactionList.
+// ReactionList A message's reactions after a like or an unlike: the whole list, empty
+// when none are left.
 type ReactionList struct {
 	Reactions []Reaction `json:"reactions"`
 }
@@ -2014,7 +2157,10 @@ type ReactionList struct {
 // ReactionsEnvelope defines model for ReactionsEnvelope.
 type ReactionsEnvelope struct {
 	// Meta The status part of every envelope.
-	Meta     Meta          `json:"meta"`
+	Meta Meta `json:"meta"`
+
+	// Response A message's reactions after a like or an unlike: the whole list, empty
+	// when none are left.
 	Response *ReactionList `json:"response,omitempty"`
 }
 
@@ -2088,15 +2234,17 @@ type RelationshipListEnvelope struct {
 
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
 type ReplyAttachment struct {
-	BaseReplyID string              `json:"base_reply_id"`
-	ReplyID     *string             `json:"reply_id,omitempty"`
-	Type        ReplyAttachmentType `json:"type"`
+	BaseReplyID string  `json:"base_reply_id"`
+	ReplyID     *string `json:"reply_id,omitempty"`
+
+	// Type The attachment's type, always `reply`.
+	Type ReplyAttachmentType `json:"type"`
 
 	// UserID The author of the message replied to.
 	UserID *string `json:"user_id,omitempty"`
 }
 
-// ReplyAttachmentType defines model for ReplyAttachment.Type.
+// ReplyAttachmentType The attachment's type, always `reply`.
 type ReplyAttachmentType string
 
 // SharedGroup Unofficial. A group the caller and another user are both in. `group_id` arrives as a number.
@@ -2108,7 +2256,9 @@ type SharedGroup struct {
 	GroupName *string         `json:"group_name,omitempty"`
 }
 
-// SMSModeRequest defines model for SmsModeRequest.
+// SMSModeRequest The body of `POST /users/sms_mode`: `duration` in hours (at most 48), or
+// "always"; `registration_id` names the push token to silence meanwhile
+// (without it the device gets both SMS and push notifications).
 type SMSModeRequest struct {
 	// Duration Hours, at most 48; the string `always` (seen in the official apps) never expires.
 	Duration SMSDuration `json:"duration"`
@@ -2119,11 +2269,13 @@ type SMSModeRequest struct {
 
 // SplitAttachment A bill split (deprecated).
 type SplitAttachment struct {
-	Token string              `json:"token"`
-	Type  SplitAttachmentType `json:"type"`
+	Token string `json:"token"`
+
+	// Type The attachment's type, always `split`.
+	Type SplitAttachmentType `json:"type"`
 }
 
-// SplitAttachmentType defines model for SplitAttachment.Type.
+// SplitAttachmentType The attachment's type, always `split`.
 type SplitAttachmentType string
 
 // StringOrInteger A value GroupMe sends as a string in some places and as a number in others.
@@ -2308,7 +2460,7 @@ type UserProfileEnvelope struct {
 	Response *UserProfile `json:"response,omitempty"`
 }
 
-// UserUpdateRequest defines model for UserUpdateRequest.
+// UserUpdateRequest The body of `POST /users/update`: only the fields given change.
 type UserUpdateRequest struct {
 	AvatarURL *string `json:"avatar_url,omitempty"`
 	Email     *string `json:"email,omitempty"`
@@ -2316,14 +2468,17 @@ type UserUpdateRequest struct {
 	ZipCode   *string `json:"zip_code,omitempty"`
 }
 
-// VideoAttachment defines model for VideoAttachment.
+// VideoAttachment A video from the video service (see UploadVideo): `url` plays it,
+// `preview_url` is its thumbnail. Community-documented.
 type VideoAttachment struct {
-	PreviewURL *string             `json:"preview_url,omitempty"`
-	Type       VideoAttachmentType `json:"type"`
-	URL        string              `json:"url"`
+	PreviewURL *string `json:"preview_url,omitempty"`
+
+	// Type The attachment's type, always `video`.
+	Type VideoAttachmentType `json:"type"`
+	URL  string              `json:"url"`
 }
 
-// VideoAttachmentType defines model for VideoAttachment.Type.
+// VideoAttachmentType The attachment's type, always `video`.
 type VideoAttachmentType string
 
 // VideoUploadStatus Unofficial. The state of a video upload; `url` and `thumbnail_url` are set when `status` is `complete`.

@@ -12,9 +12,35 @@ import "github.com/groupme-go/groupme/gen"
 // package does not know keeps its JSON. Build the attachments you send
 // with client.NewImageAttachment, NewMentionsAttachment and the other
 // New*Attachment functions.
+//
+// Methods (documented at [gen.Attachment]):
+//
+//	AsAutokickedMember() (AutokickedMemberAttachment, bool)
+//	AsCopilot() (CopilotAttachment, bool)
+//	AsEmoji() (EmojiAttachment, bool)
+//	AsEvent() (EventAttachment, bool)
+//	AsFile() (FileAttachment, bool)
+//	AsImage() (ImageAttachment, bool)
+//	AsImageEdited() (ImageEditedAttachment, bool)
+//	AsLinkedImage() (LinkedImageAttachment, bool)
+//	AsLocation() (LocationAttachment, bool)
+//	AsMentions() (MentionsAttachment, bool)
+//	AsPartialImage() (PartialImageAttachment, bool)
+//	AsPoll() (PollAttachment, bool)
+//	AsReply() (ReplyAttachment, bool)
+//	AsSplit() (SplitAttachment, bool)
+//	AsVideo() (VideoAttachment, bool)
+//	JSON() json.RawMessage
+//	Type() string
+//	Value() any
 type Attachment = gen.Attachment
 
 // AutokickedMemberAttachment On the notice that a member was removed for inactivity (read-only).
+//
+// Fields (documented at [gen.AutokickedMemberAttachment]):
+//
+//	Type   AutokickedMemberAttachmentType
+//	UserID string
 type AutokickedMemberAttachment = gen.AutokickedMemberAttachment
 
 // AutokickedMemberAttachmentType The attachment's type, always `autokicked_member`.
@@ -23,57 +49,160 @@ type AutokickedMemberAttachmentType = gen.AutokickedMemberAttachmentType
 // Block A block: the user `user_id` blocked `blocked_user_id` at `created_at`
 // (seconds since the epoch). A blocked user cannot send the blocker direct
 // messages.
+//
+// Fields (documented at [gen.Block]):
+//
+//	BlockedUserID string
+//	CreatedAt     int64
+//	UserID        string
 type Block = gen.Block
 
 // BlockBetween Whether a block exists between two users (`GET /blocks/between`).
+//
+// Fields (documented at [gen.BlockBetween]):
+//
+//	Between bool
 type BlockBetween = gen.BlockBetween
 
 // BlockCreated The answer to `POST /blocks`: the new block, under `block`.
+//
+// Fields (documented at [gen.BlockCreated]):
+//
+//	Block Block
 type BlockCreated = gen.BlockCreated
 
 // BlockList The caller's blocks (`GET /blocks`).
+//
+// Fields (documented at [gen.BlockList]):
+//
+//	Blocks []Block
 type BlockList = gen.BlockList
 
 // Bot A bot. Its `bot_id` is a secret; anyone holding it can post as the bot. Bots created before `dm_notification` existed do not carry it.
+//
+// Fields (documented at [gen.Bot]):
+//
+//	Active         *bool
+//	AvatarURL      *string
+//	BotID          string
+//	CallbackURL    *string
+//	DMNotification *bool
+//	GroupID        string
+//	GroupName      *string
+//	Name           string
 type Bot = gen.Bot
 
 // BotCallback What GroupMe POSTs to a bot's `callback_url` for each message in its
 // group: the message itself, with no envelope. The bot's own posts
 // arrive too (`sender_type` `bot`), so filter them to avoid loops.
+//
+// Fields (documented at [gen.BotCallback]):
+//
+//	Attachments []Attachment
+//	AvatarURL   *string
+//	CreatedAt   int64
+//	Event       *MessageEvent
+//	FavoritedBy *[]string
+//	GroupID     string
+//	ID          string
+//	Name        string
+//	PinnedAt    *int64
+//	PinnedBy    *string
+//	Platform    *string
+//	SenderID    string
+//	SenderType  string
+//	SourceGUID  string
+//	System      bool
+//	Text        *string
+//	UserID      string
 type BotCallback = gen.BotCallback
 
 // BotCreateRequest The body of `POST /bots`: the bot to create, under `bot`.
+//
+// Fields (documented at [gen.BotCreateRequest]):
+//
+//	Bot NewBot
 type BotCreateRequest = gen.BotCreateRequest
 
 // BotCreated The answer to `POST /bots`: the new bot, under `bot`.
+//
+// Fields (documented at [gen.BotCreated]):
+//
+//	Bot Bot
 type BotCreated = gen.BotCreated
 
 // BotDestroyRequest The body of `POST /bots/destroy`: the id of the bot to delete.
+//
+// Fields (documented at [gen.BotDestroyRequest]):
+//
+//	BotID string
 type BotDestroyRequest = gen.BotDestroyRequest
 
 // BotPostForm What `POST /bots/post` reads from a form body: the fields of
 // BotPostRequest as form fields (`attachments` cannot be sent this
 // way), or, when the form holds no `bot_id`, a JSON document that was
 // merely labelled as a form.
+//
+// Fields (documented at [gen.BotPostForm]):
+//
+//	BotID      *string
+//	PictureURL *string
+//	Text       *string
 type BotPostForm = gen.BotPostForm
 
 // BotPostRequest A message posted as a bot (`POST /bots/post`). No user token is needed:
 // `bot_id` says who posts. `text` holds at most 1,000 characters;
 // `picture_url` must come from the image service.
+//
+// Fields (documented at [gen.BotPostRequest]):
+//
+//	Attachments *[]Attachment
+//	BotID       string
+//	PictureURL  *string
+//	Text        string
 type BotPostRequest = gen.BotPostRequest
 
 // CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
 // GroupMe, its times (`start_at`, `end_at`, `created_at`,
 // `updated_at`) are ISO-8601 strings.
+//
+// Fields (documented at [gen.CalendarEvent]):
+//
+//	ConversationID *StringOrInteger
+//	CreatedAt      *string
+//	CreatorID      *StringOrInteger
+//	Description    *string
+//	EndAt          *string
+//	EventID        StringOrInteger
+//	Going          *[]StringOrInteger
+//	ImageURL       *string
+//	IsAllDay       *bool
+//	Location       *EventLocation
+//	Name           *string
+//	NotGoing       *[]StringOrInteger
+//	Reminders      *[]int
+//	StartAt        *string
+//	Timezone       *string
+//	UpdatedAt      *string
 type CalendarEvent = gen.CalendarEvent
 
 // ChangeOwnersRequest The body of `POST /groups/change_owners`: one transfer per entry. The
 // caller must own each group, and each new owner must be one of its
 // members.
+//
+// Fields (documented at [gen.ChangeOwnersRequest]):
+//
+//	Requests []OwnerChange
 type ChangeOwnersRequest = gen.ChangeOwnersRequest
 
 // ChangeOwnersResult How one transfer of `POST /groups/change_owners` went; `status` says
 // whether ownership changed.
+//
+// Fields (documented at [gen.ChangeOwnersResult]):
+//
+//	GroupID string
+//	OwnerID string
+//	Status  ChangeOwnersResultStatus
 type ChangeOwnersResult = gen.ChangeOwnersResult
 
 // ChangeOwnersResultStatus An HTTP status code as a string: `200` changed; `400` the
@@ -85,63 +214,200 @@ type ChangeOwnersResultStatus = gen.ChangeOwnersResultStatus
 // ChangeOwnersResults The answer to `POST /groups/change_owners`: one result per requested
 // transfer. The call answers 200 even when transfers failed, so read each
 // `status`.
+//
+// Fields (documented at [gen.ChangeOwnersResults]):
+//
+//	Results []ChangeOwnersResult
 type ChangeOwnersResults = gen.ChangeOwnersResults
 
 // Chat A one-to-one conversation.
+//
+// Fields (documented at [gen.Chat]):
+//
+//	CreatedAt             int64
+//	LastMessage           DirectMessage
+//	LastReadAt            *int64
+//	LastReadMessageID     *string
+//	MessageDeletionMode   *[]string
+//	MessageDeletionPeriod *int
+//	MessageEditPeriod     *int
+//	MessagesCount         int
+//	OtherUser             ChatUser
+//	RequiresApproval      *bool
+//	UnreadCount           *int
+//	UpdatedAt             int64
 type Chat = gen.Chat
 
 // ChatUser The other user of a direct-message conversation, as a chat listing shows
 // them.
+//
+// Fields (documented at [gen.ChatUser]):
+//
+//	AvatarURL *string
+//	ID        StringOrInteger
+//	Name      string
 type ChatUser = gen.ChatUser
 
 // ContactImport Unofficial. One address-book contact to match.
+//
+// Fields (documented at [gen.ContactImport]):
+//
+//	GUID        string
+//	Name        *string
+//	PhoneNumber string
 type ContactImport = gen.ContactImport
 
 // ContactImportBatch Unofficial. A contact import in progress.
+//
+// Fields (documented at [gen.ContactImportBatch]):
+//
+//	BatchID string
 type ContactImportBatch = gen.ContactImportBatch
 
 // Coordinate A latitude or longitude, as a number or as a string holding one.
 type Coordinate = gen.Coordinate
 
 // CopilotAttachment A Copilot answer (read-only).
+//
+// Fields (documented at [gen.CopilotAttachment]):
+//
+//	MessageID    *string
+//	PartID       *string
+//	PromptSender *string
+//	Type         CopilotAttachmentType
 type CopilotAttachment = gen.CopilotAttachment
 
 // CopilotAttachmentType The attachment's type, always `copilot`.
 type CopilotAttachmentType = gen.CopilotAttachmentType
 
 // DirectMessage A direct message. Unlike group messages it has no `group_id`, `system` or `platform`.
+//
+// Fields (documented at [gen.DirectMessage]):
+//
+//	Attachments    []Attachment
+//	AvatarURL      *string
+//	ChatID         *string
+//	ConversationID *string
+//	CreatedAt      int64
+//	DeletedAt      *int64
+//	DeletionActor  *string
+//	Event          *MessageEvent
+//	FavoritedBy    []string
+//	ID             string
+//	Name           string
+//	PinnedAt       *int64
+//	PinnedBy       *string
+//	Reactions      *[]Reaction
+//	RecipientID    string
+//	SenderID       *string
+//	SenderType     *string
+//	SourceGUID     string
+//	Text           *string
+//	UpdatedAt      *int64
+//	UserID         string
 type DirectMessage = gen.DirectMessage
 
 // DirectMessageCreateRequest The body of `POST /direct_messages`: the message, under
 // `direct_message`.
+//
+// Fields (documented at [gen.DirectMessageCreateRequest]):
+//
+//	DirectMessage NewDirectMessage
 type DirectMessageCreateRequest = gen.DirectMessageCreateRequest
 
 // DirectMessageCreated Sources disagree on the key; exactly one of the two is sent.
+//
+// Fields (documented at [gen.DirectMessageCreated]):
+//
+//	DirectMessage *DirectMessage
+//	Message       *DirectMessage
 type DirectMessageCreated = gen.DirectMessageCreated
 
 // DirectMessageList A page of the direct messages with one user (`GET /direct_messages`),
 // newest first. `read_receipt` is left out when there is none.
+//
+// Fields (documented at [gen.DirectMessageList]):
+//
+//	Count          int
+//	DirectMessages []DirectMessage
+//	ReadReceipt    *ReadReceipt
 type DirectMessageList = gen.DirectMessageList
 
 // Directory Unofficial. A campus directory. Its `id` arrives as a number.
+//
+// Fields (documented at [gen.Directory]):
+//
+//	AvatarURL      *string
+//	Color          *string
+//	GroupsCount    *int
+//	ID             StringOrInteger
+//	MembersCount   *int
+//	Name           *string
+//	ShareQRCodeURL *string
+//	ShareURL       *string
+//	ShortName      *string
+//	Type           *string
 type Directory = gen.Directory
 
 // DirectoryMajorsRequest Unofficial. The major codes to show, as strings.
+//
+// Fields (documented at [gen.DirectoryMajorsRequest]):
+//
+//	Codes []string
 type DirectoryMajorsRequest = gen.DirectoryMajorsRequest
 
 // DirectoryMember Unofficial. A person in a campus directory, as their privacy settings show them.
+//
+// Fields (documented at [gen.DirectoryMember]):
+//
+//	AvatarURL        *string
+//	Bio              *string
+//	CreatedAt        *string
+//	GraduationYear   *string
+//	ID               string
+//	Interests        *[]json.RawMessage
+//	Majors           *[]string
+//	Name             *string
+//	PhotoURLs        *[]string
+//	SharedGroupIds   *[]string
+//	SocialMediaLinks *[]json.RawMessage
+//	SongURL          *string
 type DirectoryMember = gen.DirectoryMember
 
 // DirectoryMembers Unofficial. One page of a campus directory's people.
+//
+// Fields (documented at [gen.DirectoryMembers]):
+//
+//	Users []DirectoryMember
 type DirectoryMembers = gen.DirectoryMembers
 
 // DirectoryMembership Unofficial. The caller's membership of a campus directory.
+//
+// Fields (documented at [gen.DirectoryMembership]):
+//
+//	CampusProfileVisibility *string
+//	DirectoryID             *StringOrInteger
+//	GraduationYear          *ID
+//	ID                      *StringOrInteger
+//	MajorIDs                *[]StringOrInteger
+//	UserID                  *StringOrInteger
 type DirectoryMembership = gen.DirectoryMembership
 
 // DirectoryMembershipUpdate Unofficial. What the caller shows inside their campus directory.
+//
+// Fields (documented at [gen.DirectoryMembershipUpdate]):
+//
+//	CampusProfileVisibility *string
+//	GraduationYear          *int
 type DirectoryMembershipUpdate = gen.DirectoryMembershipUpdate
 
 // DirectorySummary Unofficial. A campus directory a user belongs to.
+//
+// Fields (documented at [gen.DirectorySummary]):
+//
+//	ID        *StringOrInteger
+//	Name      *string
+//	ShortName *string
 type DirectorySummary = gen.DirectorySummary
 
 // EmojiAttachment GroupMe emoji. `text` holds `placeholder` wherever an emoji goes, and
@@ -149,85 +415,273 @@ type DirectorySummary = gen.DirectorySummary
 // order. Older messages carry entries that are not pairs of integers
 // (a pack id as a string, or a third number), so an entry is a list of
 // strings or integers.
+//
+// Fields (documented at [gen.EmojiAttachment]):
+//
+//	Charmap     [][]Number
+//	Placeholder string
+//	Type        EmojiAttachmentType
 type EmojiAttachment = gen.EmojiAttachment
 
 // EmojiAttachmentType The attachment's type, always `emoji`.
 type EmojiAttachmentType = gen.EmojiAttachmentType
 
 // EventAttachment A calendar event (read-only; made by the calendar API).
+//
+// Fields (documented at [gen.EventAttachment]):
+//
+//	EventID string
+//	Type    EventAttachmentType
+//	View    *string
 type EventAttachment = gen.EventAttachment
 
 // EventAttachmentType The attachment's type, always `event`.
 type EventAttachmentType = gen.EventAttachmentType
 
 // EventCreateRequest Unofficial. A new calendar event.
+//
+// Fields (documented at [gen.EventCreateRequest]):
+//
+//	Description *string
+//	EndAt       string
+//	ImageURL    *string
+//	IsAllDay    *bool
+//	Location    *EventLocation
+//	Name        string
+//	Reminders   *[]int
+//	StartAt     string
+//	Timezone    string
 type EventCreateRequest = gen.EventCreateRequest
 
 // EventCreated Unofficial. A new calendar event and the message announcing it.
+//
+// Fields (documented at [gen.EventCreated]):
+//
+//	Event   CalendarEvent
+//	Message *Message
 type EventCreated = gen.EventCreated
 
 // EventList Unofficial. Calendar events.
+//
+// Fields (documented at [gen.EventList]):
+//
+//	Events []CalendarEvent
 type EventList = gen.EventList
 
 // EventLocation Unofficial. Where an event takes place. `lat` and `lng` are sent as
 // strings and read back as numbers.
+//
+// Fields (documented at [gen.EventLocation]):
+//
+//	Address *string
+//	Lat     *Coordinate
+//	Lng     *Coordinate
+//	Name    *string
 type EventLocation = gen.EventLocation
 
 // EventResult Unofficial. One calendar event.
+//
+// Fields (documented at [gen.EventResult]):
+//
+//	Event CalendarEvent
 type EventResult = gen.EventResult
 
 // EventUpdateRequest Unofficial. The fields of a calendar event to change.
+//
+// Fields (documented at [gen.EventUpdateRequest]):
+//
+//	Description *string
+//	EndAt       *string
+//	ImageURL    *string
+//	IsAllDay    *bool
+//	Location    *EventLocation
+//	Name        *string
+//	Reminders   *[]int
+//	StartAt     *string
+//	Timezone    *string
 type EventUpdateRequest = gen.EventUpdateRequest
 
 // FileAttachment A file from the file service (see UploadFile), named by its `file_id`.
 // Community-documented.
+//
+// Fields (documented at [gen.FileAttachment]):
+//
+//	FileID string
+//	Type   FileAttachmentType
 type FileAttachment = gen.FileAttachment
 
 // FileAttachmentType The attachment's type, always `file`.
 type FileAttachmentType = gen.FileAttachmentType
 
 // FileUploadStatus Unofficial. The state of a file upload; `file_id` is set when `status` is `complete`.
+//
+// Fields (documented at [gen.FileUploadStatus]):
+//
+//	FileID *string
+//	Status string
 type FileUploadStatus = gen.FileUploadStatus
 
 // GalleryMessage Unofficial. A message of the gallery: a group or direct message with
 // at least one picture, video or file, and `gallery_ts`, the cursor
 // for the next page.
+//
+// Fields (documented at [gen.GalleryMessage]):
+//
+//	Attachments    *[]Attachment
+//	AvatarURL      *string
+//	ConversationID *string
+//	CreatedAt      *int64
+//	FavoritedBy    *[]string
+//	GalleryTS      *string
+//	GroupID        *string
+//	ID             string
+//	Name           *string
+//	RecipientID    *string
+//	SenderID       *string
+//	SenderType     *string
+//	SourceGUID     *string
+//	System         *bool
+//	Text           *string
+//	UserID         *string
 type GalleryMessage = gen.GalleryMessage
 
 // GalleryPage Unofficial. One page of a conversation's gallery, newest first.
+//
+// Fields (documented at [gen.GalleryPage]):
+//
+//	Messages []GalleryMessage
 type GalleryPage = gen.GalleryPage
 
 // GeoPoint Unofficial. A latitude and longitude.
+//
+// Fields (documented at [gen.GeoPoint]):
+//
+//	Lat *float32
+//	Lon *float32
 type GeoPoint = gen.GeoPoint
 
 // Group A group. Fields beyond the required ones come and go between
 // deployments: older groups (recorded in 2014 and 2015) carry neither
 // `share_qr_code_url` nor `max_members`.
+//
+// Fields (documented at [gen.Group]):
+//
+//	ActiveCallParticipants *[]json.RawMessage
+//	AudioMessageDisabled   *bool
+//	CategoryIDs            *[]json.RawMessage
+//	ChildrenCount          *int
+//	CreatedAt              int64
+//	CreatorUserID          string
+//	Description            *string
+//	Directories            *[]json.RawMessage
+//	GroupID                string
+//	ID                     string
+//	ImageURL               *string
+//	JoinQuestion           *JoinQuestion
+//	LastReadAt             *int64
+//	LastReadMessageID      *string
+//	LikeIcon               *LikeIcon
+//	Locations              *[]json.RawMessage
+//	MaxMembers             *int
+//	MaxMemberships         *int
+//	Members                *[]Member
+//	MembersCount           *int
+//	MessageDeletionMode    *[]string
+//	MessageDeletionPeriod  *int
+//	MessageEditPeriod      *int
+//	Messages               MessagesSummary
+//	MutedUntil             *int64
+//	Name                   string
+//	OfficeMode             *bool
+//	PhoneNumber            *string
+//	RequiresApproval       *bool
+//	ShareQRCodeURL         *string
+//	ShareURL               *string
+//	ShowJoinQuestion       *bool
+//	SystemMessageSettings  *SystemMessageSettings
+//	ThemeName              *string
+//	ThreadID               *string
+//	Type                   string
+//	UnreadCount            *int
+//	UpdatedAt              int64
+//	Visibility             *string
 type Group = gen.Group
 
 // GroupCreateRequest The body of `POST /groups`. `name` (at most 140 characters) is required,
 // `description` holds at most 255, `image_url` must come from the image
 // service, and `share` asks for a share link (`share_url`).
+//
+// Fields (documented at [gen.GroupCreateRequest]):
+//
+//	Description *string
+//	ImageURL    *string
+//	Name        string
+//	Share       *bool
 type GroupCreateRequest = gen.GroupCreateRequest
 
 // GroupJoin The answer to joining a group through its share link: the group, under
 // `group`.
+//
+// Fields (documented at [gen.GroupJoin]):
+//
+//	Group Group
 type GroupJoin = gen.GroupJoin
 
 // GroupLocation Unofficial. A place a public group says it is about.
+//
+// Fields (documented at [gen.GroupLocation]):
+//
+//	CountryCode        *string
+//	CountryRegion      *string
+//	CountrySubdivision *string
+//	FullAddress        *string
+//	Locality           *string
+//	Name               *string
+//	Point              *GeoPoint
 type GroupLocation = gen.GroupLocation
 
 // GroupPreview Unofficial. What someone sees of a public group before joining it.
+//
+// Fields (documented at [gen.GroupPreview]):
+//
+//	ChildrenCount    *int
+//	ID               string
+//	JoinQuestion     *JoinQuestion
+//	LikeIcon         *LikeIcon
+//	RequiresApproval *bool
+//	ShowJoinQuestion *bool
+//	ThemeName        *string
+//	UpdatedAt        *int64
 type GroupPreview = gen.GroupPreview
 
 // GroupRejoinRequest The body of `POST /groups/join`: a former group to rejoin. Only groups
 // the caller left on their own can be rejoined.
+//
+// Fields (documented at [gen.GroupRejoinRequest]):
+//
+//	GroupID string
 type GroupRejoinRequest = gen.GroupRejoinRequest
 
 // GroupUpdateRequest The body of `POST /groups/{group_id}/update`: only the fields given
 // change. `office_mode` keeps notifications from buzzing phones. The
 // fields from `theme_name` on are the ones GroupMe's own apps send
 // (community-documented).
+//
+// Fields (documented at [gen.GroupUpdateRequest]):
+//
+//	Description         *string
+//	GroupType           *GroupUpdateRequestGroupType
+//	ImageURL            *string
+//	JoinQuestion        *JoinQuestion
+//	LikeIcon            *LikeIcon
+//	MessageDeletionMode *[]string
+//	Name                *string
+//	OfficeMode          *bool
+//	RequiresApproval    *bool
+//	Share               *bool
+//	ShowJoinQuestion    *bool
+//	ThemeName           *string
+//	Visibility          *GroupUpdateRequestVisibility
 type GroupUpdateRequest = gen.GroupUpdateRequest
 
 // GroupUpdateRequestGroupType Who manages and who posts: `closed`, only admins manage; `private`,
@@ -241,42 +695,107 @@ type GroupUpdateRequestVisibility = gen.GroupUpdateRequestVisibility
 // ID is an identifier GroupMe sends as a JSON string in some places and as a
 // JSON number in others (mention user_ids in older messages, emoji pack
 // ids). It holds the decimal text and is written back as a JSON string.
+//
+// Methods (documented at [gen.ID]):
+//
+//	String() string
 type ID = gen.ID
 
 // ImageAttachment A picture. When sending, `url` must come from the image service.
+//
+// Fields (documented at [gen.ImageAttachment]):
+//
+//	AspectRatio *string
+//	BlurHash    *string
+//	FileID      *string
+//	SourceURL   *string
+//	Type        ImageAttachmentType
+//	URL         string
+//	Width       *json.RawMessage
 type ImageAttachment = gen.ImageAttachment
 
 // ImageAttachmentType The attachment's type, always `image`.
 type ImageAttachmentType = gen.ImageAttachmentType
 
 // ImageEditedAttachment An edited image and its original (read-only).
+//
+// Fields (documented at [gen.ImageEditedAttachment]):
+//
+//	SourceURL *string
+//	Type      ImageEditedAttachmentType
+//	URL       string
 type ImageEditedAttachment = gen.ImageEditedAttachment
 
 // ImageEditedAttachmentType The attachment's type, always `image_edited`.
 type ImageEditedAttachmentType = gen.ImageEditedAttachmentType
 
+// ImageUploadPayload Where the uploaded image now lives.
+//
+// Fields (documented at [gen.ImageUploadPayload]):
+//
+//	PictureURL string
+//	URL        string
+type ImageUploadPayload = gen.ImageUploadPayload
+
 // ImageUploadResult The image service's answer. It has no envelope.
+//
+// Fields (documented at [gen.ImageUploadResult]):
+//
+//	Payload ImageUploadPayload
 type ImageUploadResult = gen.ImageUploadResult
 
 // JoinQuestion The question people asking to join must answer, shown when
 // `requires_approval` and `show_join_question` are both on.
+//
+// Fields (documented at [gen.JoinQuestion]):
+//
+//	Text *string
+//	Type *string
 type JoinQuestion = gen.JoinQuestion
 
 // JoinReason Unofficial. Why someone asks to join, with the group's join question and the answer.
+//
+// Fields (documented at [gen.JoinReason]):
+//
+//	Answer   *JoinReasonAnswer
+//	Method   *string
+//	Question *JoinReasonQuestion
+//	Type     *string
 type JoinReason = gen.JoinReason
 
 // JoinReasonAnswer Unofficial. The answer to the group's join question.
+//
+// Fields (documented at [gen.JoinReasonAnswer]):
+//
+//	Response *string
+//	Type     *string
 type JoinReasonAnswer = gen.JoinReasonAnswer
 
 // JoinReasonQuestion Unofficial. The group's join question, as a join request shows it.
+//
+// Fields (documented at [gen.JoinReasonQuestion]):
+//
+//	Text *string
+//	Type *string
 type JoinReasonQuestion = gen.JoinReasonQuestion
 
 // Leaderboard Messages of a group's leaderboard: the most liked of a period (ranked by
 // likes), the ones the caller liked (newest like first), or the caller's
 // messages that others liked.
+//
+// Fields (documented at [gen.Leaderboard]):
+//
+//	Messages []Message
 type Leaderboard = gen.Leaderboard
 
 // LikeIcon A reaction icon, either a Unicode emoji (`code`) or a PowerUp emoji (`pack_id`, `pack_index`).
+//
+// Fields (documented at [gen.LikeIcon]):
+//
+//	Code      *string
+//	PackID    *int
+//	PackIndex *int
+//	Type      LikeIconType
 type LikeIcon = gen.LikeIcon
 
 // LikeIconType `unicode` for a Unicode emoji in `code`, `emoji` for a PowerUp emoji
@@ -288,102 +807,289 @@ type LikeIconType = gen.LikeIconType
 // describes it from GroupMe's apps
 // (https://github.com/groupme-js/GroupMeCommunityDocs/blob/c2a8a9f/docs/likes.md).
 // GroupMe's apps offer 15 Unicode emoji and reportedly refuse others.
+//
+// Fields (documented at [gen.LikeRequest]):
+//
+//	LikeIcon *LikeIcon
 type LikeRequest = gen.LikeRequest
 
 // LinkedImageAttachment A link preview made by GroupMe (read-only).
+//
+// Fields (documented at [gen.LinkedImageAttachment]):
+//
+//	Type LinkedImageAttachmentType
+//	URL  string
 type LinkedImageAttachment = gen.LinkedImageAttachment
 
 // LinkedImageAttachmentType The attachment's type, always `linked_image`.
 type LinkedImageAttachmentType = gen.LinkedImageAttachmentType
 
 // LocationAttachment A place. The coordinates are strings.
+//
+// Fields (documented at [gen.LocationAttachment]):
+//
+//	FoursquareVenueID *string
+//	Lat               string
+//	Lng               string
+//	Name              string
+//	Type              LocationAttachmentType
 type LocationAttachment = gen.LocationAttachment
 
 // LocationAttachmentType The attachment's type, always `location`.
 type LocationAttachmentType = gen.LocationAttachmentType
 
+// MFAChannel One way of receiving sign-in codes, such as `sms`, and when it was added.
+//
+// Fields (documented at [gen.MFAChannel]):
+//
+//	CreatedAt *int64
+//	Type      *string
+type MFAChannel = gen.MFAChannel
+
+// MFASettings The account's two-factor sign-in; `channels` is null when it is off.
+//
+// Fields (documented at [gen.MFASettings]):
+//
+//	Channels *[]MFAChannel
+//	Enabled  *bool
+type MFASettings = gen.MFASettings
+
 // Member A membership of a group. `id` is the membership id, which removal needs; `user_id` is the person.
+//
+// Fields (documented at [gen.Member]):
+//
+//	AppInstalled *bool
+//	Autokicked   *bool
+//	AvatarURL    *string
+//	GUID         *string
+//	ID           *string
+//	ImageURL     *string
+//	Muted        *bool
+//	Name         *string
+//	Nickname     string
+//	Roles        *[]string
+//	State        *string
+//	UserID       string
 type Member = gen.Member
 
 // MemberToAdd One person to add, identified by exactly one of `user_id`, `phone_number` or `email`.
+//
+// Fields (documented at [gen.MemberToAdd]):
+//
+//	Email       *string
+//	GUID        *string
+//	Nickname    string
+//	PhoneNumber *string
+//	UserID      *string
 type MemberToAdd = gen.MemberToAdd
 
 // MembersAddRequest The body of `POST /groups/{group_id}/members/add`: each member is named
 // by `user_id`, `phone_number` or `email`, with a `nickname`; a `guid`,
 // when given, comes back on the result so the two can be matched.
+//
+// Fields (documented at [gen.MembersAddRequest]):
+//
+//	Members []MemberToAdd
 type MembersAddRequest = gen.MembersAddRequest
 
 // MembersAddResult The answer to adding members. The adds run in the background: poll `GET
 // /groups/{group_id}/members/results/{results_id}` with `results_id`;
 // results expire about an hour after the add.
+//
+// Fields (documented at [gen.MembersAddResult]):
+//
+//	ResultsID string
 type MembersAddResult = gen.MembersAddResult
 
 // MembersResults The memberships an add created. Failed adds and pending invitations are
 // left out.
+//
+// Fields (documented at [gen.MembersResults]):
+//
+//	Members []Member
 type MembersResults = gen.MembersResults
 
 // MembershipApproval Unofficial. A join request after it was answered. `membership_id` arrives as a number.
+//
+// Fields (documented at [gen.MembershipApproval]):
+//
+//	MembershipID StringOrInteger
+//	State        string
 type MembershipApproval = gen.MembershipApproval
 
 // MembershipApprovalRequest Unofficial. The answer to a pending join request.
+//
+// Fields (documented at [gen.MembershipApprovalRequest]):
+//
+//	Approval bool
 type MembershipApprovalRequest = gen.MembershipApprovalRequest
 
 // MembershipList Unofficial. A group's current or former memberships.
+//
+// Fields (documented at [gen.MembershipList]):
+//
+//	Memberships []Member
 type MembershipList = gen.MembershipList
 
 // MembershipMute Unofficial. The answer of the mute and unmute calls.
+//
+// Fields (documented at [gen.MembershipMute]):
+//
+//	Membership MutedMembership
 type MembershipMute = gen.MembershipMute
 
 // MembershipState Unofficial. One group the caller has been in, and the caller's state there.
+//
+// Fields (documented at [gen.MembershipState]):
+//
+//	GroupID string
+//	State   string
 type MembershipState = gen.MembershipState
 
 // MembershipUpdate The caller's new nickname in one group, 1 to 50 characters.
+//
+// Fields (documented at [gen.MembershipUpdate]):
+//
+//	Nickname string
 type MembershipUpdate = gen.MembershipUpdate
 
 // MembershipUpdateRequest The body of `POST /groups/{group_id}/memberships/update`: the change,
 // under `membership`.
+//
+// Fields (documented at [gen.MembershipUpdateRequest]):
+//
+//	Membership MembershipUpdate
 type MembershipUpdateRequest = gen.MembershipUpdateRequest
 
 // MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that
 // mentions `user_ids[i]`; the id `-1` stands for everyone. Older
 // messages carry the user ids as numbers, and group previews may
 // carry no `loci`.
+//
+// Fields (documented at [gen.MentionsAttachment]):
+//
+//	Loci    *[][]int
+//	Type    MentionsAttachmentType
+//	UserIDs []StringOrInteger
 type MentionsAttachment = gen.MentionsAttachment
 
 // MentionsAttachmentType The attachment's type, always `mentions`.
 type MentionsAttachmentType = gen.MentionsAttachmentType
 
 // Message A message in a group.
+//
+// Fields (documented at [gen.Message]):
+//
+//	Attachments   []Attachment
+//	AvatarURL     *string
+//	BotID         *string
+//	CreatedAt     int64
+//	DeletedAt     *Timestamp
+//	DeletionActor *string
+//	Event         *MessageEvent
+//	FavoritedBy   []string
+//	GroupID       string
+//	ID            string
+//	LikedAt       *string
+//	Location      *MessageLocation
+//	Name          string
+//	ParentID      *string
+//	PictureURL    *string
+//	PinnedAt      *int64
+//	PinnedBy      *string
+//	Platform      *string
+//	Reactions     *[]Reaction
+//	SenderID      *string
+//	SenderType    *string
+//	SourceGUID    string
+//	System        bool
+//	Text          *string
+//	UpdatedAt     *int64
+//	UserID        string
 type Message = gen.Message
 
 // MessageCreateRequest The body of `POST /groups/{group_id}/messages`: the message, under
 // `message`.
+//
+// Fields (documented at [gen.MessageCreateRequest]):
+//
+//	Message NewMessage
 type MessageCreateRequest = gen.MessageCreateRequest
 
 // MessageCreated One message, under `message`: the answer to sending a group message, and
 // to reading or editing one through the v4 API.
+//
+// Fields (documented at [gen.MessageCreated]):
+//
+//	Message Message
 type MessageCreated = gen.MessageCreated
 
 // MessageEditRequest Unofficial. The new content of an edited message; `text` may be left out when there are attachments.
+//
+// Fields (documented at [gen.MessageEditRequest]):
+//
+//	Attachments *[]Attachment
+//	Text        *string
 type MessageEditRequest = gen.MessageEditRequest
 
 // MessageEvent What a system notice is about, for example `membership.announce.joined`. The shape of `data` depends on `type`; user ids inside it may be numbers.
+//
+// Fields (documented at [gen.MessageEvent]):
+//
+//	Data *map[string]json.RawMessage
+//	Type string
 type MessageEvent = gen.MessageEvent
 
 // MessageList A page of a group's messages (`GET /groups/{group_id}/messages`): newest
 // first, or oldest first after `after_id`. `count` is the number of
 // messages in the group.
+//
+// Fields (documented at [gen.MessageList]):
+//
+//	Count    int
+//	Messages []Message
 type MessageList = gen.MessageList
+
+// MessageLocation Legacy location of the sender.
+//
+// Fields (documented at [gen.MessageLocation]):
+//
+//	Lat  *string
+//	Lng  *string
+//	Name *string
+type MessageLocation = gen.MessageLocation
 
 // MessagePreview The last message of a group, as group listings show it: the author's
 // nickname, the text, an image and the attachments (all empty in a group
 // without messages).
+//
+// Fields (documented at [gen.MessagePreview]):
+//
+//	Attachments   *[]Attachment
+//	DeletedAt     *int64
+//	DeletionActor *string
+//	ImageURL      *string
+//	Nickname      *string
+//	Text          *string
 type MessagePreview = gen.MessagePreview
 
 // MessagesSummary The group's message count and its latest message.
+//
+// Fields (documented at [gen.MessagesSummary]):
+//
+//	Count                int
+//	LastMessageCreatedAt *int64
+//	LastMessageID        *string
+//	LastMessageUpdatedAt *int64
+//	Preview              *MessagePreview
 type MessagesSummary = gen.MessagesSummary
 
 // Meta The status part of every envelope.
+//
+// Fields (documented at [gen.Meta]):
+//
+//	Code   int
+//	Errors *MetaErrors
 type Meta = gen.Meta
 
 // MetaErrors What went wrong: usually a list of messages, occasionally an object
@@ -392,70 +1098,193 @@ type Meta = gen.Meta
 type MetaErrors = gen.MetaErrors
 
 // MuteRequest Unofficial. How long to mute notifications.
+//
+// Fields (documented at [gen.MuteRequest]):
+//
+//	Duration *int
 type MuteRequest = gen.MuteRequest
 
 // MutedMembership Unofficial. The caller's membership as the mute calls answer it. The
 // v2 calls send `state` (`muted`, `active`, ...) and timestamps; the v3
 // calls send `muted`, `snoozed`, `muted_children` and the caller's
 // contact details.
+//
+// Fields (documented at [gen.MutedMembership]):
+//
+//	Autokicked      *bool
+//	AvatarURL       *string
+//	CountryCode     *string
+//	CreatedAt       *int64
+//	Creator         *bool
+//	Email           *string
+//	HasSoundEnabled *bool
+//	ID              *string
+//	Muted           *bool
+//	MutedChildren   *map[string]*int64
+//	MutedUntil      *int64
+//	Nickname        *string
+//	Pending         *bool
+//	PhoneNumber     *string
+//	Snoozed         *bool
+//	State           *string
+//	UpdatedAt       *int64
+//	UserID          string
 type MutedMembership = gen.MutedMembership
 
 // NewBot A bot to create. It lives in the one group `group_id`; when
 // `callback_url` is set, GroupMe POSTs every message of that group to it.
 // `avatar_url` must come from the image service.
+//
+// Fields (documented at [gen.NewBot]):
+//
+//	Active         *bool
+//	AvatarURL      *string
+//	CallbackURL    *string
+//	DMNotification *bool
+//	GroupID        StringOrInteger
+//	Name           string
 type NewBot = gen.NewBot
 
 // NewDirectMessage A direct message to send to `recipient_id`. `source_guid` makes a retry
 // safe: GroupMe answers 409 to a second message with the same one. `text`
 // (at most 1,000 characters) may be left out when there are attachments.
+//
+// Fields (documented at [gen.NewDirectMessage]):
+//
+//	Attachments *[]Attachment
+//	RecipientID string
+//	SourceGUID  string
+//	Text        *string
 type NewDirectMessage = gen.NewDirectMessage
 
 // NewMessage A message to send. `text` may be left out when there is at least one attachment.
+//
+// Fields (documented at [gen.NewMessage]):
+//
+//	Attachments *[]Attachment
+//	SourceGUID  string
+//	Text        *string
 type NewMessage = gen.NewMessage
 
 // NewPollOption Unofficial. One choice of a new poll.
+//
+// Fields (documented at [gen.NewPollOption]):
+//
+//	Title string
 type NewPollOption = gen.NewPollOption
 
 // NewReadReceipt Unofficial. A message of a one-to-one conversation to mark read.
+//
+// Fields (documented at [gen.NewReadReceipt]):
+//
+//	ChatID    string
+//	MessageID string
 type NewReadReceipt = gen.NewReadReceipt
 
 // Number is an integer that GroupMe sends as a JSON number or, in some
 // older payloads, as a string (emoji pack ids and indexes). It
 // keeps the form it was received in and is written back the same way, so
 // a message read and written again says what GroupMe said.
+//
+// Methods (documented at [gen.Number]):
+//
+//	Int64() (int64, error)
+//	String() string
 type Number = gen.Number
 
 // OwnerChange One transfer of ownership.
+//
+// Fields (documented at [gen.OwnerChange]):
+//
+//	GroupID string
+//	OwnerID string
 type OwnerChange = gen.OwnerChange
 
 // PartialImageAttachment An image still being edited (read-only).
+//
+// Fields (documented at [gen.PartialImageAttachment]):
+//
+//	Content *string
+//	ID      *string
+//	Type    PartialImageAttachmentType
 type PartialImageAttachment = gen.PartialImageAttachment
 
 // PartialImageAttachmentType The attachment's type, always `partial_image`.
 type PartialImageAttachmentType = gen.PartialImageAttachmentType
 
 // PendingMembership Unofficial. A request to join a group that requires approval.
+//
+// Fields (documented at [gen.PendingMembership]):
+//
+//	ID        string
+//	ImageURL  *string
+//	Nickname  *string
+//	Reason    *JoinReason
+//	State     *string
+//	Timestamp *int64
+//	UserID    string
 type PendingMembership = gen.PendingMembership
 
 // PinnedConversations Unofficial. Ids of pinned groups and direct conversations, in the caller's order.
+//
+// Fields (documented at [gen.PinnedConversations]):
+//
+//	PinnedConversationIDs []string
 type PinnedConversations = gen.PinnedConversations
 
 // PinnedDirectMessageList Unofficial. A direct conversation's pinned messages.
+//
+// Fields (documented at [gen.PinnedDirectMessageList]):
+//
+//	Count    *int
+//	Messages []DirectMessage
 type PinnedDirectMessageList = gen.PinnedDirectMessageList
 
 // PinnedMessageList Unofficial. A group's pinned messages.
+//
+// Fields (documented at [gen.PinnedMessageList]):
+//
+//	Count    *int
+//	Messages []Message
 type PinnedMessageList = gen.PinnedMessageList
 
 // Poll Unofficial. A poll in a group.
+//
+// Fields (documented at [gen.Poll]):
+//
+//	ConversationID *StringOrInteger
+//	CreatedAt      *int64
+//	Expiration     *int64
+//	ID             StringOrInteger
+//	LastModified   *int64
+//	Options        *[]PollOption
+//	OwnerID        *StringOrInteger
+//	Status         *string
+//	Subject        *string
+//	Type           *string
+//	Visibility     *string
 type Poll = gen.Poll
 
 // PollAttachment A poll (read-only; made by the poll API).
+//
+// Fields (documented at [gen.PollAttachment]):
+//
+//	PollID string
+//	Type   PollAttachmentType
 type PollAttachment = gen.PollAttachment
 
 // PollAttachmentType The attachment's type, always `poll`.
 type PollAttachmentType = gen.PollAttachmentType
 
 // PollCreateRequest Unofficial. A new poll; GroupMe requires every field.
+//
+// Fields (documented at [gen.PollCreateRequest]):
+//
+//	Expiration int64
+//	Options    []NewPollOption
+//	Subject    string
+//	Type       PollCreateRequestType
+//	Visibility PollCreateRequestVisibility
 type PollCreateRequest = gen.PollCreateRequest
 
 // PollCreateRequestType `single`: a voter picks one option; `multi`: a voter may pick several.
@@ -466,80 +1295,259 @@ type PollCreateRequestType = gen.PollCreateRequestType
 type PollCreateRequestVisibility = gen.PollCreateRequestVisibility
 
 // PollCreated Unofficial. A new poll and the message announcing it.
+//
+// Fields (documented at [gen.PollCreated]):
+//
+//	Message *Message
+//	Poll    PollWithVotes
 type PollCreated = gen.PollCreated
 
 // PollList Unofficial. A group's polls.
+//
+// Fields (documented at [gen.PollList]):
+//
+//	ContinuationToken *string
+//	Polls             []PollWithVotes
 type PollList = gen.PollList
 
 // PollOption Unofficial. One choice of a poll.
+//
+// Fields (documented at [gen.PollOption]):
+//
+//	ID       StringOrInteger
+//	Title    *string
+//	VoterIDs *[]StringOrInteger
+//	Votes    *int
 type PollOption = gen.PollOption
 
 // PollResult Unofficial. One poll with the caller's votes.
+//
+// Fields (documented at [gen.PollResult]):
+//
+//	Poll PollWithVotes
 type PollResult = gen.PollResult
 
 // PollVoteRequest Unofficial. The options the caller votes for.
+//
+// Fields (documented at [gen.PollVoteRequest]):
+//
+//	Votes []string
 type PollVoteRequest = gen.PollVoteRequest
 
 // PollWithVotes Unofficial. A poll with the caller's votes.
+//
+// Fields (documented at [gen.PollWithVotes]):
+//
+//	Data      Poll
+//	UserVote  *string
+//	UserVotes *[]string
 type PollWithVotes = gen.PollWithVotes
 
 // ProfileAccount Unofficial. The caller's account as the v2 API shows it; more fields than these come and go.
+//
+// Fields (documented at [gen.ProfileAccount]):
+//
+//	AppInstalled                *bool
+//	AvatarURL                   *string
+//	Bio                         *string
+//	CreatedAt                   *int64
+//	DirectMessageCapable        *bool
+//	DisableFavoriteNotification *bool
+//	DMNotificationSound         *string
+//	Email                       *string
+//	EmailVerified               *bool
+//	GroupNotificationSound      *string
+//	ID                          string
+//	Interests                   *[]int
+//	Language                    *string
+//	Locale                      *string
+//	Name                        *string
+//	PhoneNumber                 *string
+//	PhotoURLs                   *[]string
+//	SMSDisabled                 *bool
+//	SongURL                     *string
+//	UpdatedAt                   *int64
+//	Verified                    *bool
 type ProfileAccount = gen.ProfileAccount
 
 // ProfileAccountAnswer Unofficial. The answer of updateUserProfile.
+//
+// Fields (documented at [gen.ProfileAccountAnswer]):
+//
+//	User ProfileAccount
 type ProfileAccountAnswer = gen.ProfileAccountAnswer
 
 // ProfileSharing Unofficial. The caller's profile share links.
+//
+// Fields (documented at [gen.ProfileSharing]):
+//
+//	ShareQRCodeURL *string
+//	ShareURL       *string
 type ProfileSharing = gen.ProfileSharing
 
 // ProfileSharingRequest Unofficial. Whether the caller's profile share link exists.
+//
+// Fields (documented at [gen.ProfileSharingRequest]):
+//
+//	Status ProfileSharingRequestStatus
 type ProfileSharingRequest = gen.ProfileSharingRequest
 
 // ProfileSharingRequestStatus `enable` creates the caller's profile share link, `disable` removes it.
 type ProfileSharingRequestStatus = gen.ProfileSharingRequestStatus
 
 // ProfileUpdate Unofficial. Every field is optional; those left out stay.
+//
+// Fields (documented at [gen.ProfileUpdate]):
+//
+//	AvatarURL                   *string
+//	Bio                         *string
+//	DisableFavoriteNotification *bool
+//	DMNotificationSound         *string
+//	Email                       *string
+//	GroupNotificationSound      *string
+//	Name                        *string
+//	PhotoURLs                   *[]string
+//	SongURL                     *string
 type ProfileUpdate = gen.ProfileUpdate
 
 // ProfileUpdateRequest Unofficial. The extended profile fields to change.
+//
+// Fields (documented at [gen.ProfileUpdateRequest]):
+//
+//	User ProfileUpdate
 type ProfileUpdateRequest = gen.ProfileUpdateRequest
 
 // ProfileUser Unofficial. A user's public profile.
+//
+// Fields (documented at [gen.ProfileUser]):
+//
+//	AppInstalled         *bool
+//	AvatarURL            *string
+//	Bio                  *string
+//	CreatedAt            *int64
+//	DirectMessageCapable *bool
+//	Directories          *[]DirectorySummary
+//	ID                   string
+//	Name                 *string
+//	PhotoURLs            *[]string
 type ProfileUser = gen.ProfileUser
 
 // PublicGroup Unofficial. A public group as searches list it.
+//
+// Fields (documented at [gen.PublicGroup]):
+//
+//	AvatarURL       *string
+//	ChildrenCount   *int
+//	Description     *string
+//	DirectoryID     *string
+//	GroupType       *string
+//	ID              string
+//	Locations       *[]GroupLocation
+//	MaxMembers      *int
+//	MembersCount    *int
+//	Name            *string
+//	TrendingAllowed *bool
 type PublicGroup = gen.PublicGroup
 
 // PublicGroupJoinRequest Unofficial. The answer to a public group's join question; leave it out when the group has none.
+//
+// Fields (documented at [gen.PublicGroupJoinRequest]):
+//
+//	Answer *JoinReasonAnswer
 type PublicGroupJoinRequest = gen.PublicGroupJoinRequest
 
 // PublicGroupLists Unofficial. Public groups, by where they were found. A search fills
 // any of the lists; the trending and popular listings fill theirs.
+//
+// Fields (documented at [gen.PublicGroupLists]):
+//
+//	Directories  *[]PublicGroup
+//	LocationName *string
+//	Nearby       *[]PublicGroup
+//	Popular      *[]PublicGroup
+//	Trending     *[]PublicGroup
 type PublicGroupLists = gen.PublicGroupLists
 
 // Reaction One emoji reaction and who gave it. Some answers (to a like, for one) leave out `user_ids`.
+//
+// Fields (documented at [gen.Reaction]):
+//
+//	Code      *string
+//	PackID    *Number
+//	PackIndex *Number
+//	Type      string
+//	UserIDs   *[]string
 type Reaction = gen.Reaction
 
 // ReactionList A message's reactions after a like or an unlike: the whole list, empty
 // when none are left.
+//
+// Fields (documented at [gen.ReactionList]):
+//
+//	Reactions []Reaction
 type ReactionList = gen.ReactionList
 
 // ReadReceipt How far the other user has read. Left out when there is none.
+//
+// Fields (documented at [gen.ReadReceipt]):
+//
+//	ChatID    *string
+//	ID        *string
+//	MessageID *string
+//	ReadAt    *int64
+//	UserID    *string
 type ReadReceipt = gen.ReadReceipt
 
 // ReadReceiptAnswer Unofficial. The caller's read receipt after marking a message read.
+//
+// Fields (documented at [gen.ReadReceiptAnswer]):
+//
+//	ReadReceipt ReadReceipt
 type ReadReceiptAnswer = gen.ReadReceiptAnswer
 
 // ReadReceiptCreateRequest Unofficial. The message to mark read.
+//
+// Fields (documented at [gen.ReadReceiptCreateRequest]):
+//
+//	ReadReceipt NewReadReceipt
 type ReadReceiptCreateRequest = gen.ReadReceiptCreateRequest
 
 // Relationship Unofficial. One of the caller's contacts.
+//
+// Fields (documented at [gen.Relationship]):
+//
+//	AppInstalled     *bool
+//	AvatarURL        *string
+//	Blocked          *bool
+//	CreatedAt        *int64
+//	CreatedAtISO8601 *string
+//	GUID             *string
+//	Hidden           *bool
+//	ID               *string
+//	Mri              *string
+//	Name             *string
+//	Reason           *int
+//	UpdatedAt        *int64
+//	UpdatedAtISO8601 *string
+//	UserID           string
 type Relationship = gen.Relationship
 
 // RelationshipCreateRequest Unofficial. A contact to add, from their profile share link.
+//
+// Fields (documented at [gen.RelationshipCreateRequest]):
+//
+//	Token  string
+//	UserID string
 type RelationshipCreateRequest = gen.RelationshipCreateRequest
 
 // ReplyAttachment Marks the message as a reply to `base_reply_id`.
+//
+// Fields (documented at [gen.ReplyAttachment]):
+//
+//	BaseReplyID string
+//	ReplyID     *string
+//	Type        ReplyAttachmentType
+//	UserID      *string
 type ReplyAttachment = gen.ReplyAttachment
 
 // ReplyAttachmentType The attachment's type, always `reply`.
@@ -548,17 +1556,37 @@ type ReplyAttachmentType = gen.ReplyAttachmentType
 // SMSDuration is how long SMS mode lasts: a number of hours (at most 48),
 // or Always, the keyword GroupMe's own apps send for "until turned off".
 // The zero value is invalid; use SMSHours or SMSAlways.
+//
+// Methods (documented at [gen.SMSDuration]):
+//
+//	Hours() (int, bool)
 type SMSDuration = gen.SMSDuration
 
 // SMSModeRequest The body of `POST /users/sms_mode`: `duration` in hours (at most 48), or
 // "always"; `registration_id` names the push token to silence meanwhile
 // (without it the device gets both SMS and push notifications).
+//
+// Fields (documented at [gen.SMSModeRequest]):
+//
+//	Duration       SMSDuration
+//	RegistrationID *string
 type SMSModeRequest = gen.SMSModeRequest
 
 // SharedGroup Unofficial. A group the caller and another user are both in. `group_id` arrives as a number.
+//
+// Fields (documented at [gen.SharedGroup]):
+//
+//	GroupAvatar *string
+//	GroupID     StringOrInteger
+//	GroupName   *string
 type SharedGroup = gen.SharedGroup
 
 // SplitAttachment A bill split (deprecated).
+//
+// Fields (documented at [gen.SplitAttachment]):
+//
+//	Token string
+//	Type  SplitAttachmentType
 type SplitAttachment = gen.SplitAttachment
 
 // SplitAttachmentType The attachment's type, always `split`.
@@ -567,63 +1595,195 @@ type SplitAttachmentType = gen.SplitAttachmentType
 // Subgroup Unofficial. A topic (subgroup) of a group. Its ids are numbers, not
 // strings. Its messages use the group message calls with the topic's
 // id (inferred, not documented).
+//
+// Fields (documented at [gen.Subgroup]):
+//
+//	AvatarURL         *string
+//	CreatedAt         *int64
+//	CreatorUserID     *StringOrInteger
+//	Description       *string
+//	ID                StringOrInteger
+//	LastReadAt        *int64
+//	LastReadMessageID *string
+//	LikeIcon          *LikeIcon
+//	Messages          *MessagesSummary
+//	MutedUntil        *int64
+//	ParentID          *StringOrInteger
+//	Topic             *string
+//	UnreadCount       *int
+//	UpdatedAt         *int64
 type Subgroup = gen.Subgroup
 
 // SubgroupCreateRequest Unofficial. A new topic.
+//
+// Fields (documented at [gen.SubgroupCreateRequest]):
+//
+//	AvatarURL   *string
+//	Description *string
+//	GroupType   *string
+//	Topic       string
 type SubgroupCreateRequest = gen.SubgroupCreateRequest
 
 // SubgroupSummary Unofficial. A topic's settings, as create and update return them.
+//
+// Fields (documented at [gen.SubgroupSummary]):
+//
+//	AvatarURL   *string
+//	CreatedAt   *int64
+//	Description *string
+//	ID          StringOrInteger
+//	LikeIcon    *LikeIcon
+//	ParentID    *StringOrInteger
+//	Topic       *string
+//	Type        *string
+//	UpdatedAt   *int64
 type SubgroupSummary = gen.SubgroupSummary
 
 // SubgroupUpdateRequest Unofficial. The settings of a topic to change.
+//
+// Fields (documented at [gen.SubgroupUpdateRequest]):
+//
+//	AvatarURL   *string
+//	Description *string
+//	GroupType   *string
+//	LikeIcon    *LikeIcon
+//	Topic       *string
 type SubgroupUpdateRequest = gen.SubgroupUpdateRequest
+
+// SystemMessageSettings Which system notices the group shows (seen on some groups only):
+// `categories` maps a notice category (`albums`, `events`,
+// `join_leave`, ...) to the roles that see it (`member`, `admin`,
+// `creator`, `host`).
+//
+// Fields (documented at [gen.SystemMessageSettings]):
+//
+//	AllNotifications *bool
+//	Categories       *map[string][]string
+type SystemMessageSettings = gen.SystemMessageSettings
 
 // Timestamp is a time GroupMe sends as integer seconds since the Unix epoch
 // (listings) or as an ISO-8601 string (some push payloads). It holds the
 // seconds and is written back as an integer.
+//
+// Methods (documented at [gen.Timestamp]):
+//
+//	Time() time.Time
 type Timestamp = gen.Timestamp
 
 // UnknownAttachment is what [Attachment.Value] returns for a "type" the
 // spec does not describe, or for a known one whose payload does not fit its
 // typed form.
+//
+// Fields (documented at [gen.UnknownAttachment]):
+//
+//	Type string
+//	JSON json.RawMessage
 type UnknownAttachment = gen.UnknownAttachment
 
 // UploadJob Unofficial. A video or file upload in progress; poll `status_url`.
+//
+// Fields (documented at [gen.UploadJob]):
+//
+//	StatusURL string
 type UploadJob = gen.UploadJob
 
 // UploadVideoMultipartBody defines parameters for UploadVideo.
+//
+// Fields (documented at [gen.UploadVideoMultipartBody]):
+//
+//	File openapi_types.File
 type UploadVideoMultipartBody = gen.UploadVideoMultipartBody
 
 // UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.
 type UploadVideoMultipartRequestBody = gen.UploadVideoMultipartRequestBody
 
 // User The user the token belongs to.
+//
+// Fields (documented at [gen.User]):
+//
+//	Bio                     *string
+//	BirthDateSet            *bool
+//	CampusProfileVisibility *string
+//	CreatedAt               int64
+//	Email                   *string
+//	EmailVerified           *bool
+//	FacebookConnected       *bool
+//	GraduationYear          *string
+//	ID                      string
+//	ImageURL                *string
+//	Interests               *[]int
+//	Locale                  *string
+//	MajorCodes              *[]int
+//	Mfa                     *MFASettings
+//	MicrosoftConnected      *bool
+//	Name                    string
+//	PhoneNumber             *string
+//	PhotoURLs               *[]string
+//	PromptForSurvey         *bool
+//	ShareQRCodeURL          *string
+//	ShareURL                *string
+//	ShowAgeGate             *bool
+//	SMS                     *bool
+//	SongURL                 *string
+//	Tags                    *[]string
+//	TwitterConnected        *bool
+//	UpdatedAt               int64
+//	UserID                  *string
+//	ZipCode                 *string
 type User = gen.User
 
 // UserProfile Unofficial. Another user as the caller sees them.
+//
+// Fields (documented at [gen.UserProfile]):
+//
+//	CampusProfileVisibility *string
+//	GraduationYear          *string
+//	MajorCodes              *[]int
+//	Relationship            *Relationship
+//	SharedGroups            *[]SharedGroup
+//	User                    ProfileUser
 type UserProfile = gen.UserProfile
 
 // UserUpdateRequest The body of `POST /users/update`: only the fields given change.
+//
+// Fields (documented at [gen.UserUpdateRequest]):
+//
+//	AvatarURL *string
+//	Email     *string
+//	Name      *string
+//	ZipCode   *string
 type UserUpdateRequest = gen.UserUpdateRequest
 
 // VideoAttachment A video from the video service (see UploadVideo): `url` plays it,
 // `preview_url` is its thumbnail. Community-documented.
+//
+// Fields (documented at [gen.VideoAttachment]):
+//
+//	PreviewURL *string
+//	Type       VideoAttachmentType
+//	URL        string
 type VideoAttachment = gen.VideoAttachment
 
 // VideoAttachmentType The attachment's type, always `video`.
 type VideoAttachmentType = gen.VideoAttachmentType
 
 // VideoUploadStatus Unofficial. The state of a video upload; `url` and `thumbnail_url` are set when `status` is `complete`.
+//
+// Fields (documented at [gen.VideoUploadStatus]):
+//
+//	Status       string
+//	ThumbnailURL *string
+//	URL          *string
 type VideoUploadStatus = gen.VideoUploadStatus
 
 // Values of the enumerations above.
 const (
 	AutokickedMemberAttachmentTypeAutokickedMember = gen.AutokickedMemberAttachmentTypeAutokickedMember
-	ChangeOwnersResultStatusN200                   = gen.ChangeOwnersResultStatusN200
-	ChangeOwnersResultStatusN400                   = gen.ChangeOwnersResultStatusN400
-	ChangeOwnersResultStatusN403                   = gen.ChangeOwnersResultStatusN403
-	ChangeOwnersResultStatusN404                   = gen.ChangeOwnersResultStatusN404
-	ChangeOwnersResultStatusN405                   = gen.ChangeOwnersResultStatusN405
+	ChangeOwnersResultStatusBadRequest             = gen.ChangeOwnersResultStatusBadRequest
+	ChangeOwnersResultStatusChanged                = gen.ChangeOwnersResultStatusChanged
+	ChangeOwnersResultStatusNotFound               = gen.ChangeOwnersResultStatusNotFound
+	ChangeOwnersResultStatusNotOwner               = gen.ChangeOwnersResultStatusNotOwner
+	ChangeOwnersResultStatusSelfNamed              = gen.ChangeOwnersResultStatusSelfNamed
 	CopilotAttachmentTypeCopilot                   = gen.CopilotAttachmentTypeCopilot
 	EmojiAttachmentTypeEmoji                       = gen.EmojiAttachmentTypeEmoji
 	EventAttachmentTypeEvent                       = gen.EventAttachmentTypeEvent

@@ -361,19 +361,19 @@ func (f *Fake) changeGroupOwners(c *call) {
 		g := f.st.groups[r.GroupID]
 		switch {
 		case !isID(r.GroupID) || !isID(r.OwnerID):
-			res.Status = gen.ChangeOwnersResultStatusN405
+			res.Status = gen.ChangeOwnersResultStatusBadRequest
 		case g == nil || g.member(c.userID) == nil:
-			res.Status = gen.ChangeOwnersResultStatusN404
+			res.Status = gen.ChangeOwnersResultStatusNotFound
 		case r.OwnerID == c.userID:
-			res.Status = gen.ChangeOwnersResultStatusN400
+			res.Status = gen.ChangeOwnersResultStatusSelfNamed
 		case g.creator != c.userID:
-			res.Status = gen.ChangeOwnersResultStatusN403
+			res.Status = gen.ChangeOwnersResultStatusNotOwner
 		case g.member(r.OwnerID) == nil:
-			res.Status = gen.ChangeOwnersResultStatusN404
+			res.Status = gen.ChangeOwnersResultStatusNotFound
 		default:
 			g.creator = r.OwnerID
 			g.updated = c.now.Unix()
-			res.Status = gen.ChangeOwnersResultStatusN200
+			res.Status = gen.ChangeOwnersResultStatusChanged
 		}
 		out.Results = append(out.Results, res)
 	}

@@ -244,11 +244,11 @@ func (f *Fake) createPoll(c *call) {
 	}
 	att := attachment(gen.PollAttachment{Type: gen.PollAttachmentTypePoll, PollID: p.id})
 	mem := g.member(c.userID)
-	ev := &gen.MessageEvent{Type: "poll.created", Data: &map[string]any{
+	ev := &gen.MessageEvent{Type: "poll.created", Data: eventData(map[string]any{
 		"conversation": map[string]any{"id": g.id},
 		"poll":         map[string]any{"id": p.id, "subject": p.subject},
 		"user":         map[string]any{"id": c.userID, "nickname": mem.nickname},
-	}}
+	})}
 	msg, err := f.groupMessageLocked(g, Message{UserID: c.userID, CreatedAt: c.now, Event: ev,
 		Text: fmt.Sprintf("Created new poll '%s'", p.subject), Attachments: []gen.Attachment{att}})
 	if err != nil {
@@ -485,10 +485,10 @@ func (f *Fake) createEvent(c *call) {
 		going: []string{c.userID}, created: c.now, updated: c.now, start: start}
 	att := attachment(gen.EventAttachment{Type: gen.EventAttachmentTypeEvent, EventID: e.id, View: strPtr("full")})
 	mem := g.member(c.userID)
-	ev := &gen.MessageEvent{Type: "calendar.event.created", Data: &map[string]any{
+	ev := &gen.MessageEvent{Type: "calendar.event.created", Data: eventData(map[string]any{
 		"event": map[string]any{"id": e.id, "name": req.Name},
 		"user":  map[string]any{"id": c.userID, "nickname": mem.nickname},
-	}}
+	})}
 	msg, err := f.groupMessageLocked(g, Message{UserID: c.userID, CreatedAt: c.now, Event: ev,
 		Text: fmt.Sprintf("%s created event '%s'", mem.nickname, req.Name), Attachments: []gen.Attachment{att}})
 	if err != nil {
@@ -645,4 +645,18 @@ func (c *call) writeBare(status int, v any) {
 		return
 	}
 	c.res.set(status, "application/json", b)
+}
+
+// eventData is a system notice's data, each value as its JSON. The values
+// are the fake's own maps of strings, which always encode.
+func eventData(values map[string]any) *map[string]json.RawMessage {
+	out := make(map[string]json.RawMessage, len(values))
+	for k, v := range values {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(fmt.Sprintf("contracttest: event data %q: %v", k, err))
+		}
+		out[k] = b
+	}
+	return &out
 }

@@ -159,7 +159,7 @@ func (f *Fake) listDirectoryMembers(c *call) {
 		out.Users = append(out.Users, gen.DirectoryMember{
 			ID: u.id, Name: strPtr(u.name), AvatarURL: u.avatar, Bio: strPtr(""),
 			GraduationYear: strPtr(m.GraduationYear), Majors: ptrTo(append([]string{}, m.Majors...)),
-			SocialMediaLinks: &[]any{}, SongURL: strPtr(""),
+			SocialMediaLinks: &[]json.RawMessage{}, SongURL: strPtr(""),
 			CreatedAt: strPtr(time.Unix(u.created, 0).UTC().Format("2006-01-02T15:04:05-0700")),
 		})
 	}

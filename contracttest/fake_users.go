@@ -160,13 +160,7 @@ func (f *Fake) userView(u *user, now time.Time) gen.User {
 		ID: u.id, UserID: strPtr(u.id), Name: u.name, PhoneNumber: strPtr(u.phone), ImageURL: u.avatar,
 		Email: optStr(u.email), SMS: &sms, CreatedAt: u.created, UpdatedAt: u.updated,
 		ZipCode: optStr(u.zip), Locale: strPtr("en_us"),
-		Mfa: &struct {
-			Channels *[]struct {
-				CreatedAt *int64  `json:"created_at,omitempty"`
-				Type      *string `json:"type,omitempty"`
-			} `json:"channels,omitempty"`
-			Enabled *bool `json:"enabled,omitempty"`
-		}{Enabled: &enabled},
+		Mfa: &gen.MFASettings{Enabled: &enabled},
 	}
 }
 

@@ -302,20 +302,20 @@ func (s *seeder) systemMessage(g *group, at time.Time) {
 	switch s.rng.IntN(3) {
 	case 0:
 		text = a.nickname + " added " + b.nickname + " to the group."
-		ev = gen.MessageEvent{Type: "membership.announce.added", Data: &map[string]any{
+		ev = gen.MessageEvent{Type: "membership.announce.added", Data: eventData(map[string]any{
 			"added_users": []any{map[string]any{"id": num(b.userID), "nickname": b.nickname}},
 			"adder_user":  map[string]any{"id": num(a.userID), "nickname": a.nickname},
-		}}
+		})}
 	case 1:
 		text = a.nickname + " changed the topic to: " + s.sentence()
-		ev = gen.MessageEvent{Type: "group.topic_change", Data: &map[string]any{
+		ev = gen.MessageEvent{Type: "group.topic_change", Data: eventData(map[string]any{
 			"user": map[string]any{"id": num(a.userID), "nickname": a.nickname}, "topic": text,
-		}}
+		})}
 	default:
 		text = a.nickname + " rejoined the group."
-		ev = gen.MessageEvent{Type: "membership.announce.rejoined", Data: &map[string]any{
+		ev = gen.MessageEvent{Type: "membership.announce.rejoined", Data: eventData(map[string]any{
 			"user": map[string]any{"id": num(a.userID), "nickname": a.nickname},
-		}}
+		})}
 	}
 	msg := &message{groupID: g.id, created: at.Unix(), userID: "system", senderID: "system", senderType: "system",
 		name: "GroupMe", text: strPtr(text), system: true, event: &ev, attachments: []gen.Attachment{}}

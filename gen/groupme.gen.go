@@ -24,11 +24,11 @@ const (
 
 // Defines values for ChangeOwnersResultStatus.
 const (
-	ChangeOwnersResultStatusN200 ChangeOwnersResultStatus = "200"
-	ChangeOwnersResultStatusN400 ChangeOwnersResultStatus = "400"
-	ChangeOwnersResultStatusN403 ChangeOwnersResultStatus = "403"
-	ChangeOwnersResultStatusN404 ChangeOwnersResultStatus = "404"
-	ChangeOwnersResultStatusN405 ChangeOwnersResultStatus = "405"
+	ChangeOwnersResultStatusBadRequest ChangeOwnersResultStatus = "405"
+	ChangeOwnersResultStatusChanged    ChangeOwnersResultStatus = "200"
+	ChangeOwnersResultStatusNotFound   ChangeOwnersResultStatus = "404"
+	ChangeOwnersResultStatusNotOwner   ChangeOwnersResultStatus = "403"
+	ChangeOwnersResultStatusSelfNamed  ChangeOwnersResultStatus = "400"
 )
 
 // Defines values for CopilotAttachmentType.
@@ -672,15 +672,15 @@ type DirectoryMember struct {
 	CreatedAt *string `json:"created_at,omitempty"`
 
 	// GraduationYear Empty when not shown.
-	GraduationYear   *string        `json:"graduation_year,omitempty"`
-	ID               string         `json:"id"`
-	Interests        *[]interface{} `json:"interests,omitempty"`
-	Majors           *[]string      `json:"majors,omitempty"`
-	Name             *string        `json:"name,omitempty"`
-	PhotoURLs        *[]string      `json:"photo_urls,omitempty"`
-	SharedGroupIds   *[]string      `json:"shared_group_ids,omitempty"`
-	SocialMediaLinks *[]interface{} `json:"social_media_links,omitempty"`
-	SongURL          *string        `json:"song_url,omitempty"`
+	GraduationYear   *string            `json:"graduation_year,omitempty"`
+	ID               string             `json:"id"`
+	Interests        *[]json.RawMessage `json:"interests,omitempty"`
+	Majors           *[]string          `json:"majors,omitempty"`
+	Name             *string            `json:"name,omitempty"`
+	PhotoURLs        *[]string          `json:"photo_urls,omitempty"`
+	SharedGroupIds   *[]string          `json:"shared_group_ids,omitempty"`
+	SocialMediaLinks *[]json.RawMessage `json:"social_media_links,omitempty"`
+	SongURL          *string            `json:"song_url,omitempty"`
 }
 
 // DirectoryMembers Unofficial. One page of a campus directory's people.
@@ -765,7 +765,7 @@ type ErrorEnvelope struct {
 	Meta Meta `json:"meta"`
 
 	// Response Always null on failure.
-	Response *map[string]interface{} `json:"response,omitempty"`
+	Response *json.RawMessage `json:"response,omitempty"`
 }
 
 // EventAttachment A calendar event (read-only; made by the calendar API).
@@ -958,16 +958,16 @@ type GeoPoint struct {
 // deployments: older groups (recorded in 2014 and 2015) carry neither
 // `share_qr_code_url` nor `max_members`.
 type Group struct {
-	ActiveCallParticipants *[]interface{} `json:"active_call_participants,omitempty"`
-	AudioMessageDisabled   *bool          `json:"audio_message_disabled,omitempty"`
-	CategoryIDs            *[]interface{} `json:"category_ids,omitempty"`
-	ChildrenCount          *int           `json:"children_count,omitempty"`
-	CreatedAt              int64          `json:"created_at"`
-	CreatorUserID          string         `json:"creator_user_id"`
-	Description            *string        `json:"description"`
+	ActiveCallParticipants *[]json.RawMessage `json:"active_call_participants,omitempty"`
+	AudioMessageDisabled   *bool              `json:"audio_message_disabled,omitempty"`
+	CategoryIDs            *[]json.RawMessage `json:"category_ids,omitempty"`
+	ChildrenCount          *int               `json:"children_count,omitempty"`
+	CreatedAt              int64              `json:"created_at"`
+	CreatorUserID          string             `json:"creator_user_id"`
+	Description            *string            `json:"description"`
 
 	// Directories Null in some listings (seen in 2022).
-	Directories *[]interface{} `json:"directories,omitempty"`
+	Directories *[]json.RawMessage `json:"directories,omitempty"`
 
 	// GroupID The same as `id`.
 	GroupID string `json:"group_id"`
@@ -986,9 +986,9 @@ type Group struct {
 	LikeIcon *LikeIcon `json:"like_icon,omitempty"`
 
 	// Locations Null in some listings (seen in 2022).
-	Locations      *[]interface{} `json:"locations,omitempty"`
-	MaxMembers     *int           `json:"max_members,omitempty"`
-	MaxMemberships *int           `json:"max_memberships,omitempty"`
+	Locations      *[]json.RawMessage `json:"locations,omitempty"`
+	MaxMembers     *int               `json:"max_members,omitempty"`
+	MaxMemberships *int               `json:"max_memberships,omitempty"`
 
 	// Members Null when the group was listed with `omit=memberships`.
 	Members *[]Member `json:"members"`
@@ -1015,14 +1015,16 @@ type Group struct {
 	ShareQRCodeURL   *string `json:"share_qr_code_url,omitempty"`
 
 	// ShareURL `https://groupme.com/join_group/{group_id}/{share_token}`, or null when sharing is off.
-	ShareURL              *string `json:"share_url"`
-	ShowJoinQuestion      *bool   `json:"show_join_question,omitempty"`
-	SystemMessageSettings *struct {
-		AllNotifications *bool                `json:"all_notifications,omitempty"`
-		Categories       *map[string][]string `json:"categories,omitempty"`
-	} `json:"system_message_settings,omitempty"`
-	ThemeName *string `json:"theme_name,omitempty"`
-	ThreadID  *string `json:"thread_id,omitempty"`
+	ShareURL         *string `json:"share_url"`
+	ShowJoinQuestion *bool   `json:"show_join_question,omitempty"`
+
+	// SystemMessageSettings Which system notices the group shows (seen on some groups only):
+	// `categories` maps a notice category (`albums`, `events`,
+	// `join_leave`, ...) to the roles that see it (`member`, `admin`,
+	// `creator`, `host`).
+	SystemMessageSettings *SystemMessageSettings `json:"system_message_settings,omitempty"`
+	ThemeName             *string                `json:"theme_name,omitempty"`
+	ThreadID              *string                `json:"thread_id,omitempty"`
 
 	// Type `private` or `closed` so far; more values may appear.
 	//
@@ -1035,6 +1037,15 @@ type Group struct {
 	//
 	// Example: hidden
 	Visibility *string `json:"visibility,omitempty"`
+}
+
+// SystemMessageSettings Which system notices the group shows (seen on some groups only):
+// `categories` maps a notice category (`albums`, `events`,
+// `join_leave`, ...) to the roles that see it (`member`, `admin`,
+// `creator`, `host`).
+type SystemMessageSettings struct {
+	AllNotifications *bool                `json:"all_notifications,omitempty"`
+	Categories       *map[string][]string `json:"categories,omitempty"`
 }
 
 // GroupCreateRequest The body of `POST /groups`. `name` (at most 140 characters) is required,
@@ -1188,7 +1199,7 @@ type ImageAttachment struct {
 	URL  string              `json:"url"`
 
 	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string.
-	Width interface{} `json:"width,omitempty"`
+	Width *json.RawMessage `json:"width,omitempty"`
 }
 
 // ImageAttachmentType The attachment's type, always `image`.
@@ -1208,13 +1219,17 @@ type ImageEditedAttachmentType string
 
 // ImageUploadResult The image service's answer. It has no envelope.
 type ImageUploadResult struct {
-	Payload struct {
-		// PictureURL The same URL again.
-		PictureURL string `json:"picture_url"`
+	// Payload Where the uploaded image now lives.
+	Payload ImageUploadPayload `json:"payload"`
+}
 
-		// URL The image's URL on the CDN, `https://i.groupme.com/{width}x{height}.{format}.{id}`.
-		URL string `json:"url"`
-	} `json:"payload"`
+// ImageUploadPayload Where the uploaded image now lives.
+type ImageUploadPayload struct {
+	// PictureURL The same URL again.
+	PictureURL string `json:"picture_url"`
+
+	// URL The image's URL on the CDN, `https://i.groupme.com/{width}x{height}.{format}.{id}`.
+	URL string `json:"url"`
 }
 
 // JoinQuestion The question people asking to join must answer, shown when
@@ -1537,19 +1552,15 @@ type Message struct {
 	LikedAt *string `json:"liked_at,omitempty"`
 
 	// Location Legacy location of the sender.
-	Location *struct {
-		Lat  *string `json:"lat,omitempty"`
-		Lng  *string `json:"lng,omitempty"`
-		Name *string `json:"name,omitempty"`
-	} `json:"location,omitempty"`
-	Name       string      `json:"name"`
-	ParentID   *string     `json:"parent_id,omitempty"`
-	PictureURL *string     `json:"picture_url,omitempty"`
-	PinnedAt   *int64      `json:"pinned_at,omitempty"`
-	PinnedBy   *string     `json:"pinned_by,omitempty"`
-	Platform   *string     `json:"platform,omitempty"`
-	Reactions  *[]Reaction `json:"reactions,omitempty"`
-	SenderID   *string     `json:"sender_id,omitempty"`
+	Location   *MessageLocation `json:"location,omitempty"`
+	Name       string           `json:"name"`
+	ParentID   *string          `json:"parent_id,omitempty"`
+	PictureURL *string          `json:"picture_url,omitempty"`
+	PinnedAt   *int64           `json:"pinned_at,omitempty"`
+	PinnedBy   *string          `json:"pinned_by,omitempty"`
+	Platform   *string          `json:"platform,omitempty"`
+	Reactions  *[]Reaction      `json:"reactions,omitempty"`
+	SenderID   *string          `json:"sender_id,omitempty"`
 
 	// SenderType `user`, `bot`, `system` or `service` so far; more may appear.
 	SenderType *string `json:"sender_type,omitempty"`
@@ -1562,6 +1573,13 @@ type Message struct {
 
 	// UserID The author; `system` for system notices, `calendar` for GroupMe Calendar notices.
 	UserID string `json:"user_id"`
+}
+
+// MessageLocation Legacy location of the sender.
+type MessageLocation struct {
+	Lat  *string `json:"lat,omitempty"`
+	Lng  *string `json:"lng,omitempty"`
+	Name *string `json:"name,omitempty"`
 }
 
 // MessageCreateRequest The body of `POST /groups/{group_id}/messages`: the message, under
@@ -1596,7 +1614,7 @@ type MessageEditRequest struct {
 
 // MessageEvent What a system notice is about, for example `membership.announce.joined`. The shape of `data` depends on `type`; user ids inside it may be numbers.
 type MessageEvent struct {
-	Data *map[string]interface{} `json:"data,omitempty"`
+	Data *map[string]json.RawMessage `json:"data,omitempty"`
 
 	// Type Example: membership.announce.joined
 	Type string `json:"type"`
@@ -2401,21 +2419,17 @@ type User struct {
 	Interests               *[]int  `json:"interests,omitempty"`
 	Locale                  *string `json:"locale,omitempty"`
 	MajorCodes              *[]int  `json:"major_codes,omitempty"`
-	Mfa                     *struct {
-		Channels *[]struct {
-			CreatedAt *int64  `json:"created_at,omitempty"`
-			Type      *string `json:"type,omitempty"`
-		} `json:"channels,omitempty"`
-		Enabled *bool `json:"enabled,omitempty"`
-	} `json:"mfa,omitempty"`
-	MicrosoftConnected *bool     `json:"microsoft_connected,omitempty"`
-	Name               string    `json:"name"`
-	PhoneNumber        *string   `json:"phone_number,omitempty"`
-	PhotoURLs          *[]string `json:"photo_urls,omitempty"`
-	PromptForSurvey    *bool     `json:"prompt_for_survey,omitempty"`
-	ShareQRCodeURL     *string   `json:"share_qr_code_url,omitempty"`
-	ShareURL           *string   `json:"share_url,omitempty"`
-	ShowAgeGate        *bool     `json:"show_age_gate,omitempty"`
+
+	// Mfa The account's two-factor sign-in; `channels` is null when it is off.
+	Mfa                *MFASettings `json:"mfa,omitempty"`
+	MicrosoftConnected *bool        `json:"microsoft_connected,omitempty"`
+	Name               string       `json:"name"`
+	PhoneNumber        *string      `json:"phone_number,omitempty"`
+	PhotoURLs          *[]string    `json:"photo_urls,omitempty"`
+	PromptForSurvey    *bool        `json:"prompt_for_survey,omitempty"`
+	ShareQRCodeURL     *string      `json:"share_qr_code_url,omitempty"`
+	ShareURL           *string      `json:"share_url,omitempty"`
+	ShowAgeGate        *bool        `json:"show_age_gate,omitempty"`
 
 	// SMS Whether SMS mode is on.
 	SMS              *bool     `json:"sms,omitempty"`
@@ -2425,6 +2439,18 @@ type User struct {
 	UpdatedAt        int64     `json:"updated_at"`
 	UserID           *string   `json:"user_id,omitempty"`
 	ZipCode          *string   `json:"zip_code,omitempty"`
+}
+
+// MFAChannel One way of receiving sign-in codes, such as `sms`, and when it was added.
+type MFAChannel struct {
+	CreatedAt *int64  `json:"created_at,omitempty"`
+	Type      *string `json:"type,omitempty"`
+}
+
+// MFASettings The account's two-factor sign-in; `channels` is null when it is off.
+type MFASettings struct {
+	Channels *[]MFAChannel `json:"channels,omitempty"`
+	Enabled  *bool         `json:"enabled,omitempty"`
 }
 
 // UserEnvelope defines model for UserEnvelope.

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"text/tabwriter"
 	"unicode"
 )
 
@@ -34,6 +35,7 @@ func main() {
 type decl struct {
 	name string
 	doc  string
+	spec *ast.TypeSpec
 }
 
 func run(genDir, out string) error {
@@ -47,6 +49,7 @@ func run(genDir, out string) error {
 	var constSpecs []*ast.ValueSpec
 	var specs []*ast.TypeSpec
 	usedOutsideParams := map[string]bool{}
+	methods := map[string][]*ast.FuncDecl{} // exported methods by receiver type
 	for _, path := range files {
 		if strings.HasSuffix(path, "_test.go") {
 			continue
@@ -56,6 +59,12 @@ func run(genDir, out string) error {
 			return err
 		}
 		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok {
+				if recv := receiverName(fd); recv != "" && fd.Name.IsExported() {
+					methods[recv] = append(methods[recv], fd)
+				}
+				continue
+			}
 			gd, ok := d.(*ast.GenDecl)
 			if !ok {
 				continue
@@ -86,7 +95,7 @@ func run(genDir, out string) error {
 	for _, s := range specs {
 		// A type that only parameter structs use is a parameter's type.
 		if wanted(s) && usedOutsideParams[s.Name.Name] || wanted(s) && !referencedAnywhere(specs, s.Name.Name) {
-			types = append(types, decl{s.Name.Name, docText(s.Doc)})
+			types = append(types, decl{s.Name.Name, docText(s.Doc), s})
 			exported[s.Name.Name] = true
 		}
 	}
@@ -111,6 +120,7 @@ func run(genDir, out string) error {
 		if t.doc != "" {
 			b.WriteString(t.doc)
 		}
+		b.WriteString(members(fset, t.spec, methods[t.name]))
 		fmt.Fprintf(&b, "type %s = gen.%s\n\n", t.name, t.name)
 	}
 	if len(consts) > 0 {
@@ -156,6 +166,84 @@ func referencedAnywhere(specs []*ast.TypeSpec, name string) bool {
 		}
 	}
 	return false
+}
+
+// receiverName is the type a method is declared on ("" for a function).
+func receiverName(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) != 1 {
+		return ""
+	}
+	t := fd.Recv.List[0].Type
+	if star, ok := t.(*ast.StarExpr); ok {
+		t = star.X
+	}
+	if id, ok := t.(*ast.Ident); ok {
+		return id.Name
+	}
+	return ""
+}
+
+// members renders a struct's fields and a type's methods as a doc
+// comment's code block, so that `go doc client.X` shows what an X holds
+// without a second look at package gen. Methods every model has
+// (MarshalJSON, UnmarshalJSON) are left out.
+func members(fset *token.FileSet, s *ast.TypeSpec, fns []*ast.FuncDecl) string {
+	var rows []string
+	if st, ok := s.Type.(*ast.StructType); ok {
+		for _, f := range st.Fields.List {
+			for _, n := range f.Names {
+				if n.IsExported() {
+					rows = append(rows, n.Name+"\t"+render(fset, f.Type))
+				}
+			}
+		}
+	}
+	var sigs []string
+	for _, fd := range fns {
+		if name := fd.Name.Name; name != "MarshalJSON" && name != "UnmarshalJSON" {
+			sig := strings.TrimPrefix(render(fset, fd.Type), "func")
+			sigs = append(sigs, fd.Name.Name+sig)
+		}
+	}
+	sort.Strings(sigs)
+	if len(rows) == 0 && len(sigs) == 0 {
+		return ""
+	}
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 4, 1, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, r)
+	}
+	_ = tw.Flush()
+	what := "Fields"
+	if len(rows) == 0 {
+		what = "Methods"
+	} else if len(sigs) > 0 {
+		what = "Fields and methods"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "//\n// %s (documented at [gen.%s]):\n//\n", what, s.Name.Name)
+	for _, line := range strings.Split(strings.TrimSuffix(table.String(), "\n"), "\n") {
+		if line != "" {
+			fmt.Fprintf(&b, "//\t%s\n", strings.TrimRight(line, " "))
+		}
+	}
+	if len(rows) > 0 && len(sigs) > 0 {
+		b.WriteString("//\n")
+	}
+	for _, sig := range sigs {
+		fmt.Fprintf(&b, "//\t%s\n", sig)
+	}
+	return b.String()
+}
+
+// render prints a type expression as Go source.
+func render(fset *token.FileSet, e ast.Node) string {
+	var b bytes.Buffer
+	if err := format.Node(&b, fset, e); err != nil {
+		return "?"
+	}
+	return b.String()
 }
 
 // docText renders a doc comment as // lines.

@@ -443,7 +443,7 @@ func TestListenDedupesAcrossChannels(t *testing.T) {
 	}
 }
 
-// tourListen is TestE2ETour's step for Listen: a message sent by writer to
+// tourListen is TestE2EListen's scenario: a message sent by writer to
 // group reaches the listener live.
 func tourListen(t *testing.T, listener, writer *client.Client, group string) {
 	s := startListen(t, listener)

@@ -383,7 +383,7 @@ func TestUnicodeReaction(t *testing.T) {
 	}
 }
 
-// unofficialTour is TestE2ETour's part for the unofficial calls: each
+// unofficialTour is TestE2EUnofficial's scenario: each
 // method once, against the tour's server, each result checked lightly (the
 // Unofficial tests above check the behaviour).
 func unofficialTour(t *testing.T, srv *contracttest.Server, cov *coverage) {

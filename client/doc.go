@@ -5,8 +5,9 @@
 // generated models under their own names here ([Message], [Group], ...,
 // aliases generated from package gen, so nothing is kept by hand),
 // unwrapped from GroupMe's {"response": ..., "meta": ...} envelope in the
-// same single pass that decodes the body. Each operation of the spec is a
-// [Client] method named after its operationId, with the context first:
+// same single pass that decodes the body. Each official operation of the
+// spec is a [Client] method named after its operationId, with the context
+// first:
 //
 //	c, err := client.New(os.Getenv("GROUPME_TOKEN"))
 //	...
@@ -14,6 +15,23 @@
 //	msg, err := c.CreateMessage(ctx, "1234567", client.NewMessage{Text: client.Ptr("hello")})
 //
 // A Client is safe for concurrent use.
+//
+// # Unofficial calls
+//
+// GroupMe documents only some of the calls its own apps make. The others
+// (polls, the calendar, pins, message edits and deletions, topics, video
+// and file uploads, mutes, join requests, contacts, ...), described by the
+// community and marked x-unofficial in openapi.yaml, are methods of
+// [Unofficial], so each call site says what GroupMe does not promise:
+//
+//	poll, err := c.Unofficial().CreatePoll(ctx, groupID, req)
+//
+// # Where GroupMe lives
+//
+// GroupMe is spread over several hosts (the v3, v4, v2 and v1 APIs, the
+// image, video and file services, the push service). [WithBaseURL] moves
+// all of them to one test server or proxy; [WithEndpoints] places each one
+// on its own; [Client.Endpoints] reports where each one is.
 //
 // # Authentication
 //

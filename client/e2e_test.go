@@ -614,7 +614,10 @@ func TestE2EGroups(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ChangeGroupOwners: %v", err)
 	}
-	want := []client.ChangeOwnersResultStatus{"200", "403", "400", "404", "405", "404"}
+	want := []client.ChangeOwnersResultStatus{
+		client.ChangeOwnersResultStatusChanged, client.ChangeOwnersResultStatusNotOwner, client.ChangeOwnersResultStatusSelfNamed,
+		client.ChangeOwnersResultStatusNotFound, client.ChangeOwnersResultStatusBadRequest, client.ChangeOwnersResultStatusNotFound,
+	}
 	var gotStatus []client.ChangeOwnersResultStatus
 	for _, r := range results {
 		gotStatus = append(gotStatus, r.Status)

@@ -157,7 +157,7 @@ func TestAttachmentAccessors(t *testing.T) {
 	}
 	u, ok := h.Value().(client.UnknownAttachment)
 	if !ok || u.Type != "hologram" || string(u.JSON) != hologram {
-		t.Errorf("AttachmentValue = %#v", h.Value())
+		t.Errorf("Value() = %#v", h.Value())
 	}
 	// A known type whose payload does not fit: no panic, no error, reported as unknown.
 	bad := attachmentOf(t, `{"type":"location","name":"x","lat":40.7,"lng":-73.9}`)

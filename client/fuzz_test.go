@@ -107,7 +107,7 @@ func FuzzAttachment(f *testing.F) {
 		// type reads as its typed value or, malformed, as unknown.
 		kind := a.Type()
 		if v := a.Value(); v == nil {
-			t.Errorf("%q: AttachmentValue is nil", b)
+			t.Errorf("%q: Value() is nil", b)
 		} else if u, ok := v.(UnknownAttachment); ok && u.Type != kind {
 			t.Errorf("%q: unknown attachment type %q, kind %q", b, u.Type, kind)
 		}

@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -111,7 +110,8 @@ func TestREADMESnippetsCompile(t *testing.T) {
 	if err := os.WriteFile(overlayFile, overlay, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-overlay", overlayFile, "./readme_snippets")
+	// go test puts the go command that runs it first on PATH.
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-overlay", overlayFile, "./readme_snippets")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

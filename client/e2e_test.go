@@ -6,7 +6,8 @@ package client_test
 // state, through the API or through the fake's inspection methods.
 //
 // Each area is a scenario test of its own (TestE2EImages, TestE2EUsers,
-// TestE2EGroups, TestE2EMessages, TestE2EDirectMessages, TestE2EBots,
+// TestE2EGroups, TestE2EGroupMembers, TestE2EGroupOwners, TestE2EMessages,
+// TestE2ELikes, TestE2EMessagePaging, TestE2EDirectMessages, TestE2EBots,
 // TestE2EBlocks, TestE2EListen, TestE2EUnofficial) on its own seeded fake,
 // in an order where each call's effect can be observed by the next.
 // e2eCovers (at the end) says which methods each one calls; together they
@@ -415,11 +416,11 @@ func TestE2EUsers(t *testing.T) {
 	}
 }
 
-// TestE2EGroups creates, lists, updates, joins, leaves and destroys groups, and manages their members and owners.
+// TestE2EGroups lists, reads, creates, updates and destroys groups, and
+// rejoins a group left.
 func TestE2EGroups(t *testing.T) {
 	t.Parallel()
 	tr := newTour(t)
-	var groupA string // created by Users[0], shared, later owned by Users[2]
 	page, err := tr.c0.ListGroups(tr.ctx, nil)
 	tr.cov.mark("ListGroups")
 	if err != nil {
@@ -460,7 +461,7 @@ func TestE2EGroups(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateGroup: %v", err)
 	}
-	groupA = created.ID
+	groupA := created.ID
 	if created.Name != "E2E A" || created.CreatorUserID != tr.u0.ID || deref(created.ImageURL) != tr.pictureURL || created.ShareURL == nil {
 		t.Errorf("CreateGroup returned %+v", created)
 	}
@@ -484,6 +485,61 @@ func TestE2EGroups(t *testing.T) {
 		t.Errorf("after UpdateGroup, GetGroup = %q %q office %v", got.Name, deref(got.Description), deref(got.OfficeMode))
 	}
 
+	// A throwaway group is destroyed by its creator.
+	b, err := tr.c0.CreateGroup(tr.ctx, client.GroupCreateRequest{Name: "E2E B"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.c0.DestroyGroup(tr.ctx, b.ID); err != nil {
+		t.Fatalf("DestroyGroup: %v", err)
+	}
+	tr.cov.mark("DestroyGroup")
+	if _, err := tr.c0.GetGroup(tr.ctx, b.ID, nil); !errors.Is(err, client.ErrNotFound) {
+		t.Errorf("GetGroup of a destroyed group: error %v, want ErrNotFound", err)
+	}
+	if ids := groupIDs(collect(t, tr.c0.ListGroupsIter(tr.ctx, nil))); slices.Contains(ids, b.ID) {
+		t.Errorf("the destroyed group %s is still listed", b.ID)
+	}
+
+	// The seeded former group of Users[1].
+	formerList, err := tr.c1.ListFormerGroups(tr.ctx)
+	tr.cov.mark("ListFormerGroups")
+	if err != nil {
+		t.Fatalf("ListFormerGroups: %v", err)
+	}
+	if !slices.Contains(groupIDs(formerList), tr.ds.FormerGroup) {
+		t.Errorf("ListFormerGroups of Users[1] = %v, want it to hold %s", groupIDs(formerList), tr.ds.FormerGroup)
+	}
+	if _, err := tr.c1.GetGroup(tr.ctx, tr.ds.FormerGroup, nil); !errors.Is(err, client.ErrNotFound) {
+		t.Errorf("GetGroup of a group left: error %v, want ErrNotFound", err)
+	}
+	rejoined, err := tr.c1.RejoinGroup(tr.ctx, tr.ds.FormerGroup)
+	tr.cov.mark("RejoinGroup")
+	if err != nil {
+		t.Fatalf("RejoinGroup: %v", err)
+	}
+	if rejoined.ID != tr.ds.FormerGroup || findMember(rejoined, tr.u1.ID) == nil {
+		t.Errorf("RejoinGroup returned %s without Users[1] as a member", rejoined.ID)
+	}
+	if _, err := tr.c1.GetGroup(tr.ctx, tr.ds.FormerGroup, nil); err != nil {
+		t.Errorf("after RejoinGroup, GetGroup: %v", err)
+	}
+	if formerList, _ := tr.c1.ListFormerGroups(tr.ctx); slices.Contains(groupIDs(formerList), tr.ds.FormerGroup) {
+		t.Errorf("after RejoinGroup, %s is still a former group", tr.ds.FormerGroup)
+	}
+}
+
+// TestE2EGroupMembers joins a group through its share link, changes a
+// nickname, adds members and waits for the results, removes one, and has
+// one leave and rejoin.
+func TestE2EGroupMembers(t *testing.T) {
+	t.Parallel()
+	tr := newTour(t)
+	got, err := tr.c0.CreateGroup(tr.ctx, client.GroupCreateRequest{Name: "E2E members", Share: client.Ptr(true)})
+	if err != nil {
+		t.Fatalf("CreateGroup: %v", err)
+	}
+	groupA := got.ID
 	// Users[2] joins through the share link; before that the group is invisible to them.
 	if _, err := tr.c2.GetGroup(tr.ctx, groupA, nil); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("a non-member's GetGroup error = %v, want ErrNotFound", err)
@@ -601,6 +657,25 @@ func TestE2EGroups(t *testing.T) {
 		t.Errorf("after rejoining, ListFormerGroups = %v (err %v) still has %s", groupIDs(formerList), err, groupA)
 	}
 
+}
+
+// TestE2EGroupOwners transfers a group's ownership: one transfer succeeds
+// and the others fail, each its own way, in one call.
+func TestE2EGroupOwners(t *testing.T) {
+	t.Parallel()
+	tr := newTour(t)
+	created, err := tr.c0.CreateGroup(tr.ctx, client.GroupCreateRequest{Name: "E2E owners"})
+	if err != nil {
+		t.Fatalf("CreateGroup: %v", err)
+	}
+	groupA := created.ID
+	resultsID, err := tr.c0.AddMembers(tr.ctx, groupA, []client.MemberToAdd{{UserID: &tr.u2.ID, Nickname: "Priya"}})
+	if err != nil {
+		t.Fatalf("AddMembers: %v", err)
+	}
+	if _, err := tr.c0.WaitForMembers(tr.ctx, groupA, resultsID); err != nil {
+		t.Fatalf("WaitForMembers: %v", err)
+	}
 	// Ownership: one transfer succeeds, the others fail each its own way.
 	results, err := tr.c0.ChangeGroupOwners(tr.ctx, client.ChangeOwnersRequest{Requests: []client.OwnerChange{
 		{GroupID: groupA, OwnerID: tr.u2.ID},        // 200
@@ -625,7 +700,7 @@ func TestE2EGroups(t *testing.T) {
 	if !slices.Equal(gotStatus, want) {
 		t.Errorf("ChangeGroupOwners statuses = %v, want %v", gotStatus, want)
 	}
-	got, _ = tr.c0.GetGroup(tr.ctx, groupA, nil)
+	got, _ := tr.c0.GetGroup(tr.ctx, groupA, nil)
 	if got.CreatorUserID != tr.u2.ID {
 		t.Errorf("after the transfer the owner is %s, want %s", got.CreatorUserID, tr.u2.ID)
 	}
@@ -633,51 +708,10 @@ func TestE2EGroups(t *testing.T) {
 		t.Errorf("DestroyGroup by the former owner: error %v, want ErrForbidden", err)
 	}
 
-	// A throwaway group is destroyed by its creator.
-	b, err := tr.c0.CreateGroup(tr.ctx, client.GroupCreateRequest{Name: "E2E B"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.c0.DestroyGroup(tr.ctx, b.ID); err != nil {
-		t.Fatalf("DestroyGroup: %v", err)
-	}
-	tr.cov.mark("DestroyGroup")
-	if _, err := tr.c0.GetGroup(tr.ctx, b.ID, nil); !errors.Is(err, client.ErrNotFound) {
-		t.Errorf("GetGroup of a destroyed group: error %v, want ErrNotFound", err)
-	}
-	if ids := groupIDs(collect(t, tr.c0.ListGroupsIter(tr.ctx, nil))); slices.Contains(ids, b.ID) {
-		t.Errorf("the destroyed group %s is still listed", b.ID)
-	}
-
-	// The seeded former group of Users[1].
-	formerList, err := tr.c1.ListFormerGroups(tr.ctx)
-	tr.cov.mark("ListFormerGroups")
-	if err != nil {
-		t.Fatalf("ListFormerGroups: %v", err)
-	}
-	if !slices.Contains(groupIDs(formerList), tr.ds.FormerGroup) {
-		t.Errorf("ListFormerGroups of Users[1] = %v, want it to hold %s", groupIDs(formerList), tr.ds.FormerGroup)
-	}
-	if _, err := tr.c1.GetGroup(tr.ctx, tr.ds.FormerGroup, nil); !errors.Is(err, client.ErrNotFound) {
-		t.Errorf("GetGroup of a group left: error %v, want ErrNotFound", err)
-	}
-	rejoined, err := tr.c1.RejoinGroup(tr.ctx, tr.ds.FormerGroup)
-	tr.cov.mark("RejoinGroup")
-	if err != nil {
-		t.Fatalf("RejoinGroup: %v", err)
-	}
-	if rejoined.ID != tr.ds.FormerGroup || findMember(rejoined, tr.u1.ID) == nil {
-		t.Errorf("RejoinGroup returned %s without Users[1] as a member", rejoined.ID)
-	}
-	if _, err := tr.c1.GetGroup(tr.ctx, tr.ds.FormerGroup, nil); err != nil {
-		t.Errorf("after RejoinGroup, GetGroup: %v", err)
-	}
-	if formerList, _ := tr.c1.ListFormerGroups(tr.ctx); slices.Contains(groupIDs(formerList), tr.ds.FormerGroup) {
-		t.Errorf("after RejoinGroup, %s is still a former group", tr.ds.FormerGroup)
-	}
 }
 
-// TestE2EMessages sends, lists, pages, likes and ranks group messages.
+// TestE2EMessages sends and lists group messages: since_id, 304s, a
+// repeated source_guid, a non-member; and prints the client.
 func TestE2EMessages(t *testing.T) {
 	t.Parallel()
 	tr := newTour(t)
@@ -751,7 +785,30 @@ func TestE2EMessages(t *testing.T) {
 		t.Errorf("%d messages with source_guid %s, want 1", count, guid)
 	}
 
-	// Likes and the leaderboards.
+	// Printing the client never shows its token (redact_test.go has the details).
+	if s := fmt.Sprintf("%v %s", tr.c0, tr.c0.GoString()) + tr.c0.String() + tr.c0.LogValue().String(); strings.Contains(s, tr.u0.Token) {
+		t.Errorf("printing the client shows its token: %s", s)
+	}
+	tr.cov.mark("Format", "String", "GoString", "LogValue")
+	// A non-member cannot list.
+	private, err := tr.c0.CreateGroup(tr.ctx, client.GroupCreateRequest{Name: "E2E private"})
+	if err != nil {
+		t.Fatalf("CreateGroup: %v", err)
+	}
+	if _, err := tr.c5.ListMessages(tr.ctx, private.ID, nil); !errors.Is(err, client.ErrNotFound) {
+		t.Errorf("ListMessages by a non-member: error %v, want ErrNotFound", err)
+	}
+}
+
+// TestE2ELikes likes and unlikes a message, with and without an icon, and
+// reads the leaderboards it appears on.
+func TestE2ELikes(t *testing.T) {
+	t.Parallel()
+	tr := newTour(t)
+	m, err := tr.c0.CreateMessage(tr.ctx, tr.g0, client.NewMessage{Text: client.Ptr("like me")})
+	if err != nil {
+		t.Fatalf("CreateMessage: %v", err)
+	}
 	reactions, err := tr.c1.LikeMessage(tr.ctx, tr.g0, m.ID, nil)
 	tr.cov.mark("LikeMessage")
 	if err != nil {
@@ -819,7 +876,14 @@ func TestE2EMessages(t *testing.T) {
 		t.Errorf("after UnlikeMessage, GetLeaderboardMine still has the message")
 	}
 
-	// Both message iterators over a smaller group, in odd page sizes.
+}
+
+// TestE2EMessagePaging walks a group's messages with every iterator and the
+// archiver's page, in odd page sizes, both ways and from a cursor.
+func TestE2EMessagePaging(t *testing.T) {
+	t.Parallel()
+	tr := newTour(t)
+	// A smaller group than the first.
 	g1 := tr.ds.Groups[1]
 	want := messageIDs(tr.srv.Fake.GroupMessages(g1))
 	back := messageIDs(collect(t, tr.c0.ListMessagesIter(tr.ctx, g1, &client.MessageParams{Limit: 7})))
@@ -850,11 +914,6 @@ func TestE2EMessages(t *testing.T) {
 		t.Errorf("ListMessagesArchivePage: first message %s of group %s, JSON %q", m.ID, m.GroupID, m.JSON)
 	}
 	tr.cov.mark("ListMessagesArchivePage")
-	// Printing the client never shows its token (redact_test.go has the details).
-	if s := fmt.Sprintf("%v %s", tr.c0, tr.c0.GoString()) + tr.c0.String() + tr.c0.LogValue().String(); strings.Contains(s, tr.u0.Token) {
-		t.Errorf("printing the client shows its token: %s", s)
-	}
-	tr.cov.mark("Format", "String", "GoString", "LogValue")
 	if !slices.Equal(fwd, want) || !slices.Equal(back, reversedCopy(want)) {
 		t.Errorf("iterating %s: forwards %d, backwards %d messages, fake has %d", g1, len(fwd), len(back), len(want))
 	}
@@ -869,14 +928,6 @@ func TestE2EMessages(t *testing.T) {
 	}
 	if got := messageIDs(collect(t, tr.c0.ListMessagesAfterIter(tr.ctx, g1, nil))); !slices.Equal(got, want) {
 		t.Errorf("ListMessagesAfterIter with no cursor = %d messages, want all %d from the first", len(got), len(want))
-	}
-	// A non-member cannot list.
-	private, err := tr.c0.CreateGroup(tr.ctx, client.GroupCreateRequest{Name: "E2E private"})
-	if err != nil {
-		t.Fatalf("CreateGroup: %v", err)
-	}
-	if _, err := tr.c5.ListMessages(tr.ctx, private.ID, nil); !errors.Is(err, client.ErrNotFound) {
-		t.Errorf("ListMessages by a non-member: error %v, want ErrNotFound", err)
 	}
 }
 
@@ -1425,16 +1476,24 @@ var e2eCovers = map[string][]string{
 		"DisableSMSMode", "EnableSMSMode", "GetMe", "UpdateMe",
 	},
 	"TestE2EGroups": {
-		"AddMembers", "ChangeGroupOwners", "CreateGroup", "DestroyGroup", "GetGroup",
-		"GetMembersResults", "JoinGroup", "ListFormerGroups", "ListFormerGroupsIter",
-		"ListGroups", "ListGroupsIter", "RejoinGroup", "RemoveMember", "UpdateGroup",
-		"UpdateMembership", "WaitForMembers",
+		"CreateGroup", "DestroyGroup", "GetGroup", "ListFormerGroups", "ListGroups",
+		"ListGroupsIter", "RejoinGroup", "UpdateGroup",
+	},
+	"TestE2EGroupMembers": {
+		"AddMembers", "GetMembersResults", "JoinGroup", "ListFormerGroupsIter",
+		"RemoveMember", "UpdateMembership", "WaitForMembers",
+	},
+	"TestE2EGroupOwners": {
+		"ChangeGroupOwners",
 	},
 	"TestE2EMessages": {
-		"CreateMessage", "Format", "GetLeaderboard", "GetLeaderboardForMe",
-		"GetLeaderboardMine", "GoString", "LikeMessage", "ListMessages",
-		"ListMessagesAfterIter", "ListMessagesArchiveIter", "ListMessagesArchivePage",
-		"ListMessagesIter", "LogValue", "String", "UnlikeMessage",
+		"CreateMessage", "ListMessages", "Format", "GoString", "LogValue", "String",
+	},
+	"TestE2ELikes": {
+		"LikeMessage", "UnlikeMessage", "GetLeaderboard", "GetLeaderboardForMe", "GetLeaderboardMine",
+	},
+	"TestE2EMessagePaging": {
+		"ListMessagesIter", "ListMessagesAfterIter", "ListMessagesArchiveIter", "ListMessagesArchivePage",
 	},
 	"TestE2EDirectMessages": {
 		"CreateDirectMessage", "ListChats", "ListChatsIter", "ListDirectMessages",

@@ -131,47 +131,38 @@ type hosts struct {
 // resolveEndpoints sets c's bases from its options and the rules of
 // WithBaseURL. New calls it once, after every option.
 func (c *Client) resolveEndpoints() {
+	// derived starts at GroupMe's own services, each with a trailing slash.
+	derived := Endpoints{
+		API: DefaultBaseURL + "/", V4: DefaultV4BaseURL + "/", V2: DefaultV2BaseURL + "/", V1: DefaultV1BaseURL + "/",
+		Image: DefaultImageBaseURL + "/", Video: DefaultVideoBaseURL + "/", File: DefaultFileBaseURL + "/",
+		Push: DefaultPushURL,
+	}
 	o := c.endpoints
+	if o.API != "" && o.API != derived.API {
+		// The API moved: the services follow it (see WithBaseURL).
+		derived.API = o.API
+		if u, err := url.Parse(o.API); err == nil { // normalizeBase accepted it
+			host := u.Scheme + "://" + u.Host + "/"
+			derived.Image, derived.Push = host, host+"faye"
+		}
+		if parent, ok := strings.CutSuffix(o.API, "v3/"); ok && strings.HasSuffix(parent, "/") {
+			derived.V4, derived.V2, derived.V1 = parent+"v4/", parent+"v2/", parent+"v1/"
+			derived.Video, derived.File = parent+"video/", parent+"file/v1/"
+		}
+	}
 	pick := func(set, derived string) string {
 		if set != "" {
 			return set
 		}
 		return derived
 	}
-	api := pick(o.API, DefaultBaseURL+"/")
-	moved := api != DefaultBaseURL+"/"
-	// beside is the parent of a base ending in /v3 ("" for other bases);
-	// host is the base's scheme and host.
-	beside, _ := strings.CutSuffix(api, "v3/")
-	if !strings.HasSuffix(api, "/v3/") {
-		beside = ""
-	}
-	host := DefaultImageBaseURL + "/"
-	push := DefaultPushURL
-	if moved {
-		if u, err := url.Parse(api); err == nil { // normalizeBase accepted it
-			host = u.Scheme + "://" + u.Host + "/"
-			push = host + "faye"
-		}
-	}
-	sibling := func(def, path string, whenDefault bool) string {
-		if beside != "" && (moved || whenDefault) {
-			return beside + path
-		}
-		return def + "/"
-	}
-	c.base = api
-	c.imageBase = pick(o.Image, host)
+	c.base = derived.API
+	c.imageBase = pick(o.Image, derived.Image)
 	c.hosts = hosts{
-		// The default v3 base gives api.groupme.com/v4 and /v1, the
-		// defaults of those two anyway.
-		v4:    pick(o.V4, sibling(DefaultV4BaseURL, "v4/", true)),
-		v1:    pick(o.V1, sibling(DefaultV1BaseURL, "v1/", true)),
-		v2:    pick(o.V2, sibling(DefaultV2BaseURL, "v2/", false)),
-		video: pick(o.Video, sibling(DefaultVideoBaseURL, "video/", false)),
-		file:  pick(o.File, sibling(DefaultFileBaseURL, "file/v1/", false)),
+		v4: pick(o.V4, derived.V4), v2: pick(o.V2, derived.V2), v1: pick(o.V1, derived.V1),
+		video: pick(o.Video, derived.Video), file: pick(o.File, derived.File),
 	}
-	c.pushURL = strings.TrimSuffix(pick(o.Push, push), "/")
+	c.pushURL = strings.TrimSuffix(pick(o.Push, derived.Push), "/")
 }
 
 func (c *Client) v4Base() string    { return c.hosts.v4 }

@@ -3077,9 +3077,9 @@ func (t Attachment) MarshalJSON() ([]byte, error) { return t.union.MarshalJSON()
 // UnmarshalJSON keeps b as the Attachment's JSON.
 func (t *Attachment) UnmarshalJSON(b []byte) error { return t.union.UnmarshalJSON(b) }
 
-// Type returns the Attachment's "type", such as "autokicked_member" or a
-// value GroupMe added after this package was generated. It returns "" when
-// there is no string "type".
+// Type returns the Attachment's "type": one the spec describes (each has
+// an As method) or one GroupMe added after this package was generated. It
+// returns "" when there is no string "type".
 func (t Attachment) Type() string {
 	var head struct {
 		Value json.RawMessage `json:"type"`

@@ -6,13 +6,13 @@ import (
 	"testing"
 )
 
-// defaults is where a Client with no endpoint option sends each service.
-var defaults = Endpoints{
+// defaultEndpoints is where a Client with no endpoint option sends each service.
+var defaultEndpoints = Endpoints{
 	API: DefaultBaseURL, V4: DefaultV4BaseURL, V2: DefaultV2BaseURL, V1: DefaultV1BaseURL,
 	Image: DefaultImageBaseURL, Video: DefaultVideoBaseURL, File: DefaultFileBaseURL, Push: DefaultPushURL,
 }
 
-// TestEndpointsDerivation: the defaults, what WithBaseURL derives for each
+// TestEndpointsDerivation: the defaultEndpoints, what WithBaseURL derives for each
 // service, and what WithEndpoints overrides, whatever the options' order.
 func TestEndpointsDerivation(t *testing.T) {
 	t.Parallel()
@@ -27,14 +27,14 @@ func TestEndpointsDerivation(t *testing.T) {
 		opts []Option
 		want Endpoints
 	}{
-		{"no option", nil, defaults},
-		{"the default base", []Option{WithBaseURL(DefaultBaseURL)}, defaults},
+		{"no option", nil, defaultEndpoints},
+		{"the default base", []Option{WithBaseURL(DefaultBaseURL)}, defaultEndpoints},
 		{"a base ending in /v3 moves every service", []Option{WithBaseURL("http://127.0.0.1:9/v3")}, local},
 		{"WithEndpoints{API} is WithBaseURL", []Option{WithEndpoints(Endpoints{API: "http://127.0.0.1:9/v3/"})}, local},
 		{
 			"another path moves the host's services only",
 			[]Option{WithBaseURL("http://127.0.0.1:9/api")},
-			with(defaults, func(e *Endpoints) {
+			with(defaultEndpoints, func(e *Endpoints) {
 				e.API, e.Image, e.Push = "http://127.0.0.1:9/api", "http://127.0.0.1:9", "http://127.0.0.1:9/faye"
 			}),
 		},
@@ -51,7 +51,7 @@ func TestEndpointsDerivation(t *testing.T) {
 		{
 			"a later option replaces only what it names",
 			[]Option{WithEndpoints(Endpoints{Video: "http://v.test", File: "http://f.test/v1"}), WithEndpoints(Endpoints{File: "http://g.test/v1"})},
-			with(defaults, func(e *Endpoints) { e.Video, e.File = "http://v.test", "http://g.test/v1" }),
+			with(defaultEndpoints, func(e *Endpoints) { e.Video, e.File = "http://v.test", "http://g.test/v1" }),
 		},
 		{
 			"every service named",

@@ -291,7 +291,7 @@ func fetchTo(ctx context.Context, hc *http.Client, root *os.Root, u, name string
 	}
 	req.Header.Set("User-Agent", "groupme-cli")
 	resp, err := hc.Do(req)
-	if errors.Is(err, errPrivateAddress) {
+	if errors.Is(err, errPrivateAddress) || errors.Is(err, errRedirect) {
 		return 0, retryAfter, err
 	}
 	if err != nil {

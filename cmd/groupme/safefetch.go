@@ -62,7 +62,12 @@ func publicAddr(ip netip.Addr) bool {
 		!ip.IsLinkLocalMulticast() && !ip.IsMulticast() && !ip.IsUnspecified() && !cgnat.Contains(ip)
 }
 
-var errPrivateAddress = errors.New("refusing to connect from a public address to a loopback, private or special one")
+var (
+	errPrivateAddress = errors.New("refusing to connect from a public address to a loopback, private or special one")
+	// errRedirect marks a redirect the download client will not follow;
+	// trying again would meet the same redirect.
+	errRedirect = errors.New("redirect refused")
+)
 
 // newDownloadClient is the HTTP client for files GroupMe's answers point at
 // (pictures): it follows at most maxRedirects redirects, only to http and
@@ -92,10 +97,10 @@ func newDownloadClient(timeout time.Duration) *http.Client {
 		Timeout:   timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= maxRedirects {
-				return fmt.Errorf("stopped after %d redirects", maxRedirects)
+				return fmt.Errorf("%w: stopped after %d redirects", errRedirect, maxRedirects)
 			}
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return fmt.Errorf("refusing a redirect to a %q address", req.URL.Scheme)
+				return fmt.Errorf("%w: refusing a redirect to a %q address", errRedirect, req.URL.Scheme)
 			}
 			if publicHost(via[0].URL.Hostname()) && !publicHost(req.URL.Hostname()) {
 				return errPrivateAddress

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -334,7 +335,11 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 			policy = retrySafe
 		}
 	}
-	resp, attempts, err := c.retry.run(req, policy, c.do)
+	do := c.do
+	if policy != retryNever && c.retry.max > 0 {
+		do = c.doWhole
+	}
+	resp, attempts, err := c.retry.run(req, policy, do)
 	if cl.attempts != nil {
 		*cl.attempts = attempts
 	}
@@ -348,6 +353,42 @@ func (c *Client) send(ctx context.Context, cl call, req *http.Request, buildErr 
 	closeBody(resp.Body)
 	return nil, apiErr
 }
+
+// doWhole is c.do for requests that may be sent again: it reads a 2xx
+// answer's whole body (within the Client's size limit) as part of the
+// attempt, so a connection reset or a timeout in the middle of the body
+// fails the attempt, and the retrier sends the request again as it would
+// after a failure before the answer. The body it returns is in memory.
+func (c *Client) doWhole(req *http.Request) (*http.Response, error) {
+	resp, err := c.do(req)
+	if err != nil || resp.StatusCode/100 != 2 {
+		return resp, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil && !errors.Is(err, ErrResponseTooLarge) {
+		return nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	resp.Body = &bufferedBody{Reader: bytes.NewReader(b), err: err}
+	return resp, nil
+}
+
+// bufferedBody is a body read whole by doWhole; err, if any, is the
+// reading error to report at its end (the body over the size limit).
+type bufferedBody struct {
+	*bytes.Reader
+	err error
+}
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	n, err := b.Reader.Read(p)
+	if err == io.EOF && b.err != nil {
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *bufferedBody) Close() error { return nil }
 
 // closeBody reads a little of what is left of body, so the connection can be
 // reused, and closes it.
@@ -393,6 +434,9 @@ func doJSON[T any](ctx context.Context, c *Client, cl call, req *http.Request, b
 	}
 	if env.Response == nil {
 		return nil, newDecodeError(cl.op, req, resp, errNoPayload)
+	}
+	if err := missingID(env.Response); err != nil {
+		return nil, newDecodeError(cl.op, req, resp, err)
 	}
 	if v, ok := any(env.Response).(interface{ check() error }); ok {
 		if err := v.check(); err != nil {

@@ -267,7 +267,7 @@ func (c *Client) redactTransport(err error) error {
 // redactText removes query strings (from a '?' to the next space or quote)
 // and any copy of secret from s.
 func redactText(s, secret string) string {
-	if secret != "" && strings.Contains(s, secret) {
+	if redactable(secret) && strings.Contains(s, secret) {
 		s = strings.ReplaceAll(s, secret, "REDACTED")
 	}
 	if !strings.Contains(s, "?") {
@@ -285,6 +285,14 @@ func redactText(s, secret string) string {
 	}
 	return b.String()
 }
+
+// minRedactLen is the shortest secret replaced in text. GroupMe's tokens
+// are 32 characters or more; replacing a shorter "token" (a test's "t", a
+// typo) would mangle every message that happens to contain those letters,
+// and such a value is no secret worth hiding.
+const minRedactLen = 8
+
+func redactable(secret string) bool { return len(secret) >= minRedactLen }
 
 // scrubbedError hides a message that contained the token. It unwraps to
 // nothing, so the original text cannot be reached.

@@ -43,29 +43,72 @@ func TestDefaultTimeoutEndsAHang(t *testing.T) {
 	})
 }
 
+// TestTimeoutCoversTheBody: an answer whose body stalls half-way is an
+// attempt that ran out of time, and a GET is sent again, as after a
+// timeout before the answer (WithTimeout's promise).
 func TestTimeoutCoversTheBody(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
+		attempts := 0
 		stall := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			attempts++
 			resp := fakeResponse(r, 200, "")
 			resp.Body = io.NopCloser(io.MultiReader(strings.NewReader(`{"response":{"id":"1",`), ctxReader{r.Context()}))
 			return resp, nil
 		})
-		c, err := New(testToken, WithHTTPClient(&http.Client{Transport: stall}), WithTimeout(5*time.Second))
+		c, err := New(testToken, WithHTTPClient(&http.Client{Transport: stall}), WithTimeout(5*time.Second), WithBackoff(time.Second, time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}
 		start := time.Now()
 		_, err = c.GetMe(t.Context())
-		if !errors.Is(err, ErrTimeout) || time.Since(start) != 5*time.Second {
-			t.Fatalf("err = %v after %v, want the 5s timeout while reading the body", err, time.Since(start))
+		// 1 attempt + 3 retries of 5 s each, up to a second (less
+		// jitter) between them.
+		if took := time.Since(start); !errors.Is(err, ErrTimeout) || took < 20*time.Second || took > 23*time.Second {
+			t.Fatalf("err = %v after %v, want the 5s timeout while reading the body, four times", err, took)
 		}
-		var de *DecodeError
-		if !errors.As(err, &de) {
-			t.Errorf("%T, want a *DecodeError", err)
+		if attempts != 4 {
+			t.Errorf("%d attempts, want 4", attempts)
+		}
+		var te *TransportError
+		if !errors.As(err, &te) {
+			t.Errorf("%T, want a *TransportError", err)
 		}
 	})
 }
+
+// TestBodyFailuresAreRetried: a connection that breaks in the middle of a
+// GET's body is an attempt like one that broke before the answer: the call
+// is sent again and succeeds. A POST that may not be repeated is not.
+func TestBodyFailuresAreRetried(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		attempts := 0
+		flaky := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			attempts++
+			resp := fakeResponse(r, 200, "")
+			body := `{"response":{"id":"1","name":"Ann"},"meta":{"code":200}}`
+			if attempts == 1 {
+				resp.Body = io.NopCloser(io.MultiReader(strings.NewReader(body[:20]), errReader{errors.New("connection reset by peer")}))
+			} else {
+				resp.Body = io.NopCloser(strings.NewReader(body))
+			}
+			return resp, nil
+		})
+		c, err := New(testToken, WithHTTPClient(&http.Client{Transport: flaky}), WithBackoff(time.Second, time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		me, err := c.GetMe(t.Context())
+		if err != nil || me.Name != "Ann" || attempts != 2 {
+			t.Fatalf("GetMe = %+v, %v after %d attempts; want Ann after 2", me, err, attempts)
+		}
+	})
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // ctxReader blocks until its context ends.
 type ctxReader struct{ ctx context.Context }

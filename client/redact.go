@@ -64,7 +64,7 @@ func (c *Client) LogValue() slog.Value {
 // answer (a server that quotes the request back, say) and from the path.
 func (c *Client) scrubAPIError(e *APIError) *APIError {
 	tok := c.token.value()
-	if tok == "" {
+	if !redactable(tok) {
 		return e
 	}
 	for i, s := range e.Errors {

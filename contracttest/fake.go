@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -54,6 +53,8 @@ type config struct {
 	resultsTime time.Duration
 	noDataset   bool
 	replaceBad  bool
+	// imageStore bounds the uploaded images' bytes; 0: maxImageStore.
+	imageStore int64
 }
 
 // WithClock makes the fake read the time from now instead of [time.Now]. It
@@ -182,8 +183,41 @@ func sharedValidator() (*Validator, error) {
 	return validatorVal, validatorErr
 }
 
-// maxBody bounds what the fake reads from a request (image uploads included).
+// maxBody bounds what the fake reads from a request (image uploads
+// included); a larger body is refused with 413 before it is read, or as
+// soon as it passes the limit, never cut and served.
 const maxBody = 32 << 20
+
+// bigBodies bounds how many request bodies larger than smallBody the fake
+// holds at once, so parallel huge uploads queue instead of adding up: at
+// most 2 x maxBody of bodies are in memory, however many arrive.
+var bigBodies = make(chan struct{}, 2)
+
+const smallBody = 1 << 20
+
+// readBody reads r's body within maxBody. A body over the limit is an
+// *http.MaxBytesError; a body of known length is read into a buffer of
+// that size, so reading it allocates it once.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > maxBody {
+		return nil, &http.MaxBytesError{Limit: maxBody}
+	}
+	if r.ContentLength < 0 || r.ContentLength > smallBody {
+		select {
+		case bigBodies <- struct{}{}:
+			defer func() { <-bigBodies }()
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+	}
+	body := http.MaxBytesReader(w, r.Body, maxBody)
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + 1)
+	}
+	_, err := buf.ReadFrom(body)
+	return buf.Bytes(), err
+}
 
 // ServeHTTP implements [http.Handler].
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -199,7 +233,13 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.serveImage(w, r)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	body, err := readBody(w, r)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		w.Header().Set("Connection", "close")
+		writeDirect(w, http.StatusRequestEntityTooLarge, errorEnvelope(http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the fake's limit of %d MB", maxBody>>20)))
+		return
+	}
 	if err != nil {
 		writeDirect(w, http.StatusBadRequest, errorEnvelope(http.StatusBadRequest, "reading the request body: "+err.Error()))
 		return

@@ -21,6 +21,14 @@ import (
 // thumbnail suffixes .preview, .large or .avatar (which serve the same bytes).
 const imagePathPrefix = "/i/"
 
+// The fake keeps uploads in memory, so it bounds them: at most maxImages
+// distinct images and maxImageStore bytes in all. An upload past either is
+// refused (400, with the reason), never stored.
+const (
+	maxImages     = 10000
+	maxImageStore = 256 << 20
+)
+
 func (f *Fake) uploadImage(c *call) {
 	data := c.body
 	if len(data) == 0 {
@@ -45,7 +53,18 @@ func (f *Fake) uploadImage(c *call) {
 	}
 	sum := sha256.Sum256(data)
 	name := fmt.Sprintf("%dx%d.%s.%s", cfg.Width, cfg.Height, format, hex.EncodeToString(sum[:16]))
-	f.st.images[name] = storedImage{data: bytes.Clone(data), contentType: "image/" + format}
+	if _, ok := f.st.images[name]; !ok {
+		limit := f.cfg.imageStore
+		if limit == 0 {
+			limit = maxImageStore
+		}
+		if f.st.imageBytes+int64(len(data)) > limit || len(f.st.images) >= maxImages {
+			c.fail(http.StatusBadRequest, fmt.Sprintf("the fake's image store is full (%d images, %d MB at most); restart the fake", maxImages, limit>>20))
+			return
+		}
+		f.st.images[name] = storedImage{data: bytes.Clone(data), contentType: "image/" + format}
+		f.st.imageBytes += int64(len(data))
+	}
 	base := f.cfg.publicURL
 	if base == "" {
 		scheme := "http"

@@ -25,7 +25,9 @@ type state struct {
 	blocks   map[string][]gen.Block // by blocker
 	results  map[string]*addResults
 	images   map[string]storedImage
-	uo       unofficialState // polls, calendar events, topics, upload jobs
+	// imageBytes is the size of all images (fake_images.go bounds it).
+	imageBytes int64
+	uo         unofficialState // polls, calendar events, topics, upload jobs
 }
 
 func (s *state) init() {

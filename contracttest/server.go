@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 // Server is a [Fake] on a loopback HTTP server, for tests.
@@ -61,7 +62,10 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	}
 	all = append(all, opts...)
 	f := NewFake(all...)
-	srv := httptest.NewServer(f)
+	srv := httptest.NewUnstartedServer(f)
+	srv.Config.ReadHeaderTimeout = ReadHeaderTimeout
+	srv.Config.ReadTimeout = ReadTimeout
+	srv.Start()
 	tb.Cleanup(srv.Close)
 	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, AuthorizeURL: srv.URL + AuthorizePath, PushURL: srv.URL + pushPath, Fake: f, Dataset: f.Dataset(), srv: srv}
 	s.V4URL, s.VideoURL, s.FileURL = srv.URL+"/v4", srv.URL+"/video", srv.URL+"/file/v1"
@@ -71,6 +75,15 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	}
 	return s
 }
+
+// The fake's servers (NewServer's and `groupme fake`) give a client this
+// long to send a request's headers, and its whole request, body included,
+// so a slow or stalled upload cannot hold a connection and its memory
+// forever.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 2 * time.Minute
+)
 
 // Client returns an HTTP client for the server (plain net/http).
 func (s *Server) Client() *http.Client { return s.srv.Client() }

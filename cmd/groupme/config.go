@@ -47,7 +47,7 @@ func (e env) readConfig() (map[string]json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
@@ -57,6 +57,9 @@ func (e env) readConfig() (map[string]json.RawMessage, error) {
 	}
 	if fi.Size() > maxConfigSize {
 		return nil, fmt.Errorf("config file %s is larger than %d bytes", path, maxConfigSize)
+	}
+	if err := checkConfigOwner(path, fi); err != nil {
+		return nil, err
 	}
 	if perm := fi.Mode().Perm(); perm&0o077 != 0 && runtime.GOOS != "windows" {
 		fmt.Fprintf(e.stderr, "groupme: warning: %s holds your token and other users can read it (mode %04o); run: chmod 600 %s\n", path, perm, path)
@@ -133,7 +136,9 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	if runtime.GOOS != "windows" {
+	// Narrow the directory itself, never what a link points at: a
+	// symlinked config directory keeps its target's mode.
+	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() && runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
 		if err := os.Chmod(dir, 0o700); err != nil {
 			return err
 		}
@@ -144,8 +149,8 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
 		}
 	}()
 	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {

@@ -170,7 +170,8 @@ func (a *app) serveFake(ctx context.Context, addr string, seed int64, messages i
 	}
 	srv := &http.Server{
 		Handler:           logRequests(h, logv),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: contracttest.ReadHeaderTimeout,
+		ReadTimeout:       contracttest.ReadTimeout,
 		IdleTimeout:       2 * time.Minute,
 	}
 	served := make(chan error, 1)

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -122,6 +121,7 @@ type galleryResult struct {
 	Downloaded int    `json:"downloaded"` // saved by this run
 	Skipped    int    `json:"skipped"`    // already in the directory
 	Bytes      int64  `json:"bytes"`      // saved by this run
+	Refused    int    `json:"refused"`    // entries whose id cannot name a file
 }
 
 var errInterrupted = errors.New("interrupted")
@@ -135,10 +135,17 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, err
 	}
+	// Every file is made through root: whatever a name holds, nothing is
+	// written outside dir (names are built from checked ids besides).
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return res, err
+	}
+	defer func() { _ = root.Close() }()
 	interrupted := func() error {
 		return fmt.Errorf("gallery download interrupted after %d new photos; run the same command again to continue (photos already saved are skipped)", res.Downloaded)
 	}
-	hc := &http.Client{Timeout: 2 * time.Minute}
+	hc := newDownloadClient(2 * time.Minute)
 	prog := newProgress(a.stderr, a.stderrTTY, "gallery "+groupID, 0, 0, a.now)
 	cursor := ""
 	for stalled := 0; ; stalled++ {
@@ -150,14 +157,24 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 				break
 			}
 			res.Entries++
+			if !validID(m.ID) {
+				// GroupMe's ids are digits; anything else would be a
+				// file name the server chose.
+				res.Refused++
+				fmt.Fprintf(a.stderr, "\ngroupme: skipping a gallery entry whose message id %q is not a GroupMe id\n", termSafe(clip(m.ID, 40)))
+				if m.GalleryTS != nil {
+					cursor = *m.GalleryTS
+				}
+				continue
+			}
 			for i, u := range photoURLs(m) {
 				res.Photos++
-				name := filepath.Join(dir, m.ID+"-"+strconv.Itoa(i+1)+photoExt(u))
-				if st, err := os.Stat(name); err == nil && st.Size() > 0 {
+				name := m.ID + "-" + strconv.Itoa(i+1) + photoExt(u)
+				if st, err := root.Stat(name); err == nil && st.Size() > 0 {
 					res.Skipped++
 					continue
 				}
-				n, err := a.downloadPicture(ctx, hc, u, name)
+				n, err := a.downloadPicture(ctx, hc, root, u, name)
 				if err != nil {
 					prog.finish()
 					if ctx.Err() != nil || errors.Is(err, errInterrupted) {
@@ -180,7 +197,7 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 			prog.finish()
 			return res, interrupted()
 		}
-		wait, _, ok := serverWait(iterErr)
+		wait, why, ok := serverWait(iterErr)
 		if res.Entries > before {
 			stalled = 0
 		}
@@ -188,12 +205,15 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 			prog.finish()
 			return res, iterErr
 		}
-		fmt.Fprintf(a.stderr, "\ngroupme: rate limited; waiting %s before going on\n", wait)
+		fmt.Fprintf(a.stderr, "\ngroupme: GroupMe is %s; waiting %s before going on\n", why, wait)
 		if err := a.sleep(ctx, wait); err != nil {
 			return res, interrupted()
 		}
 	}
 	prog.finish()
+	if res.Refused > 0 {
+		return res, fmt.Errorf("%d gallery entries were not saved: their message ids are not GroupMe ids", res.Refused)
+	}
 	return res, nil
 }
 
@@ -220,15 +240,16 @@ func photoExt(u string) string {
 // when complete, so a file under the final name is always whole. Rate
 // limits (420, 429) and server errors are retried, waiting Retry-After
 // (capped) or a growing delay, up to downloadAttempts times.
-func (a *app) downloadPicture(ctx context.Context, hc *http.Client, u, name string) (int64, error) {
+func (a *app) downloadPicture(ctx context.Context, hc *http.Client, root *os.Root, u, name string) (int64, error) {
 	pu, err := url.Parse(u)
-	if err != nil || (pu.Scheme != "https" && pu.Scheme != "http") {
-		return 0, fmt.Errorf("not a web address: %q", u)
+	if err != nil || (pu.Scheme != "https" && pu.Scheme != "http") || pu.Host == "" {
+		return 0, fmt.Errorf("not a web address: %q", clip(u, 200))
 	}
+	ctx = downloadContext(ctx, pu)
 	delay := time.Second
 	var last error
 	for attempt := 1; attempt <= downloadAttempts; attempt++ {
-		n, retryAfter, err := fetchTo(ctx, hc, u, name)
+		n, retryAfter, err := fetchTo(ctx, hc, root, u, name)
 		if err == nil {
 			return n, nil
 		}
@@ -262,7 +283,7 @@ func (r retryable) Unwrap() error { return r.err }
 
 // fetchTo downloads u into name once. retryAfter is the server's
 // Retry-After in a retryable answer, or -1 when it sent none.
-func fetchTo(ctx context.Context, hc *http.Client, u, name string) (n int64, retryAfter time.Duration, err error) {
+func fetchTo(ctx context.Context, hc *http.Client, root *os.Root, u, name string) (n int64, retryAfter time.Duration, err error) {
 	retryAfter = -1
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -270,10 +291,13 @@ func fetchTo(ctx context.Context, hc *http.Client, u, name string) (n int64, ret
 	}
 	req.Header.Set("User-Agent", "groupme-cli")
 	resp, err := hc.Do(req)
+	if errors.Is(err, errPrivateAddress) || errors.Is(err, errRedirect) {
+		return 0, retryAfter, err
+	}
 	if err != nil {
 		return 0, retryAfter, retryable{err} // network trouble: try again
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	switch {
 	case resp.StatusCode == http.StatusOK:
 	case resp.StatusCode == 420 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
@@ -285,27 +309,30 @@ func fetchTo(ctx context.Context, hc *http.Client, u, name string) (n int64, ret
 		return 0, retryAfter, fmt.Errorf("HTTP %d", resp.StatusCode)
 	}
 	part := name + ".part"
-	f, err := os.Create(part)
+	f, err := root.Create(part)
 	if err != nil {
 		return 0, retryAfter, err
 	}
 	n, err = io.Copy(f, io.LimitReader(resp.Body, maxPicture+1))
+	if err == nil {
+		err = f.Sync()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	switch {
 	case err != nil:
-		os.Remove(part)
+		_ = root.Remove(part)
 		return 0, retryAfter, retryable{err}
 	case n > maxPicture:
-		os.Remove(part)
+		_ = root.Remove(part)
 		return 0, retryAfter, fmt.Errorf("larger than %d MB", maxPicture>>20)
 	case resp.ContentLength >= 0 && n != resp.ContentLength:
-		os.Remove(part)
+		_ = root.Remove(part)
 		return 0, retryAfter, retryable{fmt.Errorf("got %d of %d bytes", n, resp.ContentLength)}
 	case n == 0:
-		os.Remove(part)
+		_ = root.Remove(part)
 		return 0, retryAfter, retryable{errors.New("empty body")}
 	}
-	return n, retryAfter, os.Rename(part, name)
+	return n, retryAfter, root.Rename(part, name)
 }

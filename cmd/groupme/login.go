@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/groupme-go/groupme/client"
@@ -26,6 +27,9 @@ type loginEnv struct {
 	stdin  io.Reader                                                    // nil: os.Stdin
 	browse func(url string) error                                       // nil: the system's browser opener
 	listen func(ctx context.Context, addr string) (net.Listener, error) // nil: a TCP listener on addr
+	// confirm asks the user whether to sign in as who; nil: ask on the
+	// terminal when standard input is one, otherwise accept.
+	confirm func(who string) (bool, error)
 }
 
 // maxTokenInput bounds what is read as a token from a pipe.
@@ -110,7 +114,7 @@ func (a *app) finishLogin(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("GroupMe accepted the token, but it could not be stored: %w", err)
 	}
-	fmt.Fprintf(a.stdout, "signed in as %s\n", me)
+	fmt.Fprintf(a.stdout, "signed in as %s\n", termSafe(me))
 	fmt.Fprintf(a.stderr, "groupme: token stored in %s\n", path)
 	if a.getenv("GROUPME_TOKEN") != "" {
 		fmt.Fprintln(a.stderr, "groupme: note: GROUPME_TOKEN is set and is used before the stored token")
@@ -216,37 +220,50 @@ func (a *app) oauthLogin(ctx context.Context, clientID, oauthURL string, port in
 		return "", fmt.Errorf("cannot listen for GroupMe's callback on %s (is another program using the port?): %w", addr, err)
 	}
 
-	type result struct {
-		token, name string
-		err         error
-	}
+	type result struct{ token, name string }
 	done := make(chan result, 1)
-	deliver := func(r result) {
-		select {
-		case done <- r:
-		default: // the first answer counts
-		}
-	}
+	// One answer at a time: a confirmation prompt must not interleave with
+	// another, and after the first accepted token the rest are refused.
+	var mu sync.Mutex
+	finished := false
 	callback := &client.OAuthCallback{
 		OnToken: func(r *http.Request, token string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if finished {
+				return errors.New("already signed in")
+			}
 			// Check the token before the browser is told it worked.
 			name, err := a.whoIs(r.Context(), token)
-			deliver(result{token, name, err})
-			return err
+			if err != nil {
+				// Not the end of the wait: anybody can send a
+				// made-up token to this port.
+				fmt.Fprintf(a.stderr, "groupme: %s; still waiting for GroupMe (Ctrl-C to stop)\n", termSafe(err.Error()))
+				return err
+			}
+			ok, err := a.confirmLogin(name)
+			if err != nil || !ok {
+				fmt.Fprintf(a.stderr, "groupme: not signed in as %s; still waiting for GroupMe (Ctrl-C to stop)\n", termSafe(name))
+				return errors.New("not confirmed")
+			}
+			finished = true
+			done <- result{token: token, name: name}
+			return nil
 		},
-		OnError: func(_ *http.Request, err error) { deliver(result{err: err}) },
+		// A callback without a token does not end the wait: anybody can
+		// send one. The user hears of it and can stop with Ctrl-C.
+		OnError: func(_ *http.Request, err error) {
+			fmt.Fprintf(a.stderr, "groupme: the browser came back without a token (%s); still waiting (Ctrl-C to stop)\n", termSafe(err.Error()))
+		},
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/favicon.ico", http.NotFoundHandler())
-	mux.Handle("/", callback)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	srv := &http.Server{Handler: callbackGuard(addr, callback), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, MaxHeaderBytes: 16 << 10}
+	go func() { _ = srv.Serve(ln) }()
 	defer func() {
 		// Let the browser get its page, then stop.
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if srv.Shutdown(sctx) != nil {
-			srv.Close()
+			_ = srv.Close()
 		}
 	}()
 
@@ -261,18 +278,80 @@ func (a *app) oauthLogin(ctx context.Context, clientID, oauthURL string, port in
 	defer timer.Stop()
 	select {
 	case r := <-done:
-		if r.err != nil {
-			if errors.Is(r.err, client.ErrAuthorizationDenied) {
-				return "", fmt.Errorf("GroupMe did not authorize the application: %w", r.err)
-			}
-			return "", r.err
-		}
 		return r.token, nil
 	case <-timer.C:
 		return "", fmt.Errorf("gave up waiting for GroupMe after %s (raise --timeout)", timeout)
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// callbackGuard lets through to the OAuth callback only what a browser
+// sends when GroupMe sends it back: a GET of the callback path "/" on the
+// address login listens on, as a top-level navigation. Everything else is
+// refused without ending the wait:
+//
+//   - another path (a favicon, /robots.txt): 404;
+//   - another Host header (a DNS-rebinding page reaching the port under a
+//     name of its own): 421;
+//   - a request a web page makes without navigating (an <img>, a script, a
+//     fetch): browsers mark those with Sec-Fetch-Dest and Sec-Fetch-Mode,
+//     and they get 403. Browsers too old to send these headers, and programs
+//     that can set any header, are why login also shows the user who would
+//     be signed in and asks before storing the token when it can.
+//
+// GroupMe's implicit flow passes no state parameter through (its OAuth page
+// documents only client_id, and the callback carries only access_token), so
+// the callback cannot be tied to the authorization request that way.
+func callbackGuard(addr string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path != "/":
+			http.NotFound(w, r)
+		case r.Host != addr:
+			http.Error(w, "wrong host", http.StatusMisdirectedRequest)
+		case !navigation(r.Header):
+			http.Error(w, "only a browser's navigation is accepted here", http.StatusForbidden)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// navigation reports whether the Fetch metadata headers, when present, say
+// the request is a top-level navigation to a document.
+func navigation(h http.Header) bool {
+	if d := h.Get("Sec-Fetch-Dest"); d != "" && d != "document" {
+		return false
+	}
+	if m := h.Get("Sec-Fetch-Mode"); m != "" && m != "navigate" {
+		return false
+	}
+	return true
+}
+
+// confirmLogin asks the user whether to sign in as who, on the terminal
+// when standard input is one; without a terminal it accepts (login prints
+// who was signed in either way).
+func (a *app) confirmLogin(who string) (bool, error) {
+	if a.login.confirm != nil {
+		return a.login.confirm(who)
+	}
+	in := a.login.stdin
+	if in == nil {
+		in = os.Stdin
+	}
+	f, ok := in.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return true, nil
+	}
+	fmt.Fprintf(a.stderr, "GroupMe sent back the token of %s. Sign in as %s? [y/N] ", termSafe(who), termSafe(who))
+	line, err := bufio.NewReaderSize(io.LimitReader(f, 256), 256).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	answer := strings.ToLower(strings.TrimSpace(line))
+	return answer == "y" || answer == "yes", nil
 }
 
 // openBrowser asks the desktop to open url, without waiting; it fails

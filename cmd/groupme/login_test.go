@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -308,7 +309,7 @@ func oauthSession(t *testing.T, srv *contracttest.Server, clientID string) (*ses
 	}
 	t.Cleanup(func() { ln.Close() })
 	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	if err := srv.Fake.AddOAuthApp(clientID, "http://"+ln.Addr().String()+"/callback"); err != nil {
+	if err := srv.Fake.AddOAuthApp(clientID, "http://"+ln.Addr().String()+"/"); err != nil {
 		t.Fatal(err)
 	}
 	s := newSession(t)
@@ -361,16 +362,19 @@ func TestLoginOAuthFailures(t *testing.T) {
 		want    string
 	}{
 		{"denied", contracttest.AuthorizeDeny, http.StatusForbidden, "did not authorize the application"},
-		{"no token", contracttest.AuthorizeNoToken, http.StatusBadRequest, "no access_token"},
+		{"no token", contracttest.AuthorizeNoToken, http.StatusBadRequest, "without a token"},
 	}
+	// None of these ends the wait: anybody can send the browser (or a
+	// request) back without a token, or with a made-up one. Login says so
+	// and goes on waiting, here until --timeout.
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := newServer(t)
 			srv.Fake.SetAuthorizeOutcome(tc.outcome, "")
 			s, b, args := oauthSession(t, srv, "cli-app")
-			r := s.on(srv, args...)
-			if r.code != exitAPI || !strings.Contains(r.stderr, tc.want) {
+			r := s.on(srv, append(args, "--timeout", "1ms")...)
+			if r.code != exitAPI || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "still waiting") || !strings.Contains(r.stderr, "gave up waiting") {
 				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, exitAPI, tc.want)
 			}
 			if b.status != tc.page {
@@ -386,8 +390,8 @@ func TestLoginOAuthFailures(t *testing.T) {
 		s, b, args := oauthSession(t, srv, "cli-app")
 		// The token check goes to a GroupMe that knows nobody.
 		empty := contracttest.NewServer(t, contracttest.WithoutDataset())
-		r := s.run(nil, append([]string{"--base-url", empty.URL}, args...)...)
-		if r.code != exitAPI || !strings.Contains(r.stderr, "did not accept the token") {
+		r := s.run(nil, append([]string{"--base-url", empty.URL}, append(args, "--timeout", "1ms")...)...)
+		if r.code != exitAPI || !strings.Contains(r.stderr, "did not accept the token") || !strings.Contains(r.stderr, "still waiting") {
 			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 		}
 		if b.status != http.StatusInternalServerError || strings.Contains(b.page, "You are signed in") {
@@ -423,6 +427,85 @@ func TestLoginOAuthFailures(t *testing.T) {
 			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 		}
 	})
+}
+
+// TestLoginRefusesForgedCallbacks plays a web page and a local process
+// that try to sign the user in as somebody else while login waits: an
+// image request, a fetch, a foreign Host header, other paths, a refusal sent
+// by a third party, and a top-level navigation with another user's valid
+// token that the user declines at the prompt. None of them ends the wait
+// or is stored; the real return from GroupMe then signs the user in.
+func TestLoginRefusesForgedCallbacks(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	user, attacker := srv.Dataset.Users[1], srv.Dataset.Users[2]
+	srv.Fake.SetAuthorizeOutcome(contracttest.AuthorizeApprove, user.ID)
+	s, b, args := oauthSession(t, srv, "cli-app")
+	var asked []string
+	s.login.confirm = func(who string) (bool, error) {
+		asked = append(asked, who)
+		return who == user.Name, nil
+	}
+	realBrowse := s.login.browse
+	type forged struct {
+		name    string
+		path    string
+		host    string
+		headers map[string]string
+		want    int
+	}
+	s.login.browse = func(authURL string) error {
+		callback := "http://127.0.0.1:" + args[slices.Index(args, "--port")+1] + "/"
+		for _, f := range []forged{
+			{"img", "?access_token=" + attacker.Token, "", map[string]string{"Sec-Fetch-Dest": "image", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+			{"fetch", "?access_token=" + attacker.Token, "", map[string]string{"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"}, http.StatusForbidden},
+			{"script", "?access_token=" + attacker.Token, "", map[string]string{"Sec-Fetch-Dest": "script", "Sec-Fetch-Mode": "no-cors"}, http.StatusForbidden},
+			{"rebinding", "?access_token=" + attacker.Token, "attacker.example:80", nil, http.StatusMisdirectedRequest},
+			{"robots", "robots.txt", "", nil, http.StatusNotFound},
+			{"favicon", "favicon.ico?access_token=" + attacker.Token, "", nil, http.StatusNotFound},
+			{"third-party refusal", "?error=access_denied", "", map[string]string{"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"}, http.StatusForbidden},
+			{"declined navigation", "?access_token=" + attacker.Token, "", map[string]string{"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "cross-site"}, http.StatusInternalServerError},
+		} {
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, callback+f.path, nil)
+			if err != nil {
+				return err
+			}
+			if f.host != "" {
+				req.Host = f.host
+			}
+			for k, v := range f.headers {
+				req.Header.Set(k, v)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f.name, err)
+			}
+			_ = res.Body.Close()
+			if res.StatusCode != f.want {
+				t.Errorf("%s: status %d, want %d", f.name, res.StatusCode, f.want)
+			}
+		}
+		return realBrowse(authURL)
+	}
+	r := s.on(srv, args...)
+	mustOK(t, r)
+	secretFree(t, r, attacker.Token)
+	secretFree(t, r, user.Token)
+	if r.stdout != "signed in as "+user.Name+"\n" {
+		t.Errorf("stdout %q", r.stdout)
+	}
+	if s.storedToken() != user.Token {
+		t.Error("the stored token is not the user's")
+	}
+	if len(asked) != 2 || asked[0] != attacker.Name || asked[1] != user.Name {
+		t.Errorf("the user was asked about %q, want the attacker (declined) then the user", asked)
+	}
+	if !strings.Contains(r.stderr, "not signed in as "+attacker.Name) {
+		t.Errorf("stderr does not say the declined sign-in was dropped: %q", r.stderr)
+	}
+	if b.status != http.StatusOK {
+		t.Errorf("the real return got %d", b.status)
+	}
 }
 
 // promptWatch is a stderr that reports when the prompt has been written.

@@ -31,7 +31,41 @@ func (p printer) emit(v any, table func(*tabwriter.Writer)) error {
 	return tw.Flush()
 }
 
-func row(w io.Writer, cols ...string) { fmt.Fprintln(w, strings.Join(cols, "\t")) }
+// row writes one table row. Every cell goes through termSafe: the text in
+// it comes from GroupMe, where any member can write control characters.
+func row(w io.Writer, cols ...string) {
+	for i, c := range cols {
+		cols[i] = termSafe(c)
+	}
+	fmt.Fprintln(w, strings.Join(cols, "\t"))
+}
+
+// termSafe shows control characters (C0, DEL, C1), which a terminal would
+// obey (an ESC sequence can retitle or clear it, move the cursor, or hide
+// text), and the bidirectional overrides, which reorder what is shown,
+// escaped as \xNN or \uNNNN, as ls and gh do. --json output is escaped by
+// the JSON encoder instead.
+func termSafe(s string) string {
+	if strings.IndexFunc(s, unsafeRune) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !unsafeRune(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	return b.String()
+}
+
+func unsafeRune(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+}
 
 func str(p *string) string {
 	if p == nil {

@@ -86,7 +86,7 @@ func (a *app) watch(cmd *cobra.Command, groups []string) error {
 			fmt.Fprintf(a.stderr, "groupme: %s %s over %s; Ctrl-C to stop\n", verb, what, ev.Transport)
 			continue
 		case *client.DisconnectedEvent:
-			fmt.Fprintf(a.stderr, "groupme: push connection lost (%v); reconnecting in %s\n", ev.Err, ev.RetryIn.Round(time.Millisecond))
+			fmt.Fprintf(a.stderr, "groupme: push connection lost (%s); reconnecting in %s\n", termSafe(fmt.Sprint(ev.Err)), ev.RetryIn.Round(time.Millisecond))
 			continue
 		case *client.GapEvent:
 			fmt.Fprintf(a.stderr, "groupme: too many messages to catch up on in %s; the ones after %s were skipped (groupme messages %s --after %s)\n",
@@ -131,6 +131,9 @@ func (a *app) watch(cmd *cobra.Command, groups []string) error {
 // watchRow writes one line of fixed-width columns: a stream cannot be
 // aligned after the fact like a table.
 func watchRow(w io.Writer, cols ...string) error {
+	for i, c := range cols {
+		cols[i] = termSafe(c)
+	}
 	_, err := fmt.Fprintf(w, "%-16s  %-20s  %-20s  %-11s  %s\n", cols[0], cols[1], cols[2], cols[3], cols[4])
 	return err
 }

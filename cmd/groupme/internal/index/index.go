@@ -40,7 +40,7 @@ const FileName = "index.sqlite"
 
 // schemaVersion changes when the tables change; an index of another
 // version is rebuilt.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // maxLine bounds one message line; backup writes GroupMe's message
 // objects, which are far smaller.
@@ -107,7 +107,7 @@ CREATE TABLE IF NOT EXISTS members (
 	PRIMARY KEY (conv, user_id)
 );
 CREATE TABLE IF NOT EXISTS messages (
-	rowid INTEGER PRIMARY KEY,
+	rowid INTEGER PRIMARY KEY,     -- created_at << 16 | n: time order (see rowidFor)
 	conv TEXT NOT NULL,
 	id TEXT NOT NULL,
 	sender_id TEXT NOT NULL,
@@ -121,8 +121,7 @@ CREATE TABLE IF NOT EXISTS messages (
 	system INTEGER NOT NULL,
 	UNIQUE (conv, id)
 );
-CREATE INDEX IF NOT EXISTS messages_time ON messages (created_at DESC);
-CREATE INDEX IF NOT EXISTS messages_conv ON messages (conv, created_at);
+CREATE INDEX IF NOT EXISTS messages_conv ON messages (conv);
 CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5 (
 	text, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
 );
@@ -413,12 +412,17 @@ func ImageName(url string) string {
 // returns how many messages it added, the offset after the last complete
 // line and the last id.
 func insertLines(ctx context.Context, tx *sql.Tx, key string, r io.Reader, offset int64, lastID string) (int, int64, string, error) {
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO messages (conv, id, sender_id, sender_name, created_at, text, likes, kinds, reply_to, images, system)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conv, id) DO NOTHING RETURNING rowid`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO messages (rowid, conv, id, sender_id, sender_name, created_at, text, likes, kinds, reply_to, images, system)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (conv, id) DO NOTHING RETURNING rowid`)
 	if err != nil {
 		return 0, offset, lastID, err
 	}
 	defer func() { _ = ins.Close() }()
+	taken, err := tx.PrepareContext(ctx, "SELECT max(rowid) FROM messages WHERE rowid BETWEEN ? AND ?")
+	if err != nil {
+		return 0, offset, lastID, err
+	}
+	defer func() { _ = taken.Close() }()
 	fts, err := tx.PrepareContext(ctx, "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)")
 	if err != nil {
 		return 0, offset, lastID, err
@@ -468,8 +472,11 @@ func insertLines(ctx context.Context, tx *sql.Tx, key string, r io.Reader, offse
 				replyTo = idString(a.ReplyID)
 			}
 		}
-		var rowid int64
-		err = ins.QueryRowContext(ctx, key, id, sender, m.Name, int64(m.CreatedAt), text, len(m.FavoritedBy),
+		rowid, err := rowidFor(ctx, taken, int64(m.CreatedAt))
+		if err != nil {
+			return added, offset, lastID, err
+		}
+		err = ins.QueryRowContext(ctx, rowid, key, id, sender, m.Name, int64(m.CreatedAt), text, len(m.FavoritedBy),
 			strings.Join(kinds, " "), replyTo, strings.Join(images, " "), m.System).Scan(&rowid)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -489,6 +496,30 @@ func insertLines(ctx context.Context, tx *sql.Tx, key string, r io.Reader, offse
 		offset += int64(len(line))
 		lastID = id
 	}
+}
+
+// rowidFor picks the rowid of a message sent at sec: sec << 16, plus one
+// for each message of that second already indexed. Rowids thus follow the
+// time messages were sent, across conversations, whatever order they are
+// indexed in, and the full-text table, which walks its matches in rowid
+// order, hands a search its newest matches first: "the 20 newest of 100,000
+// matches" reads about 20 of them instead of sorting all.
+func rowidFor(ctx context.Context, taken *sql.Stmt, sec int64) (int64, error) {
+	if sec < 0 || sec > 1<<46 {
+		return 0, fmt.Errorf("created_at %d is not a time GroupMe could have sent", sec)
+	}
+	lo, hi := sec<<16, sec<<16|0xffff
+	var top sql.NullInt64
+	if err := taken.QueryRowContext(ctx, lo, hi).Scan(&top); err != nil {
+		return 0, err
+	}
+	switch {
+	case !top.Valid:
+		return lo, nil
+	case top.Int64 < hi:
+		return top.Int64 + 1, nil
+	}
+	return 0, fmt.Errorf("more than 65,536 messages sent in the second %d", sec)
 }
 
 // readLine returns the next complete line (with its newline), io.EOF at

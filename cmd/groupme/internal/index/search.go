@@ -72,13 +72,15 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 		where = append(where, "(m.sender_id = ? OR instr(lower(m.sender_name), lower(?)) > 0)")
 		args = append(args, q.By, q.By)
 	}
+	// Dates are rowid ranges (rowids follow the time, see rowidFor), which
+	// the full-text table applies itself.
 	if !q.From.IsZero() {
-		where = append(where, "m.created_at >= ?")
-		args = append(args, q.From.Unix())
+		where = append(where, "messages_fts.rowid >= ?")
+		args = append(args, max(q.From.Unix(), 0)<<16)
 	}
 	if !q.To.IsZero() {
-		where = append(where, "m.created_at < ?")
-		args = append(args, q.To.Unix())
+		where = append(where, "messages_fts.rowid < ?")
+		args = append(args, max(q.To.Unix(), 0)<<16)
 	}
 	sqlText := `SELECT c.kind, c.id, c.name, m.id, m.sender_id, m.sender_name, m.created_at, m.text,
 		snippet(messages_fts, 0, ?, ?, '…', 16)
@@ -87,7 +89,7 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 	for _, w := range where {
 		sqlText += " AND " + w
 	}
-	sqlText += " ORDER BY m.created_at DESC, m.rowid DESC LIMIT ?"
+	sqlText += " ORDER BY messages_fts.rowid DESC LIMIT ?"
 	args = append(args, limit)
 	rows, err := ix.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {

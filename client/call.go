@@ -33,8 +33,8 @@ type Endpoint struct {
 
 // Call sends one operation named by its spec entry and returns the
 // payload of the answer: the envelope's "response" (JSON null when the
-// answer has none, an empty body, or a body that is not JSON, such as the
-// single space of a bot post), or the whole body for the services that
+// answer has none, a 304 or another empty body, or a body that is not
+// JSON, such as the single space of a bot post), or the whole body for the services that
 // answer without an envelope (image, video, file).
 //
 // Each {name} in ep.Path is replaced by pathParams[name], escaped as one
@@ -61,7 +61,7 @@ func (c *Client) Call(ctx context.Context, ep Endpoint, pathParams map[string]st
 	if req.Method == http.MethodGet || req.Method == http.MethodHead {
 		policy = retrySafe
 	}
-	resp, err := c.send(ctx, call{op: op, retry: policy}, req, nil)
+	resp, err := c.send(ctx, call{op: op, retry: policy, notModifiedOK: true}, req, nil)
 	if err != nil {
 		return nil, err
 	}

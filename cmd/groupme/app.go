@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/groupme-go/groupme/client"
@@ -40,6 +41,7 @@ type app struct {
 	fake     *contracttest.Fake
 	dataset  *contracttest.Dataset
 	fakeBase string // the in-process fake's API base URL, when it runs
+	apiToken string // the token api signs in with, for scrubbing (mcp.go)
 	closers  []func()
 }
 
@@ -78,6 +80,9 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 			return err
 		}
 		a.fakeBase = base
+		// The fake serves the video and file hosts beside the API.
+		root := strings.TrimSuffix(base, "/v3")
+		opts = append(opts, client.WithVideoBaseURL(root+"/video"), client.WithFileBaseURL(root+"/file/v1"))
 		fmt.Fprintf(a.stderr, "groupme: using a fake GroupMe inside this process (%d messages of demo data); nothing leaves this machine\n", demoDataset.Messages)
 	case token == "":
 		return usagef("no GroupMe token: sign in with 'groupme login', or give one with --token, the GROUPME_TOKEN environment variable, or the config file %s; or try the program without an account with --fake or 'groupme demo'", a.configFile())
@@ -94,6 +99,7 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 		return err
 	}
 	a.api = c
+	a.apiToken = token
 	return nil
 }
 

@@ -66,6 +66,9 @@ GroupMe. The token never appears in a tool result, an error or a log line.`,
 		if cfg.allowWrite {
 			mode = "reads and writes"
 		}
+		if cfg.unofficial {
+			mode += ", unofficial included"
+		}
 		if cfg.httpAddr == "" {
 			fmt.Fprintf(a.stderr, "groupme mcp: %d tools (%s) over stdio\n", tools, mode)
 			return srv.Run(cmd.Context(), &mcp.StdioTransport{})

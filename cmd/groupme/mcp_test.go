@@ -579,3 +579,32 @@ func TestMCPRefusesRemoteListen(t *testing.T) {
 		t.Errorf("with --allow-remote: %v", err)
 	}
 }
+
+// TestMCPUnofficialHosts: with --unofficial, operations the spec serves
+// from other hosts (v4, v2, v1) reach them through the client's bases.
+func TestMCPUnofficialHosts(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	cs := mcpSession(t, srv, srv.Token, mcpFilter{unofficial: true})
+	group := srv.Dataset.Groups[0]
+	msgs := srv.Fake.GroupMessages(group)
+	newest := msgs[len(msgs)-1].ID
+	for name, args := range map[string]map[string]any{
+		"getMessage":         {"group_id": group, "message_id": newest}, // v4
+		"getUser":            {"user_id": srv.Dataset.Users[1].ID},      // v2
+		"searchPublicGroups": {"query": "a"},                            // v1
+		"listPolls":          {"group_id": group},                       // v3, unofficial
+	} {
+		before := srv.Fake.Calls(name)
+		res, all := callTool(t, cs, name, args)
+		if res.IsError {
+			t.Errorf("%s: %s", name, all)
+		}
+		if srv.Fake.Calls(name) != before+1 {
+			t.Errorf("%s did not reach the fake's %s", name, name)
+		}
+	}
+	if res, all := callTool(t, cs, "getMessage", map[string]any{"group_id": group, "message_id": newest}); !strings.Contains(all, newest) {
+		t.Errorf("getMessage: %v %s", res.IsError, all)
+	}
+}

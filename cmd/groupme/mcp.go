@@ -193,9 +193,11 @@ func (s *mcpServer) handler(t *specTool) mcp.ToolHandler {
 			return s.toolError(err), nil
 		}
 		text := s.scrub(string(raw))
-		res := &mcp.CallToolResult{
-			Content:           []mcp.Content{&mcp.TextContent{Text: text}},
-			StructuredContent: json.RawMessage(text),
+		res := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}
+		if text != "null" { // an answer without payload has no structure to give
+			// Any JSON value may be structured content (SEP-2106); the
+			// text above carries the same for clients that want an object.
+			res.StructuredContent = json.RawMessage(text)
 		}
 		if next := t.nextPage(args, raw); next != "" {
 			res.Content = append(res.Content, &mcp.TextContent{Text: s.scrub(next)})

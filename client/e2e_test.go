@@ -364,6 +364,15 @@ func TestE2EUsers(t *testing.T) {
 	if me.ID != tr.u0.ID || me.Name != tr.u0.Name {
 		t.Errorf("GetMe = %s %q, want %s %q", me.ID, me.Name, tr.u0.ID, tr.u0.Name)
 	}
+	// The generic Call reads the same user (call_test.go tests it further).
+	raw, err := tr.c0.Call(tr.ctx, client.Endpoint{Operation: "getMe", Method: "GET", Path: "/users/me"}, nil, nil, nil)
+	tr.cov.mark("Call")
+	var viaCall struct {
+		ID string `json:"id"`
+	}
+	if err != nil || json.Unmarshal(raw, &viaCall) != nil || viaCall.ID != me.ID {
+		t.Errorf("Call getMe = %.200s, %v; want user %s", raw, err, me.ID)
+	}
 	other, err := tr.c1.GetMe(tr.ctx)
 	if err != nil {
 		t.Fatalf("GetMe as Users[1]: %v", err)
@@ -1473,7 +1482,7 @@ var e2eCovers = map[string][]string{
 		"Endpoints", "UploadImage",
 	},
 	"TestE2EUsers": {
-		"DisableSMSMode", "EnableSMSMode", "GetMe", "UpdateMe",
+		"Call", "DisableSMSMode", "EnableSMSMode", "GetMe", "UpdateMe",
 	},
 	"TestE2EGroups": {
 		"CreateGroup", "DestroyGroup", "GetGroup", "ListFormerGroups", "ListGroups",

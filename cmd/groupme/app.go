@@ -40,6 +40,7 @@ type app struct {
 	fake     *contracttest.Fake
 	dataset  *contracttest.Dataset
 	fakeBase string // the in-process fake's API base URL, when it runs
+	apiToken string // the token api signs in with, for scrubbing (mcp.go)
 	closers  []func()
 }
 
@@ -78,6 +79,7 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 			return err
 		}
 		a.fakeBase = base
+		// WithBaseURL below moves the video and file hosts to the fake too.
 		fmt.Fprintf(a.stderr, "groupme: using a fake GroupMe inside this process (%d messages of demo data); nothing leaves this machine\n", demoDataset.Messages)
 	case token == "":
 		return usagef("no GroupMe token: sign in with 'groupme login', or give one with --token, the GROUPME_TOKEN environment variable, or the config file %s; or try the program without an account with --fake or 'groupme demo'", a.configFile())
@@ -94,6 +96,7 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 		return err
 	}
 	a.api = c
+	a.apiToken = token
 	return nil
 }
 

@@ -53,8 +53,9 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 	root.AddCommand(a.loginCmd(), a.logoutCmd())
 	root.PersistentPreRun = a.warnTokenFlag
 	root.AddCommand(a.pollCmd(), a.pinCmd(true), a.pinCmd(false), a.pinsCmd(), a.deleteCmd(), a.eventsCmd(), a.galleryCmd()) // unofficial calls
-	root.AddCommand(a.indexCmd(), a.searchCmd())
-	root.AddCommand(a.watchCmd()) // watch.go
+	root.AddCommand(a.indexCmd(), a.searchCmd())                                                                             // search.go
+	root.AddCommand(a.watchCmd())                                                                                            // watch.go
+	root.AddCommand(a.mcpCmd())                                                                                              // mcp.go
 	return root
 }
 

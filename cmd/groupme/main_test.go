@@ -107,6 +107,9 @@ func TestMain(m *testing.M) {
 		serveStatic(n) // this process is a benchmark's server
 		os.Exit(0)
 	}
+	if os.Getenv(mainEnv) == "1" {
+		main() // this process is the program, run by a test (mcp_test.go)
+	}
 	flag.Parse()
 	os.Exit(m.Run())
 }

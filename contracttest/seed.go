@@ -97,6 +97,8 @@ func (f *Fake) Seed(cfg SeedConfig) (*Dataset, error) {
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.seeding = true
+	defer func() { f.seeding = false }()
 	s := &seeder{f: f, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed)), now: f.cfg.now()}
 	return s.run(cfg), nil
 }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/groupme-go/groupme/client"
+)
+
+// pythonBot is the README's Python bot (examples/python/pingbot.py).
+var pythonBot = filepath.Join("..", "..", "examples", "python", "pingbot.py")
+
+// TestPythonBotAgainstFake runs the README's "Writing a bot" steps with a
+// bot in another language: `groupme fake` runs, the Python bot (plain
+// http.server) listens on 127.0.0.1, `groupme bots create` gives it that
+// callback URL, `groupme send` posts "!ping" as a user, and the bot's
+// "pong" (sent through /v3/bots/post) appears in the group. No tunnel: the
+// fake calls the bot on the loopback interface. The time from the send to
+// the reply is logged; the test waits at most 15 s for it.
+func TestPythonBotAgainstFake(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed: the Python bot of the README cannot be tried (install python3 to run this test)")
+	}
+	if _, err := os.Stat(pythonBot); err != nil {
+		t.Fatal(err)
+	}
+	info, _, stderr := startFakeCommand(t)
+	token, group := info.Users[0].Token, info.BigGroup
+	vars := map[string]string{"GROUPME_TOKEN": token}
+	cli := func(args ...string) result {
+		t.Helper()
+		r := runWith(t, t.Context(), vars, nil, append([]string{"--base-url", info.APIBaseURL, "--json"}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("groupme %s: exit %d: %s", strings.Join(args, " "), r.code, r.stderr)
+		}
+		return r
+	}
+
+	// A free port for the bot. Another program could take it before the
+	// bot does; then the bot fails to start and the test says so.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+
+	var bot client.Bot
+	r := cli("bots", "create", group, "Pingbot", "--callback-url", "http://127.0.0.1:"+strconv.Itoa(port)+"/")
+	if err := json.Unmarshal([]byte(r.stdout), &bot); err != nil || bot.BotID == "" {
+		t.Fatalf("bots create printed %q: %v", r.stdout, err)
+	}
+
+	cmd := exec.CommandContext(t.Context(), python, pythonBot)
+	cmd.Env = append(os.Environ(), "BOT_ID="+bot.BotID, "PORT="+strconv.Itoa(port), "GROUPME_API="+info.APIBaseURL)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var botErr strings.Builder
+	cmd.Stderr = &botErr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	})
+	ready := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		ready <- line
+	}()
+	select {
+	case line := <-ready:
+		if !strings.HasPrefix(line, "listening") {
+			t.Fatalf("the Python bot did not start: %q %s", line, botErr.String())
+		}
+	case err := <-exited:
+		t.Fatalf("the Python bot exited: %v: %s", err, botErr.String())
+	case <-time.After(15 * time.Second):
+		t.Fatal("the Python bot did not say it was listening within 15s")
+	}
+
+	sent := time.Now()
+	cli("send", group, "!ping")
+	api, err := client.New(token, client.WithBaseURL(info.APIBaseURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(15 * time.Second)
+	for {
+		page, err := api.ListMessages(t.Context(), group, &client.MessageParams{Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range page.Messages {
+			if m.Text != nil && *m.Text == "pong" && m.SenderType != nil && *m.SenderType == "bot" && m.Name == "Pingbot" {
+				t.Logf("the Python bot's pong appeared %s after the send", time.Since(sent).Round(time.Millisecond))
+				if log := stderr.String(); !strings.Contains(log, `200 CALLBACK POST http://127.0.0.1:`+strconv.Itoa(port)+`/ bot "Pingbot"`) {
+					t.Errorf("the fake's log shows no delivery to the bot:\n%s", log)
+				}
+				return
+			}
+		}
+		select {
+		case <-tick.C:
+		case err := <-exited:
+			t.Fatalf("the Python bot exited: %v: %s", err, botErr.String())
+		case <-deadline:
+			t.Fatalf("no pong from the Python bot within 15s; its stderr: %s\nthe fake's log:\n%s", botErr.String(), stderr.String())
+		}
+	}
+}

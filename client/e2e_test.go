@@ -997,6 +997,12 @@ func TestE2ETour(t *testing.T) {
 				t.Errorf("the bot's post was stored as %+v", m)
 			}
 
+			// botkit_test.go tests PostBotImage fully; here it is reached.
+			if err := tr.c0.PostBotImage(tr.ctx, bot.BotID, "beep with a picture", bytes.NewReader(testPNG(t, 2, 2)), "image/png"); err != nil {
+				t.Errorf("PostBotImage: %v", err)
+			}
+			tr.cov.mark("PostBotImage")
+
 			poster, err := client.NewBotPoster(client.WithBaseURL(tr.srv.URL))
 			if err != nil {
 				t.Fatal(err)

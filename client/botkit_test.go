@@ -99,7 +99,7 @@ func TestSplitText(t *testing.T) {
 	t.Parallel()
 	words := strings.Repeat("lorem ipsum dolor sit amet ", 100) // 2,700 characters
 	fox := strings.Repeat("🦊", 600)                             // 1,200 UTF-16 units, no space
-	accents := strings.Repeat("e\u0301", 700)                  // 1,400 units, a mark after every letter
+	accents := strings.Repeat("e\u0301", 700)                   // 1,400 units, a mark after every letter
 	lines := strings.Repeat("x", 700) + "\n" + strings.Repeat("y", 250) + " " + strings.Repeat("z", 200)
 	cases := []struct {
 		name, text string
@@ -266,7 +266,10 @@ func TestBotCommands(t *testing.T) {
 	t.Parallel()
 	var got []string
 	cmds := client.BotCommands{
-		"!echo": func(_ context.Context, _ client.Callback, args string) error { got = append(got, "echo:"+args); return nil },
+		"!echo": func(_ context.Context, _ client.Callback, args string) error {
+			got = append(got, "echo:"+args)
+			return nil
+		},
 		"!ping": func(context.Context, client.Callback, string) error { got = append(got, "ping"); return nil },
 	}
 	for _, text := range []string{"!echo  hello there ", "!ping", "!ping\tnow", "hello", "!pingpong", ""} {
@@ -281,7 +284,10 @@ func TestBotCommands(t *testing.T) {
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("routed %q; want %q", got, want)
 	}
-	cmds[""] = func(_ context.Context, _ client.Callback, text string) error { got = append(got, "default:"+text); return nil }
+	cmds[""] = func(_ context.Context, _ client.Callback, text string) error {
+		got = append(got, "default:"+text)
+		return nil
+	}
 	got = nil
 	_ = cmds.Handle(t.Context(), client.Callback{Text: strp("hello")})
 	if len(got) != 1 || got[0] != "default:hello" {

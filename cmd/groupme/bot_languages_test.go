@@ -15,8 +15,13 @@ import (
 	"github.com/groupme-go/groupme/client"
 )
 
-// pythonBot is the README's Python bot (examples/python/pingbot.py).
-var pythonBot = filepath.Join("..", "..", "examples", "python", "pingbot.py")
+// The README's bots in other languages, each a dozen lines with no
+// library: examples/python/pingbot.py (http.server) and
+// examples/node/pingbot.mjs (node:http).
+var (
+	pythonBot = filepath.Join("..", "..", "examples", "python", "pingbot.py")
+	nodeBot   = filepath.Join("..", "..", "examples", "node", "pingbot.mjs")
+)
 
 // TestPythonBotAgainstFake runs the README's "Writing a bot" steps with a
 // bot in another language: `groupme fake` runs, the Python bot (plain
@@ -26,11 +31,20 @@ var pythonBot = filepath.Join("..", "..", "examples", "python", "pingbot.py")
 // fake calls the bot on the loopback interface. The time from the send to
 // the reply is logged; the test waits at most 15 s for it.
 func TestPythonBotAgainstFake(t *testing.T) {
-	python, err := exec.LookPath("python3")
+	pingBotAgainstFake(t, "python3", pythonBot)
+}
+
+// TestNodeBotAgainstFake is TestPythonBotAgainstFake with the Node bot.
+func TestNodeBotAgainstFake(t *testing.T) {
+	pingBotAgainstFake(t, "node", nodeBot)
+}
+
+func pingBotAgainstFake(t *testing.T, interpreter, script string) {
+	bin, err := exec.LookPath(interpreter)
 	if err != nil {
-		t.Skip("python3 is not installed: the Python bot of the README cannot be tried (install python3 to run this test)")
+		t.Skipf("%s is not installed: the README's bot %s cannot be tried (install %s to run this test)", interpreter, script, interpreter)
 	}
-	if _, err := os.Stat(pythonBot); err != nil {
+	if _, err := os.Stat(script); err != nil {
 		t.Fatal(err)
 	}
 	info, _, stderr := startFakeCommand(t)
@@ -60,7 +74,7 @@ func TestPythonBotAgainstFake(t *testing.T) {
 		t.Fatalf("bots create printed %q: %v", r.stdout, err)
 	}
 
-	cmd := exec.CommandContext(t.Context(), python, pythonBot)
+	cmd := exec.CommandContext(t.Context(), bin, script)
 	cmd.Env = append(os.Environ(), "BOT_ID="+bot.BotID, "PORT="+strconv.Itoa(port), "GROUPME_API="+info.APIBaseURL)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -85,12 +99,12 @@ func TestPythonBotAgainstFake(t *testing.T) {
 	select {
 	case line := <-ready:
 		if !strings.HasPrefix(line, "listening") {
-			t.Fatalf("the Python bot did not start: %q %s", line, botErr.String())
+			t.Fatalf("the bot did not start: %q %s", line, botErr.String())
 		}
 	case err := <-exited:
-		t.Fatalf("the Python bot exited: %v: %s", err, botErr.String())
+		t.Fatalf("the bot exited: %v: %s", err, botErr.String())
 	case <-time.After(15 * time.Second):
-		t.Fatal("the Python bot did not say it was listening within 15s")
+		t.Fatal("the bot did not say it was listening within 15s")
 	}
 
 	sent := time.Now()
@@ -109,7 +123,7 @@ func TestPythonBotAgainstFake(t *testing.T) {
 		}
 		for _, m := range page.Messages {
 			if m.Text != nil && *m.Text == "pong" && m.SenderType != nil && *m.SenderType == "bot" && m.Name == "Pingbot" {
-				t.Logf("the Python bot's pong appeared %s after the send", time.Since(sent).Round(time.Millisecond))
+				t.Logf("the %s bot's pong appeared %s after the send", interpreter, time.Since(sent).Round(time.Millisecond))
 				if log := stderr.String(); !strings.Contains(log, `200 CALLBACK POST http://127.0.0.1:`+strconv.Itoa(port)+`/ bot "Pingbot"`) {
 					t.Errorf("the fake's log shows no delivery to the bot:\n%s", log)
 				}
@@ -119,9 +133,9 @@ func TestPythonBotAgainstFake(t *testing.T) {
 		select {
 		case <-tick.C:
 		case err := <-exited:
-			t.Fatalf("the Python bot exited: %v: %s", err, botErr.String())
+			t.Fatalf("the bot exited: %v: %s", err, botErr.String())
 		case <-deadline:
-			t.Fatalf("no pong from the Python bot within 15s; its stderr: %s\nthe fake's log:\n%s", botErr.String(), stderr.String())
+			t.Fatalf("no pong from the bot within 15s; its stderr: %s\nthe fake's log:\n%s", botErr.String(), stderr.String())
 		}
 	}
 }

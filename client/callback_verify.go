@@ -81,9 +81,6 @@ type callbackVerifier struct {
 	order   []verifyKey // oldest first
 }
 
-// errForged marks a callback the API does not vouch for.
-var errForged = errors.New("groupme: callback does not match the API")
-
 // check returns the message cb claims to be, as the API shows it, or an
 // HTTP status to answer instead.
 func (v *callbackVerifier) check(ctx context.Context, cb Callback) (Callback, int) {

@@ -139,3 +139,13 @@ func pingBotAgainstFake(t *testing.T, interpreter, script string) {
 		}
 	}
 }
+
+// TestFakeCallbackFlags: a --callback-timeout out of range is a usage
+// error (exit code 2).
+func TestFakeCallbackFlags(t *testing.T) {
+	for _, v := range []string{"0s", "-1s", "6m"} {
+		if r := runWith(t, t.Context(), nil, nil, "fake", "--callback-timeout", v); r.code != exitUsage || !strings.Contains(r.stderr, "--callback-timeout") {
+			t.Errorf("--callback-timeout %s: exit %d, stderr %q", v, r.code, r.stderr)
+		}
+	}
+}

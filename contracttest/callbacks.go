@@ -28,7 +28,7 @@ package contracttest
 // reported as refused. [WithCallbackHosts] allows more.
 //
 // Bounds: at most callbackQueueLimit deliveries wait (more are dropped and
-// reported), at most callbackWorkers run at once, each within the timeout
+// reported by one goroutine), at most callbackWorkers run at once, each within the timeout
 // ([WithCallbackTimeout], 5 s by default). The goroutines exist only while
 // deliveries are pending, and [Fake.Close] cancels them and waits for them.
 
@@ -118,11 +118,14 @@ func WithCallbackLimits(queue, workers int) Option {
 
 // callbackHub delivers callbacks. Lock order: Fake.mu before hub.mu.
 type callbackHub struct {
-	mu      sync.Mutex
-	queue   []callbackJob
-	running int
-	closed  bool
-	wg      sync.WaitGroup
+	mu         sync.Mutex
+	queue      []callbackJob
+	dropped    []CallbackDelivery // dropped for a full queue, to report
+	unreported int                // dropped beyond dropped's bound
+	reporting  bool               // reportDrops is running
+	running    int
+	closed     bool
+	wg         sync.WaitGroup
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -225,14 +228,25 @@ func (h *callbackHub) enqueue(f *Fake, job callbackJob) {
 		limit = callbackQueueLimit
 	}
 	if len(h.queue) >= limit {
-		// Reported by a goroutine of its own, never under f.mu; bounded
-		// like a worker (it counts as one).
+		// One goroutine of its own reports drops (observers are never
+		// called under f.mu, and the workers may all be held by slow
+		// bots). The reports wait in a list as bounded as the queue; drops
+		// beyond it are counted in the next report.
+		if len(h.dropped) >= limit {
+			h.unreported++
+			return
+		}
 		job.d.Err = ErrCallbackQueueFull
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			f.reportCallback(job.d)
-		}()
+		if h.unreported > 0 {
+			job.d.Err = fmt.Errorf("%w (and %d more deliveries dropped before this one)", ErrCallbackQueueFull, h.unreported)
+			h.unreported = 0
+		}
+		h.dropped = append(h.dropped, job.d)
+		if !h.reporting {
+			h.reporting = true
+			h.wg.Add(1)
+			go h.reportDrops(f)
+		}
 		return
 	}
 	h.queue = append(h.queue, job)
@@ -261,6 +275,23 @@ func (h *callbackHub) work(f *Fake) {
 		h.queue = slices.Delete(h.queue, 0, 1)
 		h.mu.Unlock()
 		f.reportCallback(h.deliver(f, job))
+	}
+}
+
+// reportDrops reports dropped deliveries until there are none left.
+func (h *callbackHub) reportDrops(f *Fake) {
+	defer h.wg.Done()
+	for {
+		h.mu.Lock()
+		if len(h.dropped) == 0 || h.closed {
+			h.reporting = false
+			h.mu.Unlock()
+			return
+		}
+		d := h.dropped[0]
+		h.dropped = slices.Delete(h.dropped, 0, 1)
+		h.mu.Unlock()
+		f.reportCallback(d)
 	}
 }
 
@@ -369,7 +400,7 @@ func (f *Fake) Close() {
 	h.init()
 	h.mu.Lock()
 	h.closed = true
-	h.queue = nil
+	h.queue, h.dropped = nil, nil
 	h.mu.Unlock()
 	h.cancel()
 	h.wg.Wait()

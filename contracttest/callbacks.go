@@ -28,9 +28,10 @@ package contracttest
 // reported as refused. [WithCallbackHosts] allows more.
 //
 // Bounds: at most callbackQueueLimit deliveries wait (more are dropped and
-// reported by one goroutine), at most callbackWorkers run at once, each within the timeout
-// ([WithCallbackTimeout], 5 s by default). The goroutines exist only while
-// deliveries are pending, and [Fake.Close] cancels them and waits for them.
+// reported by one goroutine), at most callbackWorkers run at once, each
+// within the timeout ([WithCallbackTimeout], 5 s by default). The
+// goroutines exist only while deliveries are pending, and [Fake.Close]
+// cancels them and waits for them.
 
 import (
 	"bytes"

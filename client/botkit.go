@@ -67,6 +67,11 @@ func SplitText(text string, max int) []string {
 				lastSpace = i
 			}
 		}
+		if cut == 0 {
+			// max is 1 and the first character takes 2 units: it goes
+			// alone, over max, rather than never.
+			_, cut = utf8.DecodeRuneInString(text)
+		}
 		at := cut
 		switch {
 		case lastBreak > 0:

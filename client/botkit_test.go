@@ -137,6 +137,9 @@ func TestSplitText(t *testing.T) {
 			t.Errorf("%s: the parts joined do not give the text back (%d parts)", tc.name, len(parts))
 		}
 	}
+	if got := client.SplitText("🦊a🦊", 1); strings.Join(got, "|") != "🦊|a|🦊" {
+		t.Errorf("SplitText(🦊a🦊, 1) = %q", got)
+	}
 	if client.TextLength("@Zoë 🦊") != 7 {
 		t.Errorf("TextLength(@Zoë 🦊) = %d; want 7", client.TextLength("@Zoë 🦊"))
 	}
@@ -293,4 +296,33 @@ func TestBotCommands(t *testing.T) {
 	if len(got) != 1 || got[0] != "default:hello" {
 		t.Errorf("default route: %q", got)
 	}
+}
+
+// FuzzSplitText: whatever the text and the limit, SplitText ends, each
+// part fits (or is one character wider than a limit of 1), and the parts
+// hold the text's characters in order, only white space dropped.
+func FuzzSplitText(f *testing.F) {
+	f.Add("lorem ipsum dolor", 5)
+	f.Add(strings.Repeat("🦊", 10), 3)
+	f.Add("e\u0301e\u0301e\u0301 x\ny", 2)
+	f.Add("\xff\xfe abc", 1)
+	f.Fuzz(func(t *testing.T, text string, max int) {
+		if max > 2000 || max < -5 {
+			return
+		}
+		parts := client.SplitText(text, max)
+		limit := max
+		if limit < 1 {
+			limit = client.MaxTextLength
+		}
+		noSpace := func(s string) string { return strings.Join(strings.Fields(s), "") }
+		for _, p := range parts {
+			if client.TextLength(p) > limit && utf8.RuneCountInString(p) > 1 {
+				t.Fatalf("part %q has %d units; max %d", p, client.TextLength(p), limit)
+			}
+		}
+		if noSpace(strings.Join(parts, "")) != noSpace(text) {
+			t.Fatalf("SplitText(%q, %d) = %q lost characters", text, max, parts)
+		}
+	})
 }

@@ -72,12 +72,12 @@ the background: one attempt, --callback-timeout, no retry. It calls only
 hosts on the loopback interface (localhost, 127.0.0.1, ::1) unless
 --callback-host allows more, so a bot under development needs no tunnel:
 
-  groupme --base-url API_BASE_URL --token TOKEN bots create GROUP NAME \
+  GROUPME_TOKEN=TOKEN groupme --base-url API_BASE_URL bots create GROUP NAME \
       --callback-url http://127.0.0.1:8000/
 
 Every request is logged on stderr (tokens redacted), and so is every
-callback: its status (or why there is none), the bot and the message. A request the spec
-forbids gets GroupMe's 400/401/404; an answer of the fake that would break
+callback: its status (or why there is none), the bot and the message. A
+request the spec forbids gets GroupMe's 400/401/404; an answer of the fake that would break
 the spec is logged as a violation and replaced by a 500.
 
 Faults (--fault, repeatable; the first rule that fires wins):

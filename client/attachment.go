@@ -50,7 +50,8 @@ func NewLocationAttachment(name string, lat, lng float64) Attachment {
 }
 
 // Mention is one mention in a message's text: the user mentioned and
-// where the mention is, as an offset and a length in characters.
+// where the mention is, as an offset and a length in UTF-16 code units
+// (see TextLength), as GroupMe counts them.
 type Mention struct {
 	UserID string
 	Start  int

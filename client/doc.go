@@ -43,7 +43,10 @@
 //
 // Posting as a bot needs only the bot's id: [Client.PostBotMessage] sends no
 // token, and [NewBotPoster] gives a poster for programs that have no token
-// at all. [CallbackHandler] serves a bot's callback URL.
+// at all. [CallbackHandler] serves a bot's callback URL; [VerifyCallbacks]
+// checks each callback against the API with the bot owner's token, since
+// GroupMe signs nothing. [BotPoster.Reply], [BotPoster.Say], [SplitText],
+// [Client.PostBotImage] and [BotCommands] help a bot answer.
 //
 // # Errors
 //

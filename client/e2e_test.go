@@ -1083,6 +1083,12 @@ func TestE2EBots(t *testing.T) {
 		t.Errorf("the bot's post was stored as %+v", m)
 	}
 
+	// botkit_test.go tests PostBotImage fully; here it is reached.
+	if err := tr.c0.PostBotImage(tr.ctx, bot.BotID, "beep with a picture", bytes.NewReader(testPNG(t, 2, 2)), "image/png"); err != nil {
+		t.Errorf("PostBotImage: %v", err)
+	}
+	tr.cov.mark("PostBotImage")
+
 	poster, err := client.NewBotPoster(client.WithBaseURL(tr.srv.URL))
 	if err != nil {
 		t.Fatal(err)
@@ -1509,7 +1515,7 @@ var e2eCovers = map[string][]string{
 		"ListDirectMessagesAfterIter", "ListDirectMessagesIter",
 	},
 	"TestE2EBots": {
-		"CreateBot", "DestroyBot", "ListBots", "PostBotMessage",
+		"CreateBot", "DestroyBot", "ListBots", "PostBotImage", "PostBotMessage",
 	},
 	"TestE2EBlocks": {
 		"CreateBlock", "DeleteBlock", "DeleteBlockPost", "GetBlockBetween", "ListBlocks",

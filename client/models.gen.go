@@ -962,7 +962,9 @@ type MembershipUpdate = gen.MembershipUpdate
 type MembershipUpdateRequest = gen.MembershipUpdateRequest
 
 // MentionsAttachment Mentions. `loci[i]` is the `[start, length]` of the text that
-// mentions `user_ids[i]`; the id `-1` stands for everyone. Older
+// mentions `user_ids[i]`, counted in UTF-16 code units (an emoji
+// such as U+1F98A counts 2, an accented letter 1: real messages
+// show it); the id `-1` stands for everyone. Older
 // messages carry the user ids as numbers, and group previews may
 // carry no `loci`.
 //

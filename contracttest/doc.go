@@ -116,9 +116,21 @@
 // is published meanwhile), [Fake.SetPushWebSocket] turns the upgrade off to
 // force long-polling, and [Fake.FailPushHandshakes] fails handshakes.
 //
+// # Bot callbacks
+//
+// Every message created in a group (through the API, by a bot's post, as
+// a poll or event notice, or with [Fake.AddMessage]; not the seeded ones)
+// is POSTed to the callback_url of each bot of the group, the bot's own
+// posts included, as the spec's BotCallback (checked before it is sent), in
+// the background: one attempt, no retry, within [WithCallbackTimeout].
+// Only loopback hosts are called unless [WithCallbackHosts] allows more.
+// [WithCallbackObserver] sees each delivery and its status,
+// [WithCallbackLimits] bounds the queue and the concurrent deliveries, and
+// [Fake.Close] stops them ([NewServer] closes its fake when the test ends).
+//
 // # What the fake does not model
 //
-// It delivers no bot callbacks; it fetches no
+// It fetches no
 // remote images (POST /pictures?url= stores a 1x1 placeholder unless the
 // address is one of its own images); it posts no system notices for changes
 // made through the API; it has no rate limits, read receipts, pins, message

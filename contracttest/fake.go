@@ -36,6 +36,9 @@ type Fake struct {
 	oauth oauthState
 	pages map[string][]byte // the previous message page per conversation, for paging faults
 	push  pushHub           // push.go
+
+	callbacks callbackHub // callbacks.go
+	seeding   bool        // Seed is running: its messages call no bot back
 }
 
 // Option configures a [Fake] (and a [Server]).
@@ -55,6 +58,12 @@ type config struct {
 	replaceBad  bool
 	// imageStore bounds the uploaded images' bytes; 0: maxImageStore.
 	imageStore int64
+
+	callbackHosts     []string
+	callbackTimeout   time.Duration
+	callbackObservers []func(CallbackDelivery)
+	callbackQueue     int
+	callbackWorkers   int
 }
 
 // WithClock makes the fake read the time from now instead of [time.Now]. It

@@ -418,6 +418,7 @@ func (f *Fake) finishMessageLocked(c *conversation, msg *message, guid string) {
 	}
 	c.add(msg)
 	f.publishMessageLocked(msg) // push.go
+	f.callBotsLocked(msg)       // callbacks.go
 }
 
 // AddDirectMessage stores a direct message from one user to another and

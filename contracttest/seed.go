@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/groupme-go/groupme/gen"
 )
@@ -97,6 +98,8 @@ func (f *Fake) Seed(cfg SeedConfig) (*Dataset, error) {
 
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.seeding = true
+	defer func() { f.seeding = false }()
 	s := &seeder{f: f, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed)), now: f.cfg.now()}
 	return s.run(cfg), nil
 }
@@ -343,7 +346,7 @@ func (s *seeder) richContent(g *group, text string, roll int) (string, []gen.Att
 		mention := "@" + m.nickname
 		text = mention + " " + text
 		a = attachment(gen.MentionsAttachment{Type: gen.MentionsAttachmentTypeMentions,
-			UserIDs: []gen.ID{gen.ID(m.userID)}, Loci: &[][]int{{0, len([]rune(mention))}}})
+			UserIDs: []gen.ID{gen.ID(m.userID)}, Loci: &[][]int{{0, len(utf16.Encode([]rune(mention)))}}})
 	case roll < 310 && len(g.conv.msgs) > 0:
 		to := g.conv.msgs[s.rng.IntN(len(g.conv.msgs))]
 		a = attachment(gen.ReplyAttachment{Type: gen.ReplyAttachmentTypeReply, ReplyID: strPtr(to.id),

@@ -66,6 +66,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	srv.Config.ReadHeaderTimeout = ReadHeaderTimeout
 	srv.Config.ReadTimeout = ReadTimeout
 	srv.Start()
+	tb.Cleanup(f.Close) // after srv.Close (cleanups run last first)
 	tb.Cleanup(srv.Close)
 	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, AuthorizeURL: srv.URL + AuthorizePath, PushURL: srv.URL + pushPath, Fake: f, Dataset: f.Dataset(), srv: srv}
 	s.V4URL, s.VideoURL, s.FileURL = srv.URL+"/v4", srv.URL+"/video", srv.URL+"/file/v1"

@@ -42,8 +42,6 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 	pf.BoolVar(&a.jsonOut, "json", false, "print machine-readable JSON instead of tables")
 	pf.StringVar(&a.baseURL, "base-url", "", "API base URL (default "+client.DefaultBaseURL+")")
 	pf.StringVar(&a.imageURL, "image-url", "", "image service base URL (default "+client.DefaultImageBaseURL+")")
-	_ = pf.MarkHidden("base-url")
-	_ = pf.MarkHidden("image-url")
 
 	root.AddCommand(
 		a.groupsCmd(), a.groupCmd(), a.messagesCmd(), a.sendCmd(), a.chatsCmd(),

@@ -65,8 +65,19 @@ the last, owner of bot_ids[0] (which posts in big_group_id). Tokens, ids and
 texts depend only on --seed and the sizes, so they are the same on every run
 (timestamps end at the time it starts).
 
-Every request is logged on stderr (tokens redacted). A request the spec
-forbids gets GroupMe's 400/401/404; an answer of the fake that would break
+Bots: when a message is created in a group (by a user, by a bot's post,
+or a poll or event notice), the fake POSTs it, as GroupMe does, to the
+callback_url of every bot of the group (the bot's own posts included), in
+the background: one attempt, --callback-timeout, no retry. It calls only
+hosts on the loopback interface (localhost, 127.0.0.1, ::1) unless
+--callback-host allows more, so a bot under development needs no tunnel:
+
+  GROUPME_TOKEN=TOKEN groupme --base-url API_BASE_URL bots create GROUP NAME \
+      --callback-url http://127.0.0.1:8000/
+
+Every request is logged on stderr (tokens redacted), and so is every
+callback: its status (or why there is none), the bot and the message. A
+request the spec forbids gets GroupMe's 400/401/404; an answer of the fake that would break
 the spec is logged as a violation and replaced by a 500.
 
 Faults (--fault, repeatable; the first rule that fires wins):
@@ -90,6 +101,7 @@ Faults (--fault, repeatable; the first rule that fires wins):
 
 Examples:
   groupme fake --addr 127.0.0.1:8080 --cors
+  groupme fake --callback-host bots.internal --callback-timeout 2s
   groupme fake --messages 300 --fault 429:0.1,retry-after=1 --fault 429:0.05
   groupme fake --fault drop:0.2,op=createMessage,after --fault latency=50ms`
 
@@ -100,6 +112,8 @@ func (a *app) fakeCmd() *cobra.Command {
 		messages int
 		faults   []string
 		cors     bool
+		cbHosts  []string
+		cbWait   time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "fake",
@@ -113,10 +127,16 @@ func (a *app) fakeCmd() *cobra.Command {
 	fl.IntVar(&messages, "messages", demoDataset.Messages, "messages in the big group (big_group_id)")
 	fl.StringArrayVar(&faults, "fault", nil, "inject faults: KIND[:RATE][,OPTION...] (see above; repeatable)")
 	fl.BoolVar(&cors, "cors", false, "answer CORS preflights and allow any origin (for browser apps)")
+	fl.StringArrayVar(&cbHosts, "callback-host", nil, "also call bots back on this host (name or IP as in the callback URL; '*' for any; repeatable)")
+	fl.DurationVar(&cbWait, "callback-timeout", 5*time.Second, "time a bot has to answer a callback")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if messages < 0 {
 			return usagef("--messages must be 0 or more (got %d)", messages)
 		}
+		if cbWait <= 0 || cbWait > 5*time.Minute {
+			return usagef("--callback-timeout must be between 0 and 5m (got %s)", cbWait)
+		}
+		a.fakeOpts = append(a.fakeOpts, contracttest.WithCallbackHosts(cbHosts...), contracttest.WithCallbackTimeout(cbWait))
 		var rules []contracttest.FaultRule
 		for i, spec := range faults {
 			r, err := parseFault(spec)
@@ -157,8 +177,10 @@ func (a *app) serveFake(ctx context.Context, addr string, seed int64, messages i
 			logv.printf("groupme fake: !!! SPEC VIOLATION (answered 500 instead): %v", err)
 		}),
 		contracttest.WithFaults(rules...),
+		contracttest.WithCallbackObserver(func(d contracttest.CallbackDelivery) { logv.printf("%s", callbackLine(d)) }),
 	}, a.fakeOpts...)
 	f := contracttest.NewFake(opts...)
+	defer f.Close()
 	ds := f.Dataset()
 	if ds == nil || len(ds.Users) == 0 {
 		return errors.New("the fake GroupMe has no users")
@@ -208,6 +230,24 @@ func (a *app) serveFake(ctx context.Context, addr string, seed int64, messages i
 	}
 	logv.printf("groupme fake: stopped")
 	return nil
+}
+
+// callbackLine is the log line of one callback: the bot's status (or ---
+// and why there was none), the URL without its query, the bot's name and
+// the message.
+func callbackLine(d contracttest.CallbackDelivery) string {
+	status := "---"
+	if d.Status != 0 {
+		status = strconv.Itoa(d.Status)
+	}
+	line := fmt.Sprintf("%s CALLBACK POST %s bot %q message %s %s", status, d.URL, d.BotName, d.MessageID, d.Duration.Round(time.Microsecond))
+	if d.Err != nil {
+		line += ": " + d.Err.Error()
+		if errors.Is(d.Err, contracttest.ErrCallbackHostRefused) {
+			line += " (allow it with --callback-host)"
+		}
+	}
+	return line
 }
 
 // parseFault reads one --fault value; see fakeLong for the syntax.

@@ -47,7 +47,7 @@ func (e env) readConfig() (map[string]json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // only read
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
@@ -144,8 +144,9 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	}
 	defer func() {
 		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			// Cleaning up after err, which is what is reported.
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
 		}
 	}()
 	if err := tmp.Chmod(0o600); err != nil && runtime.GOOS != "windows" {

@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/groupme-go/groupme/client"
@@ -147,16 +149,9 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 	if err != nil {
 		return res, err
 	}
-	var newest string
-	if g.Messages.LastMessageID != nil {
-		newest = *g.Messages.LastMessageID
-	}
-	count := g.Messages.Count
-	if newest != "" && !isMessageID(newest) {
-		return res, fmt.Errorf("GroupMe gave %q as group %s's newest message id, which is not a message id, so the export cannot be checked", newest, groupID)
-	}
-	if newest == "" && count > 0 {
-		return res, fmt.Errorf("GroupMe counts %d messages in group %s but names no newest message, so the export cannot be checked", count, groupID)
+	newest, count, err := groupEnd(g, groupID)
+	if err != nil {
+		return res, err
 	}
 	of, st, err := openExport(path, opts.resume, groupID, newest)
 	if err != nil {
@@ -166,14 +161,11 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 	if a.exportFile != nil {
 		f = a.exportFile(of)
 	}
-	// Closed once, below, after the sync; on an earlier failure the close
-	// only releases the file, and that failure is the one to report.
-	closed := false
-	defer func() {
-		if !closed {
-			_ = f.Close()
-		}
-	}()
+	// Closed once: below, after the sync, or here on an earlier failure,
+	// where the close only releases the file and that failure is the one
+	// to report.
+	closeFile := sync.OnceValue(f.Close)
+	defer func() { _ = closeFile() }()
 	res.Messages = st.count
 	// stopped explains a failure after the file was opened: what is in the
 	// file is valid, so --resume can go on from it.
@@ -183,30 +175,16 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 	w := bufio.NewWriterSize(f, 256<<10)
 	prog := newProgress(a.stderr, a.stderrTTY, "export "+groupID, count, st.count, a.now)
 	// after_id=0 starts before the first message; GroupMe's ids are positive.
-	after := st.lastID
-	if after == "" {
-		after = "0"
-	}
+	after := cmp.Or(st.lastID, "0")
 	done := newest == "" || after == newest
 	var waited time.Duration
 	var compact bytes.Buffer
 	// The next page is requested while the current one is written, so
 	// fetching and writing overlap; at most two pages are held.
-	type fetched struct {
-		page *client.ArchivePage
-		err  error
-	}
 	fetchCtx, stopFetch := context.WithCancel(ctx)
 	defer stopFetch() // a page still in flight when the export fails
-	fetch := func(after string) <-chan fetched {
-		ch := make(chan fetched, 1)
-		go func() {
-			p, err := a.api.ListMessagesArchivePage(fetchCtx, groupID, &client.MessageParams{AfterID: after, Limit: exportPage})
-			ch <- fetched{p, err}
-		}()
-		return ch
-	}
-	var next <-chan fetched
+	fetch := func(after string) <-chan fetchedPage { return a.fetchPage(fetchCtx, groupID, after) }
+	var next <-chan fetchedPage
 	if !done {
 		next = fetch(after)
 	}
@@ -253,12 +231,7 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 	prog.finish()
 	// Exit 0 promises a complete file: it must be on disk and closed
 	// without error. A *PathError names the file.
-	err = f.Sync()
-	closed = true
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := syncClose(f, closeFile); err != nil {
 		return res, fmt.Errorf("%w; the export may be incomplete: run the same command with --resume to check it and continue", err)
 	}
 	res.Seconds = a.now().Sub(start).Seconds()
@@ -266,6 +239,51 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 		return res, fmt.Errorf("%w; the file %s is kept", err, path)
 	}
 	return res, nil
+}
+
+// fetchedPage is what one page request brought.
+type fetchedPage struct {
+	page *client.ArchivePage
+	err  error
+}
+
+// fetchPage asks for the page of up to exportPage messages after the
+// message after, in the background; the channel (buffered, so an abandoned
+// request ends) receives the outcome.
+func (a *app) fetchPage(ctx context.Context, groupID, after string) <-chan fetchedPage {
+	ch := make(chan fetchedPage, 1)
+	go func() {
+		p, err := a.api.ListMessagesArchivePage(ctx, groupID, &client.MessageParams{AfterID: after, Limit: exportPage})
+		ch <- fetchedPage{p, err}
+	}()
+	return ch
+}
+
+// groupEnd gives the group's newest message id ("" when it has none) and
+// its message count, which the export checks against; an answer that
+// cannot be checked against is an error.
+func groupEnd(g *client.Group, groupID string) (newest string, count int, err error) {
+	if g.Messages.LastMessageID != nil {
+		newest = *g.Messages.LastMessageID
+	}
+	count = g.Messages.Count
+	if newest != "" && !isMessageID(newest) {
+		return "", 0, fmt.Errorf("GroupMe gave %q as group %s's newest message id, which is not a message id, so the export cannot be checked", newest, groupID)
+	}
+	if newest == "" && count > 0 {
+		return "", 0, fmt.Errorf("GroupMe counts %d messages in group %s but names no newest message, so the export cannot be checked", count, groupID)
+	}
+	return newest, count, nil
+}
+
+// syncClose puts the file on disk and closes it with closeFile (always),
+// returning the first error.
+func syncClose(f exportFile, closeFile func() error) error {
+	err := f.Sync()
+	if cerr := closeFile(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // errExportInterrupted is waitOut's answer when ctx ended during a wait.

@@ -150,23 +150,12 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 				break
 			}
 			res.Entries++
-			for i, u := range photoURLs(m) {
-				res.Photos++
-				name := filepath.Join(dir, m.ID+"-"+strconv.Itoa(i+1)+photoExt(u))
-				if st, err := os.Stat(name); err == nil && st.Size() > 0 {
-					res.Skipped++
-					continue
+			if err := a.savePhotos(ctx, hc, dir, m, &res); err != nil {
+				prog.finish()
+				if ctx.Err() != nil || errors.Is(err, errInterrupted) {
+					return res, interrupted()
 				}
-				n, err := a.downloadPicture(ctx, hc, u, name)
-				if err != nil {
-					prog.finish()
-					if ctx.Err() != nil || errors.Is(err, errInterrupted) {
-						return res, interrupted()
-					}
-					return res, fmt.Errorf("photo of message %s: %w", m.ID, err)
-				}
-				res.Downloaded++
-				res.Bytes += n
+				return res, err
 			}
 			if m.GalleryTS != nil {
 				cursor = *m.GalleryTS
@@ -195,6 +184,26 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 	}
 	prog.finish()
 	return res, nil
+}
+
+// savePhotos saves the photos of one gallery entry that are not in dir
+// yet, counting them in res.
+func (a *app) savePhotos(ctx context.Context, hc *http.Client, dir string, m client.GalleryMessage, res *galleryResult) error {
+	for i, u := range photoURLs(m) {
+		res.Photos++
+		name := filepath.Join(dir, m.ID+"-"+strconv.Itoa(i+1)+photoExt(u))
+		if st, err := os.Stat(name); err == nil && st.Size() > 0 {
+			res.Skipped++
+			continue
+		}
+		n, err := a.downloadPicture(ctx, hc, u, name)
+		if err != nil {
+			return fmt.Errorf("photo of message %s: %w", m.ID, err)
+		}
+		res.Downloaded++
+		res.Bytes += n
+	}
+	return nil
 }
 
 // photoExt is the file extension for a picture URL of GroupMe's image
@@ -273,7 +282,7 @@ func fetchTo(ctx context.Context, hc *http.Client, u, name string) (n int64, ret
 	if err != nil {
 		return 0, retryAfter, retryable{err} // network trouble: try again
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read side: nothing to lose
 	switch {
 	case resp.StatusCode == http.StatusOK:
 	case resp.StatusCode == 420 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
@@ -293,18 +302,20 @@ func fetchTo(ctx context.Context, hc *http.Client, u, name string) (n int64, ret
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	// A partial file is removed (best effort: the error below is what
+	// matters, and a left-over .part is never taken for a picture).
 	switch {
 	case err != nil:
-		os.Remove(part)
+		_ = os.Remove(part)
 		return 0, retryAfter, retryable{err}
 	case n > maxPicture:
-		os.Remove(part)
+		_ = os.Remove(part)
 		return 0, retryAfter, fmt.Errorf("larger than %d MB", maxPicture>>20)
 	case resp.ContentLength >= 0 && n != resp.ContentLength:
-		os.Remove(part)
+		_ = os.Remove(part)
 		return 0, retryAfter, retryable{fmt.Errorf("got %d of %d bytes", n, resp.ContentLength)}
 	case n == 0:
-		os.Remove(part)
+		_ = os.Remove(part)
 		return 0, retryAfter, retryable{errors.New("empty body")}
 	}
 	return n, retryAfter, os.Rename(part, name)

@@ -183,7 +183,7 @@ func readHidden(f *os.File, prompt io.Writer, text string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("setting up the terminal: %w", err)
 	}
-	defer term.Restore(fd, old)
+	defer func() { _ = term.Restore(fd, old) }() // nothing better to do if the terminal will not go back
 	t := term.NewTerminal(struct {
 		io.Reader
 		io.Writer
@@ -240,13 +240,13 @@ func (a *app) oauthLogin(ctx context.Context, clientID, oauthURL string, port in
 	mux.Handle("/favicon.ico", http.NotFoundHandler())
 	mux.Handle("/", callback)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // http.ErrServerClosed once shut down
 	defer func() {
 		// Let the browser get its page, then stop.
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if srv.Shutdown(sctx) != nil {
-			srv.Close()
+			_ = srv.Close()
 		}
 	}()
 
@@ -299,7 +299,7 @@ func openBrowser(url string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	go cmd.Wait()
+	go func() { _ = cmd.Wait() }() // reap the browser launcher; its exit status says nothing about the login
 	return nil
 }
 

@@ -6,7 +6,15 @@ NPM ?= npm
 export REDOCLY_TELEMETRY := off
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all demo test generate check-generated lint vet staticcheck spec-validate redocly spectral prism docs docs-test breaking check bench fuzz clean ts-check ts-build compat
+# Two modules, one workspace (go.work): the library at the root and the
+# command-line program in cmd/groupme. In workspace mode `./...` stays inside
+# the root module, so every Go target names both trees.
+PKGS = ./... ./cmd/groupme/...
+# The maintainers' Go tools are pinned in tools/go.mod, outside the library's
+# module graph; -modfile cannot be combined with the workspace, hence GOWORK=off.
+GOTOOL = GOWORK=off $(GO) tool -modfile=tools/go.mod
+
+.PHONY: all demo test generate check-generated lint vet golangci consumer spec-validate redocly spectral prism docs docs-test breaking check bench fuzz clean ts-check ts-build compat
 
 all: check
 
@@ -16,7 +24,7 @@ demo:
 
 ## test: every Go test, with the race detector.
 test:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $(PKGS)
 
 ## generate: regenerate gen/ from openapi.yaml.
 generate:
@@ -30,14 +38,22 @@ check-generated: generate
 		exit 1; \
 	fi
 
-## lint: go vet, staticcheck (pinned in go.mod), kin-openapi validation of the spec, Redocly lint (recommended rules), Spectral (spectral:oas).
-lint: vet staticcheck spec-validate redocly spectral
+## lint: go vet, golangci-lint (.golangci.yml; staticcheck is one of its linters), kin-openapi validation of the spec, Redocly lint (recommended rules), Spectral (spectral:oas).
+lint: vet golangci spec-validate redocly spectral
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 
-staticcheck:
-	$(GO) tool staticcheck ./...
+## golangci: golangci-lint v2 (pinned in tools/go.mod) over both modules, with the
+## repository's .golangci.yml; any finding fails. The binary is built outside the
+## workspace and run inside it, so it sees the library and the CLI together.
+golangci:
+	$$($(GOTOOL) -n golangci-lint) run $(PKGS)
+
+## consumer: a module that imports the client has at most 32 modules in its
+## graph and none of the maintainers' tools (tools/consumer-check.sh).
+consumer:
+	GO=$(GO) tools/consumer-check.sh
 
 spec-validate:
 	$(GO) test -count=1 -run '^TestSpecIsValid$$' ./contracttest/
@@ -89,7 +105,7 @@ compat: ts-build
 	cd tools/ts && node --test --test-timeout=180000 compat/node-groupme.test.mjs
 
 ## check: everything CI runs.
-check: check-generated lint test ts-check compat prism docs-test breaking
+check: check-generated lint consumer test ts-check compat prism docs-test breaking
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
 ## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT rounds,
@@ -103,10 +119,10 @@ BENCH_COUNT ?= 6
 BENCH_BIN = bin/bench
 bench:
 	@rm -f bench.out; mkdir -p $(BENCH_BIN)
-	@for d in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' ./...); do \
+	@for d in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' $(PKGS)); do \
 		$(GO) test -c -o $(BENCH_BIN)/$$(echo $${d#$(CURDIR)} | tr / _).test $$d || exit 1; done
 	@for i in $$(seq $(BENCH_COUNT)); do \
-		for d in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' ./...); do \
+		for d in $$($(GO) list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.Dir}}{{end}}' $(PKGS)); do \
 			(cd $$d && $(CURDIR)/$(BENCH_BIN)/$$(echo $${d#$(CURDIR)} | tr / _).test -test.run '^$$' -test.bench . -test.benchmem) | grep -v '^PASS$$' | tee -a bench.out || exit 1; \
 		done; done
 	@awk '$$1 ~ /^Benchmark/ { n = $$1; sub(/-[0-9]+$$/, "", n); \

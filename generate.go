@@ -9,7 +9,7 @@ package groupme
 
 import _ "embed"
 
-//go:generate go tool oapi-codegen -config gen/oapi-codegen.yaml openapi.yaml
+//go:generate env GOWORK=off go tool -modfile=tools/go.mod oapi-codegen -config gen/oapi-codegen.yaml openapi.yaml
 //go:generate go run ./gen/aliases
 
 // OpenAPI is the YAML text of openapi.yaml, the single source of truth for

@@ -60,7 +60,7 @@ func TestAPIErrors(t *testing.T) {
 				t.Errorf("Errors = %q, want %q", apiErr.Errors, tc.wantErrors)
 			}
 			for _, s := range sentinels {
-				if got := errors.Is(err, s); got != (s == tc.want) {
+				if got := errors.Is(err, s); got != (s == tc.want) { //nolint:errorlint // which sentinel this is, not what it wraps
 					t.Errorf("errors.Is(err, %v) = %v", s, got)
 				}
 			}

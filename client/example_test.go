@@ -18,27 +18,27 @@ import (
 func fakeGroupMe() *httptest.Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v3/groups/1234567", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `{"response":{"id":"1234567","group_id":"1234567","name":"Weekend hikers","type":"private",
+		_, _ = io.WriteString(w, `{"response":{"id":"1234567","group_id":"1234567","name":"Weekend hikers","type":"private",
 			"creator_user_id":"9","created_at":1,"updated_at":2,"members":[],"messages":{"count":2},"max_members":5000},
 			"meta":{"code":200}}`)
 	})
 	mux.HandleFunc("GET /v3/groups/404", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, `{"response":null,"meta":{"code":404,"errors":["not found"]}}`)
+		_, _ = io.WriteString(w, `{"response":null,"meta":{"code":404,"errors":["not found"]}}`)
 	})
 	mux.HandleFunc("GET /v3/groups/1234567/messages", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Has("before_id") {
 			w.WriteHeader(http.StatusNotModified) // the start of history
 			return
 		}
-		io.WriteString(w, `{"response":{"count":2,"messages":[
+		_, _ = io.WriteString(w, `{"response":{"count":2,"messages":[
 			{"id":"2","source_guid":"b","created_at":2,"user_id":"9","group_id":"1234567","name":"Mara","text":"see you at 8","system":false,"favorited_by":[],"attachments":[]},
 			{"id":"1","source_guid":"a","created_at":1,"user_id":"9","group_id":"1234567","name":"Mara","text":"hike tomorrow?","system":false,"favorited_by":[],"attachments":[]}]},
 			"meta":{"code":200}}`)
 	})
 	mux.HandleFunc("POST /v3/bots/post", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusAccepted)
-		io.WriteString(w, " ")
+		_, _ = io.WriteString(w, " ")
 	})
 	return httptest.NewServer(mux)
 }

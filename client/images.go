@@ -90,7 +90,7 @@ func replayable(r io.Reader) (io.Reader, int64, func() (io.ReadCloser, error), e
 	}
 	start, err := s.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return r, 0, nil, nil // not really seekable (a pipe): send once
+		return r, 0, nil, nil //nolint:nilerr // not really seekable (a pipe): sent once, without retries
 	}
 	end, err := s.Seek(0, io.SeekEnd)
 	if err != nil {

@@ -55,11 +55,11 @@ func walkCursor[T any, C comparable](start C, fetch func(cursor C) ([]T, error),
 			if len(page) == 0 {
 				return
 			}
-			switch first := key(&page[0]); {
-			case first == "":
+			switch first := key(&page[0]); first {
+			case "":
 				yield(zero, stalled("the page at %v: its first item has no id", cursor))
 				return
-			case first == prevFirst:
+			case prevFirst:
 				yield(zero, stalled("the page at %v repeats the one before (the server ignores the cursor)", cursor))
 				return
 			default:

@@ -314,7 +314,10 @@ func TestIterEarlyBreakAndCursors(t *testing.T) {
 	t.Parallel()
 	srv, rec := newServer(t, historyHandler(50))
 	c := newTestClient(t, srv)
-	for range c.ListMessagesIter(t.Context(), "1", &MessageParams{Limit: 10}) {
+	for _, err := range c.ListMessagesIter(t.Context(), "1", &MessageParams{Limit: 10}) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		break
 	}
 	if len(rec.all()) != 1 {

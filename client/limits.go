@@ -134,7 +134,7 @@ func (t *boundedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	resp, err := base.RoundTrip(req)
 	if err != nil {
-		if timeout != nil && parent.Err() == nil && context.Cause(ctx) == timeout {
+		if timeout != nil && parent.Err() == nil && errors.Is(context.Cause(ctx), timeout) {
 			err = timeout
 		}
 		cancel()
@@ -173,7 +173,7 @@ func (b *boundedBody) Read(p []byte) (int, error) {
 }
 
 func (b *boundedBody) readErr(err error) error {
-	if err != nil && err != io.EOF && b.timeout != nil && b.parent.Err() == nil && context.Cause(b.ctx) == b.timeout {
+	if err != nil && !errors.Is(err, io.EOF) && b.timeout != nil && b.parent.Err() == nil && errors.Is(context.Cause(b.ctx), b.timeout) {
 		return b.timeout
 	}
 	return err

@@ -91,7 +91,7 @@ func TestTokenNotInRealTransportErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = c.GetGroup(t.Context(), "1", nil)
-		te, ok := err.(*TransportError)
+		te, ok := err.(*TransportError) //nolint:errorlint // the error itself must be a *TransportError
 		if !ok {
 			t.Fatalf("%s: err = %v (%T), want *TransportError", mode, err, err)
 		}

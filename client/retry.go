@@ -87,6 +87,8 @@ type retrier struct {
 // run sends req with send, and again after a wait while the answer is one
 // GroupMe could not serve and policy and the attempt count allow it. It
 // returns the last answer and how many attempts were made.
+//
+//nolint:gocognit // one loop read top to bottom: send, log, decide whether and how long to wait, replay the body, wait
 func (t *retrier) run(req *http.Request, policy retryPolicy, send func(*http.Request) (*http.Response, error)) (*http.Response, int, error) {
 	log := t.logger
 	ctx := req.Context()

@@ -518,12 +518,12 @@ func describeErrors(err error) []string {
 }
 
 func isMulti(err error) bool {
-	_, ok := err.(openapi3.MultiError)
+	_, ok := err.(openapi3.MultiError) //nolint:errorlint // this node of the tree walk, not one it wraps
 	return ok
 }
 
 func asDirect(err error, target **openapi3filter.RequestError) bool {
-	e, ok := err.(*openapi3filter.RequestError)
+	e, ok := err.(*openapi3filter.RequestError) //nolint:errorlint // this node of the tree walk, not one it wraps
 	if ok {
 		*target = e
 	}

@@ -148,7 +148,9 @@ func postVideo(t testing.TB, srv *Server, token, conv string, data []byte) fakeR
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	part, _ := mw.CreateFormFile("file", "clip.mp4")
-	part.Write(data)
+	if _, err := part.Write(data); err != nil {
+		t.Fatal(err)
+	}
 	mw.Close()
 	req, _ := http.NewRequest("POST", srv.VideoURL+"/transcode", &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())

@@ -158,7 +158,7 @@ func (f *Fake) pickFault(op string, image bool) *Fault {
 // normal answer when the request was handled first (nil otherwise).
 func (f *Fake) writeFault(w http.ResponseWriter, r *http.Request, fault Fault, handled *bufferedResponse) {
 	res := &bufferedResponse{header: http.Header{}}
-	validate := true
+	var validate bool // whether the answer must still match the spec: each kind below decides
 	switch fault.Kind {
 	case FaultPageRepeat, FaultPageEmpty, FaultPageSkip, FaultPageReverse, FaultPageMissingID, FaultPageOverlap:
 		if handled == nil {

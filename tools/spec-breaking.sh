@@ -2,7 +2,7 @@
 # `make breaking`: compares openapi.yaml with the one of the previous release
 # (the newest tag vX.Y.Z before HEAD), or of HEAD's first parent when there
 # is no release tag (on main: main's previous commit), or of BASE=<rev> when
-# given. oasdiff (pinned in go.mod's tool directive) lists the breaking
+# given. oasdiff (pinned in tools/go.mod) lists the breaking
 # changes, and TestBreakingChangesDeclared fails on any that x-changelog in
 # openapi.yaml does not declare. A release's version is closed; a commit's
 # version may still be unreleased, its changelog entry still growing.
@@ -35,7 +35,7 @@ if cmp -s "$tmp/base.yaml" openapi.yaml; then
 	exit 0
 fi
 echo "breaking: openapi.yaml against $base ($kind)"
-"$GO" tool oasdiff breaking "$tmp/base.yaml" openapi.yaml --format text || true
-"$GO" tool oasdiff breaking "$tmp/base.yaml" openapi.yaml --format json >"$tmp/report.json"
+GOWORK=off "$GO" tool -modfile=tools/go.mod oasdiff breaking "$tmp/base.yaml" openapi.yaml --format text || true
+GOWORK=off "$GO" tool -modfile=tools/go.mod oasdiff breaking "$tmp/base.yaml" openapi.yaml --format json >"$tmp/report.json"
 GROUPME_BREAKING_BASE=$tmp/base.yaml GROUPME_BREAKING_BASE_KIND=$kind GROUPME_BREAKING_REPORT=$tmp/report.json \
 	"$GO" test -count=1 -v -run '^TestBreakingChangesDeclared$' ./contracttest/ | grep -v '^=== RUN'

@@ -119,8 +119,8 @@ func (a *app) startFake(ctx context.Context) (base, image, token string, err err
 		return "", "", "", fmt.Errorf("start the fake GroupMe: %w", err)
 	}
 	srv := &http.Server{Handler: a.fake, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	a.closers = append(a.closers, func() { srv.Close(); a.fake.Close() })
+	go func() { _ = srv.Serve(ln) }() // http.ErrServerClosed once closed
+	a.closers = append(a.closers, func() { _ = srv.Close(); a.fake.Close() })
 	root := "http://" + ln.Addr().String()
 	return root + "/v3", root, ds.Users[0].Token, nil
 }

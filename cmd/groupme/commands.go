@@ -167,7 +167,7 @@ func (a *app) upload(cmd *cobra.Command, path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // only read
 	if fi, err := f.Stat(); err == nil && fi.IsDir() {
 		return "", usagef("%s is a directory, not an image file", path)
 	}

@@ -47,7 +47,7 @@ func (e env) readConfig() (map[string]json.RawMessage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
 	}
-	defer func() { _ = f.Close() }()
+	defer func() { _ = f.Close() }() // only read
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("config file: %w", err)
@@ -149,6 +149,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	}
 	defer func() {
 		if err != nil {
+			// Cleaning up after err, which is what is reported.
 			_ = tmp.Close()
 			_ = os.Remove(tmp.Name())
 		}

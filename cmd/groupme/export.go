@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/groupme-go/groupme/client"
@@ -147,22 +149,23 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 	if err != nil {
 		return res, err
 	}
-	var newest string
-	if g.Messages.LastMessageID != nil {
-		newest = *g.Messages.LastMessageID
-	}
-	count := g.Messages.Count
-	if newest != "" && !isMessageID(newest) {
-		return res, fmt.Errorf("GroupMe gave %q as group %s's newest message id, which is not a message id, so the export cannot be checked", newest, groupID)
-	}
-	if newest == "" && count > 0 {
-		return res, fmt.Errorf("GroupMe counts %d messages in group %s but names no newest message, so the export cannot be checked", count, groupID)
-	}
-	f, st, err := openExport(path, opts.resume, groupID, newest)
+	newest, count, err := groupEnd(g, groupID)
 	if err != nil {
 		return res, err
 	}
-	defer f.Close()
+	of, st, err := openExport(path, opts.resume, groupID, newest)
+	if err != nil {
+		return res, err
+	}
+	var f exportFile = of
+	if a.exportFile != nil {
+		f = a.exportFile(of)
+	}
+	// Closed once: below, after the sync, or here on an earlier failure,
+	// where the close only releases the file and that failure is the one
+	// to report.
+	closeFile := sync.OnceValue(f.Close)
+	defer func() { _ = closeFile() }()
 	res.Messages = st.count
 	// stopped explains a failure after the file was opened: what is in the
 	// file is valid, so --resume can go on from it.
@@ -172,30 +175,16 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 	w := bufio.NewWriterSize(f, 256<<10)
 	prog := newProgress(a.stderr, a.stderrTTY, "export "+groupID, count, st.count, a.now)
 	// after_id=0 starts before the first message; GroupMe's ids are positive.
-	after := st.lastID
-	if after == "" {
-		after = "0"
-	}
+	after := cmp.Or(st.lastID, "0")
 	done := newest == "" || after == newest
 	var waited time.Duration
 	var compact bytes.Buffer
 	// The next page is requested while the current one is written, so
 	// fetching and writing overlap; at most two pages are held.
-	type fetched struct {
-		page *client.ArchivePage
-		err  error
-	}
 	fetchCtx, stopFetch := context.WithCancel(ctx)
 	defer stopFetch() // a page still in flight when the export fails
-	fetch := func(after string) <-chan fetched {
-		ch := make(chan fetched, 1)
-		go func() {
-			p, err := a.api.ListMessagesArchivePage(fetchCtx, groupID, &client.MessageParams{AfterID: after, Limit: exportPage})
-			ch <- fetched{p, err}
-		}()
-		return ch
-	}
-	var next <-chan fetched
+	fetch := func(after string) <-chan fetchedPage { return a.fetchPage(fetchCtx, groupID, after) }
+	var next <-chan fetchedPage
 	if !done {
 		next = fetch(after)
 	}
@@ -203,24 +192,12 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 		r := <-next
 		page, err := r.page, r.err
 		if err != nil {
-			if ctx.Err() != nil {
-				prog.finish()
-				return res, fmt.Errorf("export interrupted after %d messages; run the same command with --resume to continue", res.Messages)
-			}
-			wait, why, ok := serverWait(err)
-			if !ok {
-				prog.finish()
+			if err := a.waitOut(ctx, err, &waited, opts.maxWait, prog); err != nil {
+				if errors.Is(err, errExportInterrupted) {
+					return res, fmt.Errorf("export interrupted after %d messages; run the same command with --resume to continue", res.Messages)
+				}
 				return res, stopped(err)
 			}
-			if waited+wait > opts.maxWait {
-				prog.finish()
-				return res, stopped(fmt.Errorf("giving up: GroupMe is %s and waiting %s more would exceed --max-wait %s (waited %s so far): %w", why, wait, opts.maxWait, waited, err))
-			}
-			fmt.Fprintf(a.stderr, "\ngroupme: GroupMe is %s; waiting %s before going on\n", why, wait)
-			if err := a.sleep(ctx, wait); err != nil {
-				return res, fmt.Errorf("export interrupted after %d messages; run the same command with --resume to continue", res.Messages)
-			}
-			waited += wait
 			next = fetch(after)
 			continue
 		}
@@ -228,21 +205,8 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 		if cerr == nil && !reached {
 			next = fetch(page.Messages[n-1].ID)
 		}
-		for _, m := range page.Messages[:n] {
-			line := m.JSON
-			if bytes.ContainsAny(line, "\r\n") {
-				// Whitespace between tokens (a pretty-printed answer)
-				// would break the one-message-per-line format; strings
-				// cannot hold raw newlines, so compacting changes nothing
-				// else.
-				compact.Reset()
-				if err := json.Compact(&compact, line); err != nil {
-					return res, stopped(fmt.Errorf("message %s: %w", m.ID, err))
-				}
-				line = compact.Bytes()
-			}
-			w.Write(line)
-			w.WriteByte('\n')
+		if err := writeLines(w, page.Messages[:n], &compact); err != nil {
+			return res, stopped(err)
 		}
 		// Whole pages reach the file one by one, so an interruption loses
 		// at most the page in flight.
@@ -265,14 +229,112 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 		done = reached
 	}
 	prog.finish()
-	if err := f.Sync(); err != nil {
-		return res, err
+	// Exit 0 promises a complete file: it must be on disk and closed
+	// without error. A *PathError names the file.
+	if err := syncClose(f, closeFile); err != nil {
+		return res, fmt.Errorf("%w; the export may be incomplete: run the same command with --resume to check it and continue", err)
 	}
 	res.Seconds = a.now().Sub(start).Seconds()
 	if err := checkCount(res.Messages, count, opts.allowMissing, a.stderr); err != nil {
 		return res, fmt.Errorf("%w; the file %s is kept", err, path)
 	}
 	return res, nil
+}
+
+// fetchedPage is what one page request brought.
+type fetchedPage struct {
+	page *client.ArchivePage
+	err  error
+}
+
+// fetchPage asks for the page of up to exportPage messages after the
+// message after, in the background; the channel (buffered, so an abandoned
+// request ends) receives the outcome.
+func (a *app) fetchPage(ctx context.Context, groupID, after string) <-chan fetchedPage {
+	ch := make(chan fetchedPage, 1)
+	go func() {
+		p, err := a.api.ListMessagesArchivePage(ctx, groupID, &client.MessageParams{AfterID: after, Limit: exportPage})
+		ch <- fetchedPage{p, err}
+	}()
+	return ch
+}
+
+// groupEnd gives the group's newest message id ("" when it has none) and
+// its message count, which the export checks against; an answer that
+// cannot be checked against is an error.
+func groupEnd(g *client.Group, groupID string) (newest string, count int, err error) {
+	if g.Messages.LastMessageID != nil {
+		newest = *g.Messages.LastMessageID
+	}
+	count = g.Messages.Count
+	if newest != "" && !isMessageID(newest) {
+		return "", 0, fmt.Errorf("GroupMe gave %q as group %s's newest message id, which is not a message id, so the export cannot be checked", newest, groupID)
+	}
+	if newest == "" && count > 0 {
+		return "", 0, fmt.Errorf("GroupMe counts %d messages in group %s but names no newest message, so the export cannot be checked", count, groupID)
+	}
+	return newest, count, nil
+}
+
+// syncClose puts the file on disk and closes it with closeFile (always),
+// returning the first error.
+func syncClose(f exportFile, closeFile func() error) error {
+	err := f.Sync()
+	if cerr := closeFile(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// errExportInterrupted is waitOut's answer when ctx ended during a wait.
+var errExportInterrupted = errors.New("export interrupted")
+
+// waitOut handles a failed page request: when GroupMe is rate limiting or
+// unavailable and the wait fits in maxWait (counting what was already
+// waited), it waits and returns nil, so the page is asked for again.
+// Otherwise it returns the error that ends the export, errExportInterrupted
+// when ctx ended.
+func (a *app) waitOut(ctx context.Context, err error, waited *time.Duration, maxWait time.Duration, prog *progress) error {
+	if ctx.Err() != nil {
+		prog.finish()
+		return errExportInterrupted
+	}
+	wait, why, ok := serverWait(err)
+	if !ok {
+		prog.finish()
+		return err
+	}
+	if *waited+wait > maxWait {
+		prog.finish()
+		return fmt.Errorf("giving up: GroupMe is %s and waiting %s more would exceed --max-wait %s (waited %s so far): %w", why, wait, maxWait, *waited, err)
+	}
+	fmt.Fprintf(a.stderr, "\ngroupme: GroupMe is %s; waiting %s before going on\n", why, wait)
+	if err := a.sleep(ctx, wait); err != nil {
+		return errExportInterrupted
+	}
+	*waited += wait
+	return nil
+}
+
+// writeLines writes each message as one line, exactly as GroupMe sent it.
+// A failed write sticks in w, so the caller's Flush reports it.
+func writeLines(w *bufio.Writer, msgs []client.ArchivedMessage, compact *bytes.Buffer) error {
+	for _, m := range msgs {
+		line := m.JSON
+		if bytes.ContainsAny(line, "\r\n") {
+			// Whitespace between tokens (a pretty-printed answer) would
+			// break the one-message-per-line format; strings cannot hold
+			// raw newlines, so compacting changes nothing else.
+			compact.Reset()
+			if err := json.Compact(compact, line); err != nil {
+				return fmt.Errorf("message %s: %w", m.ID, err)
+			}
+			line = compact.Bytes()
+		}
+		_, _ = w.Write(line)
+		_ = w.WriteByte('\n')
+	}
+	return nil
 }
 
 // checkCount compares the lines in the file with the count GroupMe gave at

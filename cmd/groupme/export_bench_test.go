@@ -67,7 +67,7 @@ func (g *staticGroup) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			b.WriteString(g.message(i))
 		}
 		b.WriteString(`]},"meta":{"code":200}}`)
-		io.WriteString(w, b.String())
+		_, _ = io.WriteString(w, b.String())
 	default:
 		w.WriteHeader(http.StatusNotFound)
 	}
@@ -155,8 +155,8 @@ func rawPager(base, token, group string, w io.Writer) (int, error) {
 			return total, bw.Flush()
 		}
 		for _, m := range msgs {
-			bw.Write(m)
-			bw.WriteByte('\n')
+			_, _ = bw.Write(m) // bufio's errors stick: Flush reports them
+			_ = bw.WriteByte('\n')
 		}
 		if err := bw.Flush(); err != nil {
 			return total, err

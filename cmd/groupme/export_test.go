@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -472,5 +473,73 @@ func TestCheckPage(t *testing.T) {
 		if n != tc.n || reached != tc.reached || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
 			t.Errorf("%s: %d, %v, %v; want %d, %v, %q", tc.name, n, reached, err, tc.n, tc.reached, tc.err)
 		}
+	}
+}
+
+// failingFile is an export file whose Sync or Close fails after doing the
+// real thing, the way a full disk or a lost network share shows up only
+// when the data is flushed; calls records the order of Sync and Close.
+type failingFile struct {
+	*os.File
+	syncErr, closeErr error
+	calls             []string
+}
+
+func (f *failingFile) Sync() error {
+	f.calls = append(f.calls, "sync")
+	if err := f.File.Sync(); err != nil {
+		return err
+	}
+	return f.syncErr
+}
+
+func (f *failingFile) Close() error {
+	f.calls = append(f.calls, "close")
+	if err := f.File.Close(); err != nil {
+		return err
+	}
+	return f.closeErr
+}
+
+// An export promises a complete file with exit 0: it syncs and closes the
+// file, and a failure of either is exit 1 with the reason, not a silent
+// success.
+func TestExportFailsWhenSyncOrCloseFails(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	group := srv.Dataset.Groups[0]
+	vars := map[string]string{"GROUPME_TOKEN": srv.Token}
+	for _, tc := range []struct {
+		name              string
+		syncErr, closeErr error
+		wantCode          int
+		wantOut           string
+	}{
+		{"both succeed", nil, nil, exitOK, ""},
+		{"sync fails", errors.New("sync export.jsonl: input/output error"), nil, exitAPI, "sync export.jsonl: input/output error"},
+		{"close fails", nil, errors.New("close export.jsonl: no space left on device"), exitAPI, "close export.jsonl: no space left on device"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "export.jsonl")
+			var ff *failingFile
+			var buf strings.Builder
+			e := env{stdout: &buf, stderr: &buf, getenv: func(k string) string { return vars[k] }, configDir: t.TempDir(),
+				exportFile: func(f *os.File) exportFile {
+					ff = &failingFile{File: f, syncErr: tc.syncErr, closeErr: tc.closeErr}
+					return ff
+				}}
+			code := run(t.Context(), []string{"--base-url", srv.URL, "export", group, "--out", out}, e)
+			if code != tc.wantCode || !strings.Contains(buf.String(), tc.wantOut) {
+				t.Fatalf("exit %d, output %q; want exit %d and %q", code, buf.String(), tc.wantCode, tc.wantOut)
+			}
+			if tc.wantCode != exitOK && !strings.Contains(buf.String(), "--resume") {
+				t.Errorf("output %q does not say how to go on", buf.String())
+			}
+			if ff == nil || strings.Join(ff.calls, ",") != "sync,close" {
+				t.Fatalf("file calls %v, want sync then close, each once", ff)
+			}
+			// The data itself reached the file in every case.
+			wantHistory(t, srv, group, out)
+		})
 	}
 }

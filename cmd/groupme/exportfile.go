@@ -17,6 +17,14 @@ import (
 // ours. It bounds the memory --resume needs, whatever the file holds.
 const maxExportLine = 4 << 20
 
+// exportFile is what an export writes to: the file openExport opened, or,
+// in tests, a stand-in whose Sync or Close fails (env.exportFile).
+type exportFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+}
+
 // exportState is what an existing export file says about where to go on.
 type exportState struct {
 	lastID string // id of the last complete message line, "" when none
@@ -64,14 +72,14 @@ func openExport(path string, resume bool, groupID, newest string) (*os.File, exp
 		}
 	}
 	if err != nil {
-		f.Close()
+		_ = f.Close() // only read so far; err is what matters
 		return nil, exportState{}, &exportFileError{path: path, err: err}
 	}
 	if err = f.Truncate(keep); err == nil {
 		_, err = f.Seek(keep, io.SeekStart)
 	}
 	if err != nil {
-		f.Close()
+		_ = f.Close() // err (truncate or seek) is what matters
 		return nil, exportState{}, err
 	}
 	return f, st, nil

@@ -55,7 +55,7 @@ func startFakeCommand(t *testing.T, args ...string) (fakeInfo, func() int, *sync
 		cancel()
 		t.Fatalf("no JSON line: %v; stderr:\n%s", err, stderr.String())
 	}
-	go io.Copy(io.Discard, pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }() // keep the fake's log from blocking it
 	var info fakeInfo
 	if err := json.Unmarshal([]byte(line), &info); err != nil {
 		cancel()

@@ -167,23 +167,12 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 				}
 				continue
 			}
-			for i, u := range photoURLs(m) {
-				res.Photos++
-				name := m.ID + "-" + strconv.Itoa(i+1) + photoExt(u)
-				if st, err := root.Stat(name); err == nil && st.Size() > 0 {
-					res.Skipped++
-					continue
+			if err := a.savePhotos(ctx, hc, root, m, &res); err != nil {
+				prog.finish()
+				if ctx.Err() != nil || errors.Is(err, errInterrupted) {
+					return res, interrupted()
 				}
-				n, err := a.downloadPicture(ctx, hc, root, u, name)
-				if err != nil {
-					prog.finish()
-					if ctx.Err() != nil || errors.Is(err, errInterrupted) {
-						return res, interrupted()
-					}
-					return res, fmt.Errorf("photo of message %s: %w", m.ID, err)
-				}
-				res.Downloaded++
-				res.Bytes += n
+				return res, err
 			}
 			if m.GalleryTS != nil {
 				cursor = *m.GalleryTS
@@ -215,6 +204,26 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 		return res, fmt.Errorf("%d gallery entries were not saved: their message ids are not GroupMe ids", res.Refused)
 	}
 	return res, nil
+}
+
+// savePhotos saves the photos of one gallery entry that are not in dir
+// yet, counting them in res.
+func (a *app) savePhotos(ctx context.Context, hc *http.Client, root *os.Root, m client.GalleryMessage, res *galleryResult) error {
+	for i, u := range photoURLs(m) {
+		res.Photos++
+		name := m.ID + "-" + strconv.Itoa(i+1) + photoExt(u)
+		if st, err := root.Stat(name); err == nil && st.Size() > 0 {
+			res.Skipped++
+			continue
+		}
+		n, err := a.downloadPicture(ctx, hc, root, u, name)
+		if err != nil {
+			return fmt.Errorf("photo of message %s: %w", m.ID, err)
+		}
+		res.Downloaded++
+		res.Bytes += n
+	}
+	return nil
 }
 
 // photoExt is the file extension for a picture URL of GroupMe's image
@@ -297,7 +306,7 @@ func fetchTo(ctx context.Context, hc *http.Client, root *os.Root, u, name string
 	if err != nil {
 		return 0, retryAfter, retryable{err} // network trouble: try again
 	}
-	defer func() { _ = resp.Body.Close() }()
+	defer func() { _ = resp.Body.Close() }() // read side: nothing to lose
 	switch {
 	case resp.StatusCode == http.StatusOK:
 	case resp.StatusCode == 420 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
@@ -320,6 +329,8 @@ func fetchTo(ctx context.Context, hc *http.Client, root *os.Root, u, name string
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	// A partial file is removed (best effort: the error below is what
+	// matters, and a left-over .part is never taken for a picture).
 	switch {
 	case err != nil:
 		_ = root.Remove(part)

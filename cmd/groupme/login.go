@@ -187,7 +187,7 @@ func readHidden(f *os.File, prompt io.Writer, text string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("setting up the terminal: %w", err)
 	}
-	defer term.Restore(fd, old)
+	defer func() { _ = term.Restore(fd, old) }() // nothing better to do if the terminal will not go back
 	t := term.NewTerminal(struct {
 		io.Reader
 		io.Writer
@@ -378,7 +378,7 @@ func openBrowser(url string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	go cmd.Wait()
+	go func() { _ = cmd.Wait() }() // reap the browser launcher; its exit status says nothing about the login
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -32,6 +33,9 @@ type env struct {
 	fakeOpts       []contracttest.Option
 	clientOpts     []client.Option
 	login          loginEnv // what login reads and opens; see login.go
+	// exportFile wraps the file an export writes (nil: the file itself);
+	// tests make its Sync or Close fail.
+	exportFile func(*os.File) exportFile
 }
 
 // usageError marks a mistake on the command line (exit code 2).

@@ -214,9 +214,15 @@ func TestGalleryListAndDownload(t *testing.T) {
 
 	// An interrupted run leaves missing files and a partial one; the next
 	// run fetches exactly those.
-	os.Remove(filepath.Join(dir, files[0].Name()))
-	os.Remove(filepath.Join(dir, files[1].Name()))
-	os.WriteFile(filepath.Join(dir, files[1].Name()+".part"), []byte("half"), 0o644)
+	for _, err := range []error{
+		os.Remove(filepath.Join(dir, files[0].Name())),
+		os.Remove(filepath.Join(dir, files[1].Name())),
+		os.WriteFile(filepath.Join(dir, files[1].Name()+".part"), []byte("half"), 0o644),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	res = downloadResult(t, runOn(t, srv, "--json", "gallery", id.group, "--download", dir))
 	if res.Downloaded != 2 || res.Skipped != want-2 {
 		t.Fatalf("resumed run: %+v", res)

@@ -48,6 +48,7 @@ type watchLine struct {
 	Message        any    `json:"message"`
 }
 
+//nolint:gocognit // one switch over the push events, each case a few lines of output
 func (a *app) watch(cmd *cobra.Command, groups []string) error {
 	ctx := cmd.Context()
 	var opts []client.ListenOption

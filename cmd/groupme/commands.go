@@ -54,6 +54,7 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 	root.PersistentPreRun = a.warnTokenFlag
 	root.AddCommand(a.pollCmd(), a.pinCmd(true), a.pinCmd(false), a.pinsCmd(), a.deleteCmd(), a.eventsCmd(), a.galleryCmd()) // unofficial calls
 	root.AddCommand(a.watchCmd())                                                                                            // watch.go
+	root.AddCommand(a.viewCmd())                                                                                             // view.go
 	return root
 }
 

@@ -121,8 +121,8 @@ function avatar(name, id) {
 // Attachment kinds shown as a small label (pictures and replies are shown
 // as themselves; mentions and emoji are already in the text).
 const kindLabels = {
-  location: '📍 location', video: '🎬 video', file: '📄 file', poll: '📊 poll', event: '📅 event',
-  split: '💸 split', linked_image: '🔗 linked picture', audio: '🎙 audio', postprocessing: null,
+  location: 'location', video: 'video', file: 'file', poll: 'poll', event: 'event',
+  split: 'bill split', linked_image: 'linked picture', audio: 'audio',
 };
 
 function renderMessage(m, conv) {
@@ -149,7 +149,7 @@ function renderMessage(m, conv) {
       a.href = convHash(conv.kind, conv.id, m.reply.id);
       a.append(el('span', 'name', m.reply.sender_name || 'Someone'));
       let text = m.reply.text;
-      if (!text && m.reply.images && m.reply.images.length) text = '📷 picture';
+      if (!text && m.reply.images && m.reply.images.length) text = '(a picture)';
       a.append(el('span', 'text', text || '(no text)'));
       q.append(a);
     } else {

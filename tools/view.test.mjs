@@ -169,6 +169,14 @@ test('a search finds a message and leads to it in its conversation', async () =>
   assert.ok(at > 10 && at < ids.length - 10, `the found message is at ${at} of ${ids.length}`);
   await page.screenshot({ path: screenshot });
 
+  // Scrolling down from it loads the newer messages below.
+  const last = BigInt(ids.at(-1));
+  await page.locator('#pane').evaluate((p) => { p.scrollTop = p.scrollHeight; });
+  await page.waitForFunction((n) => document.querySelectorAll('#messages li.msg').length > n, ids.length);
+  const more = await page.locator('#messages li.msg').evaluateAll((els) => els.map((e) => e.dataset.id));
+  assert.ok(BigInt(more.at(-1)) > last, 'no newer messages loaded below the found one');
+  for (let i = 1; i < more.length; i++) assert.ok(BigInt(more[i - 1]) < BigInt(more[i]), `messages out of order at ${i}`);
+
   // Nothing matches a word that is in no message.
   await page.locator('#q').fill('xylophonequartz');
   await page.locator('#q').press('Enter');

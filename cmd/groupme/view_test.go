@@ -434,6 +434,24 @@ func TestViewWithoutIndex(t *testing.T) {
 		t.Errorf("stderr does not say it indexed: %q", v.stderr)
 	}
 
+	// A file with a line that is not a message: the rest is still read.
+	fx2 := newViewFixture(t)
+	last := fx2.convs[len(fx2.convs)-1]
+	f, err := os.OpenFile(filepath.Join(fx2.dir, filepath.FromSlash(last.File)), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("{not a message\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	broken := startView(t, fx2.dir, "--no-browser")
+	found.Hits = nil
+	broken.get(t, "/api/search?q="+viewFixtureWord, &found)
+	if len(found.Hits) != 1 || !strings.Contains(broken.stderr.String(), "could not be brought fully up to date") {
+		t.Errorf("with a broken line in %s: hits %+v, stderr %q", last.File, found.Hits, broken.stderr)
+	}
+
 	r := runWith(t, t.Context(), nil, nil, "view", t.TempDir(), "--no-browser")
 	if r.code != exitAPI || !strings.Contains(r.stderr, "manifest") {
 		t.Errorf("a directory without a manifest: exit %d, %q", r.code, r.stderr)

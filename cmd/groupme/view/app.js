@@ -353,7 +353,8 @@ async function search(q) {
   }
   if (parseHash().q !== q) return; // another search began
   $('subtitle').textContent = hits.length === 0 ? 'No messages match.'
-    : `${hits.length === 100 ? 'The newest 100' : numberFormat.format(hits.length)} ${hits.length === 1 ? 'message matches' : 'messages match'}, newest first.`;
+    : hits.length === 100 ? 'The newest 100 messages that match.'
+      : `${numberFormat.format(hits.length)} ${hits.length === 1 ? 'message matches' : 'messages match'}, newest first.`;
   const list = el('ol', 'hits');
   list.id = 'hits';
   for (const h of hits) {

@@ -14,7 +14,7 @@ PKGS = ./... ./cmd/groupme/...
 # module graph; -modfile cannot be combined with the workspace, hence GOWORK=off.
 GOTOOL = GOWORK=off $(GO) tool -modfile=tools/go.mod
 
-.PHONY: all demo test generate check-generated lint vet golangci consumer spec-validate redocly spectral prism docs docs-test breaking check bench fuzz clean ts-check ts-build compat
+.PHONY: all demo test generate check-generated lint vet golangci consumer spec-validate redocly spectral prism docs docs-test view-test breaking check bench fuzz clean ts-check ts-build compat
 
 all: check
 
@@ -83,6 +83,16 @@ docs: tools/node_modules/.package-lock.json
 docs-test: docs
 	cd tools && node --test docs.test.mjs
 
+## view-test: `groupme view` on a backup written from the fake's seeded data, read in headless
+## Chromium (conversations, scrolling, pictures, search, nothing leaves 127.0.0.1); screenshot
+## in tools/out/view.png. The backup comes from a Go test helper until `groupme backup` lands.
+VIEW_BACKUP = tools/out/view-backup
+view-test: tools/node_modules/.package-lock.json
+	rm -rf $(VIEW_BACKUP) && mkdir -p $(VIEW_BACKUP)
+	GROUPME_VIEW_FIXTURE=$(CURDIR)/$(VIEW_BACKUP) $(GO) test -count=1 -run '^TestWriteViewFixture$$' ./cmd/groupme/
+	$(GO) build -o bin/groupme ./cmd/groupme
+	cd tools && VIEW_BACKUP=$(CURDIR)/$(VIEW_BACKUP) GROUPME=$(CURDIR)/bin/groupme node --test --test-timeout=180000 view.test.mjs
+
 ## breaking: oasdiff against the previous release tag (or HEAD^, or BASE=<rev>); breaking changes must be declared in openapi.yaml's x-changelog.
 breaking:
 	GO=$(GO) tools/spec-breaking.sh
@@ -105,7 +115,7 @@ compat: ts-build
 	cd tools/ts && node --test --test-timeout=180000 compat/node-groupme.test.mjs
 
 ## check: everything CI runs.
-check: check-generated lint consumer test ts-check compat prism docs-test breaking
+check: check-generated lint consumer test ts-check compat prism docs-test view-test breaking
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
 ## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT rounds,

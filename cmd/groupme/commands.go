@@ -54,6 +54,7 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 	root.AddCommand(a.indexCmd(), a.searchCmd())                                                                             // search.go
 	root.AddCommand(a.watchCmd())                                                                                            // watch.go
 	root.AddCommand(a.mcpCmd())                                                                                              // mcp.go
+	root.AddCommand(a.viewCmd())                                                                                             // view.go
 	return root
 }
 

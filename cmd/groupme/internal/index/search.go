@@ -180,7 +180,7 @@ func (ix *Index) Messages(ctx context.Context, kind, id, before, around string, 
 		rows, err = ix.db.QueryContext(ctx, `SELECT * FROM (
 			SELECT `+cols+`, rowid FROM messages WHERE conv = ? AND rowid <= (SELECT rowid FROM messages WHERE conv = ? AND id = ?) ORDER BY rowid DESC LIMIT ?)
 			UNION SELECT * FROM (SELECT `+cols+`, rowid FROM messages WHERE conv = ? AND rowid > (SELECT rowid FROM messages WHERE conv = ? AND id = ?) ORDER BY rowid LIMIT ?)
-			ORDER BY rowid`, key, key, around, limit/2+1, key, key, around, limit/2)
+			ORDER BY rowid`, key, key, around, limit-limit/2, key, key, around, limit/2)
 	case before != "":
 		rows, err = ix.db.QueryContext(ctx, `SELECT * FROM (SELECT `+cols+`, rowid FROM messages
 			WHERE conv = ? AND rowid < (SELECT rowid FROM messages WHERE conv = ? AND id = ?) ORDER BY rowid DESC LIMIT ?) ORDER BY rowid`, key, key, before, limit)

@@ -37,6 +37,7 @@ type Fake struct {
 	oauth oauthState
 	pages map[string][]byte // the previous message page per conversation, for paging faults
 	push  pushHub           // push.go
+	limit *limiter          // WithRateLimit; nil: no limit
 }
 
 // Option configures a [Fake] (and a [Server]).
@@ -54,6 +55,7 @@ type config struct {
 	resultsTime time.Duration
 	noDataset   bool
 	replaceBad  bool
+	rateLimit   *RateLimit
 }
 
 // WithClock makes the fake read the time from now instead of [time.Now]. It
@@ -133,6 +135,9 @@ func NewFake(opts ...Option) *Fake {
 	}
 	f := &Fake{cfg: cfg, val: v, calls: map[string]int{}}
 	f.st.init()
+	if l := cfg.rateLimit; l != nil && l.Rate > 0 {
+		f.limit = newLimiter(*l, cfg.now)
+	}
 	for i, r := range cfg.faults {
 		f.rules = append(f.rules, newFaultState(r, cfg.faultSeed+uint64(i)))
 	}
@@ -198,6 +203,12 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, imagePathPrefix) {
 		f.serveImage(w, r)
 		return
+	}
+	if f.limit != nil {
+		if ok, wait := f.limit.take(requestToken(r)); !ok {
+			f.limit.refuse(w, wait)
+			return
+		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {

@@ -360,7 +360,7 @@ func (e *endless) Read(p []byte) (int, error) {
 func TestScanExportBoundsTheLine(t *testing.T) {
 	t.Parallel()
 	r := &endless{}
-	_, _, err := scanExport(r, "1")
+	_, _, err := scanExport(r, conversation{kind: "group", id: "1"})
 	if err == nil || !strings.Contains(err.Error(), "longer than 4 MiB") {
 		t.Fatalf("err %v", err)
 	}
@@ -468,7 +468,7 @@ func TestCheckPage(t *testing.T) {
 		{"past the newest", page(msg("19", "7"), msg("21", "7")), 0, false, "skipped the group's newest message 20"},
 	}
 	for _, tc := range cases {
-		n, reached, err := checkPage(tc.page, "7", "10", "20")
+		n, reached, err := checkPage(tc.page, conversation{kind: "group", id: "7", newest: "20"}, "10")
 		if n != tc.n || reached != tc.reached || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
 			t.Errorf("%s: %d, %v, %v; want %d, %v, %q", tc.name, n, reached, err, tc.n, tc.reached, tc.err)
 		}

@@ -180,7 +180,7 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 			prog.finish()
 			return res, interrupted()
 		}
-		wait, _, ok := serverWait(iterErr)
+		wait, _, ok := serverWait(iterErr, false)
 		if res.Entries > before {
 			stalled = 0
 		}

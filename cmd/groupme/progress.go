@@ -33,6 +33,9 @@ func newProgress(w io.Writer, tty bool, label string, total, done int, now func(
 	return p
 }
 
+// start records the items done before this run (left out of rate and ETA).
+func (p *progress) begin(done int) { p.done, p.base = done, done }
+
 // add records n more items and redraws when the interval has passed.
 func (p *progress) add(n int) {
 	p.done += n

@@ -208,8 +208,9 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 
 	var (
 		mu      sync.Mutex
-		entries = known
-		failed  []string
+		entries     = known
+		failed      []string
+		manifestErr error
 	)
 	work := make(chan *backupItem)
 	var wg sync.WaitGroup
@@ -232,6 +233,11 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 					}
 				}
 				entries[key] = e
+				// The manifest follows each conversation, so that after
+				// a kill it is at most one conversation behind the files.
+				if werr := writeManifest(root, buildManifest(entries)); werr != nil && manifestErr == nil {
+					manifestErr = werr
+				}
 				mu.Unlock()
 				prog.convDone()
 			}
@@ -253,13 +259,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	}
 	prog.finish()
 
-	m := manifest{Version: manifestVersion}
-	for _, e := range entries {
-		m.Conversations = append(m.Conversations, e)
-	}
-	slices.SortFunc(m.Conversations, func(x, y manifestEntry) int {
-		return cmp.Or(cmp.Compare(x.Kind, y.Kind), compareIDs(x.ID, y.ID), cmp.Compare(x.ID, y.ID))
-	})
+	m := buildManifest(entries)
 	for _, e := range m.Conversations {
 		res.Messages += e.Count
 	}
@@ -270,7 +270,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	res.Seconds = a.now().Sub(start).Seconds()
 	// The manifest is written even when interrupted: it then says what
 	// the files hold, all checked.
-	if err := writeManifest(root, m); err != nil {
+	if err := cmp.Or(manifestErr, writeManifest(root, m)); err != nil {
 		return res, fmt.Errorf("writing %s/%s: %w", dir, manifestName, err)
 	}
 	if imgs != nil {
@@ -393,6 +393,18 @@ func (a *app) backupList(ctx context.Context, opts backupOptions) ([]backupItem,
 		items = append(items, it)
 	}
 	return items, nil
+}
+
+// buildManifest lists entries in a stable order: kind, then id.
+func buildManifest(entries map[string]manifestEntry) manifest {
+	m := manifest{Version: manifestVersion, Conversations: []manifestEntry{}}
+	for _, e := range entries {
+		m.Conversations = append(m.Conversations, e)
+	}
+	slices.SortFunc(m.Conversations, func(x, y manifestEntry) int {
+		return cmp.Or(cmp.Compare(x.Kind, y.Kind), compareIDs(x.ID, y.ID), cmp.Compare(x.ID, y.ID))
+	})
+	return m
 }
 
 // readManifest reads DIR/manifest.json; a missing one is an empty manifest.

@@ -207,7 +207,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	prog := newBackupProgress(a.stderr, a.stderrTTY, len(items), total, a.now, p)
 
 	var (
-		mu      sync.Mutex
+		mu          sync.Mutex
 		entries     = known
 		failed      []string
 		manifestErr error

@@ -107,6 +107,9 @@ func TestMain(m *testing.M) {
 		serveStatic(n) // this process is a benchmark's server
 		os.Exit(0)
 	}
+	if args := os.Getenv(fakeChildEnv); args != "" {
+		os.Exit(fakeChild(args)) // this process is a benchmark's fake GroupMe
+	}
 	if args := os.Getenv(backupChildEnv); args != "" {
 		os.Exit(backupChild(args)) // this process is a backup to be killed
 	}

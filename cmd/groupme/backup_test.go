@@ -487,3 +487,33 @@ var placeholder = func() []byte {
 	// A 1x1 PNG.
 	return []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 }()
+
+// A direct conversation's pages are checked by conversation_id: another
+// conversation's message, or a group's, stops the export; a message
+// without conversation_id is taken (GroupMe may leave it out).
+func TestCheckPageChat(t *testing.T) {
+	t.Parallel()
+	conv := conversation{kind: "chat", id: "2", convID: "1+2", newest: "30"}
+	msg := func(id, convID, groupID string) client.ArchivedMessage {
+		return client.ArchivedMessage{ID: id, ConversationID: convID, GroupID: groupID, JSON: []byte(`{"id":"` + id + `"}`)}
+	}
+	for _, tc := range []struct {
+		name string
+		msgs []client.ArchivedMessage
+		n    int
+		err  string
+	}{
+		{"its own", []client.ArchivedMessage{msg("11", "1+2", ""), msg("12", "", "")}, 2, ""},
+		{"another conversation", []client.ArchivedMessage{msg("11", "1+3", "")}, 0, `of conversation "1+3"`},
+		{"a group's", []client.ArchivedMessage{msg("11", "", "7")}, 0, `of group "7"`},
+	} {
+		n, _, err := checkPage(&client.ArchivePage{Messages: tc.msgs}, conv, "10")
+		if n != tc.n || (err == nil) != (tc.err == "") || (err != nil && !strings.Contains(err.Error(), tc.err)) {
+			t.Errorf("%s: %d, %v; want %d, %q", tc.name, n, err, tc.n, tc.err)
+		}
+	}
+	line := []byte(`{"id":"11","conversation_id":"1+3"}` + "\n")
+	if _, err := checkExportLine(line, conv, ""); err == nil || !strings.Contains(err.Error(), "the direct conversation with user 2") {
+		t.Errorf("resume took another conversation's line: %v", err)
+	}
+}

@@ -457,7 +457,7 @@ func TestCheckPage(t *testing.T) {
 	}{
 		{"good", page(msg("11", "7"), msg("12", "7")), 2, false, ""},
 		{"reaches the newest", page(msg("19", "7"), msg("20", "7"), msg("21", "7")), 2, true, ""},
-		{"numbers of other lengths", page(msg("99", "7"), msg("100", "7")), 0, false, "skipped the group's newest message 20"},
+		{"numbers of other lengths", page(msg("99", "7"), msg("100", "7")), 0, false, "skipped group 7's newest message 20"},
 		{"empty", page(), 0, false, "empty page after message 10"},
 		{"foreign group", page(msg("11", "7"), msg("12", "8")), 0, false, `message 12 of group "8"`},
 		{"no id", page(msg("11", "7"), msg("", "7")), 0, false, "without an id"},
@@ -465,7 +465,7 @@ func TestCheckPage(t *testing.T) {
 		{"the cursor again", page(msg("10", "7")), 0, false, "message 10 twice"},
 		{"older than the cursor", page(msg("9", "7")), 0, false, "the page repeats or goes backwards"},
 		{"out of order", page(msg("12", "7"), msg("11", "7")), 0, false, "out of order"},
-		{"past the newest", page(msg("19", "7"), msg("21", "7")), 0, false, "skipped the group's newest message 20"},
+		{"past the newest", page(msg("19", "7"), msg("21", "7")), 0, false, "skipped group 7's newest message 20"},
 	}
 	for _, tc := range cases {
 		n, reached, err := checkPage(tc.page, conversation{kind: "group", id: "7", newest: "20"}, "10")

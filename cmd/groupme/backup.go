@@ -61,6 +61,7 @@ DIR holds:
   chats/<user_id>.jsonl     GroupMe sent it (chats are named by the other user)
   images/<sha256 of URL>.<ext>  with --images, every picture the messages
                             reference, saved once
+  .lock                     held while a backup runs: a second one refuses
 
 Conversations are fetched a few at a time (--parallel) within one request
 budget: a pacer learns GroupMe's rate limit from its answers and keeps just
@@ -171,6 +172,11 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 		return nil, err
 	}
 	defer root.Close()
+	unlock, err := lockBackup(root, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	for _, sub := range []string{"groups", "chats"} {
 		if err := root.MkdirAll(sub, 0o755); err != nil {
 			return nil, err

@@ -189,6 +189,9 @@ func (s *imageSaver) work() {
 			continue // drain: nothing more is fetched once stopped
 		}
 		err := s.save(u)
+		if err != nil && s.ctx.Err() != nil {
+			continue // stopped: fetched again by the next run, not a failure
+		}
 		s.mu.Lock()
 		if err != nil {
 			s.failed++

@@ -517,3 +517,27 @@ func TestCheckPageChat(t *testing.T) {
 		t.Errorf("resume took another conversation's line: %v", err)
 	}
 }
+
+// A conversation GroupMe pages wrongly is named with the reason, exit 1,
+// and everything else is saved; once GroupMe behaves, the next run
+// completes it.
+func TestBackupSavesTheRestAndSaysWhatFailed(t *testing.T) {
+	t.Parallel()
+	s := startFakeServer(t, 250, contracttest.WithFaults(contracttest.FaultRule{
+		Fault: contracttest.MissingID(), Operations: []string{"listDirectMessages"}, Times: 3}))
+	dir := t.TempDir()
+	r := s.run(t, "backup", "--parallel", "1", dir)
+	if r.code != exitAPI || !strings.Contains(r.stderr, "could not save the direct conversation with user") ||
+		!strings.Contains(r.stderr, "without an id") || !strings.Contains(r.stderr, "3 of ") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, e := range readManifestFile(t, dir).Conversations {
+		if (e.Kind == "chat") == (e.Complete || e.Error == "") {
+			t.Errorf("entry %+v", e)
+		}
+	}
+	if r := s.run(t, "backup", dir); r.code != exitOK {
+		t.Fatalf("once GroupMe behaves: exit %d\n%s", r.code, r.stderr)
+	}
+	checkBackup(t, s, dir, true)
+}

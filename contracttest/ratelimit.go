@@ -13,7 +13,9 @@ import (
 // hosts are limited; image downloads and the push service are not. A
 // request over the limit is answered with GroupMe's error envelope and
 // status 429 (420 with Status 420), without a Retry-After unless
-// RetryAfter is set, and is not handled.
+// RetryAfter is set, and is not handled. The bucket fills on the fake's
+// clock ([WithClock]): with a [ManualClock] it refills only when the clock
+// is moved.
 type RateLimit struct {
 	Rate  float64 // requests per second; must be positive
 	Burst int     // bucket size; 0 means 1

@@ -238,7 +238,9 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 						failed = append(failed, fmt.Sprintf("%s (%q): %v", it.conv, it.conv.name, err))
 					}
 				}
-				entries[key] = e
+				if isMessageID(e.ID) { // an id that cannot name a file is only reported
+					entries[key] = e
+				}
 				// The manifest follows each conversation, so that after
 				// a kill it is at most one conversation behind the files.
 				if werr := writeManifest(root, buildManifest(entries)); werr != nil && manifestErr == nil {

@@ -285,8 +285,8 @@ func TestBackupSavesEverythingThenOnlyWhatIsNew(t *testing.T) {
 func TestBackupUnderEitherRefusal(t *testing.T) {
 	t.Parallel()
 	for _, l := range []contracttest.RateLimit{
-		{Rate: 30, Burst: 3},
-		{Rate: 30, Burst: 8, Status: 420, RetryAfter: true},
+		{Rate: 30, Burst: 1},
+		{Rate: 10, Burst: 1, Status: 420, RetryAfter: true},
 	} {
 		s := startFakeServer(t, 250, contracttest.WithRateLimit(l))
 		dir := t.TempDir()
@@ -295,6 +295,7 @@ func TestBackupUnderEitherRefusal(t *testing.T) {
 			t.Fatalf("%+v: exit %d\n%s", l, r.code, r.stderr)
 		}
 		checkBackup(t, s, dir, true)
+		t.Logf("%+v: %+v", l, s.fake.RateLimitStats())
 		if st := s.fake.RateLimitStats(); st.Refused == 0 {
 			t.Errorf("%+v: nothing was refused, so nothing was tested", l)
 		}

@@ -26,7 +26,8 @@
 //     way when the first refusal came do not halve the pace four times. The
 //     first cut starts from the rate at which requests were just being sent.
 //     A 503 cuts the same way but measures nothing.
-//   - A Retry-After holds every request until it has passed.
+//   - A Retry-After holds every request until it has passed; the pace
+//     does not grow while held.
 //   - An accepted answer, while requests are queueing for the pace, raises
 //     the pace: by [SlowGrowth] after a measurement, by [FastGrowth] and
 //     at least twofold per second after a cut (a halved pace may be far
@@ -87,6 +88,13 @@ type refusal struct {
 	accepted int
 }
 
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 // Pacer paces the requests of one token. Its zero value is not usable;
 // create one with New. A Pacer is safe for concurrent use, and meant to be
 // shared by every client that uses the same token.
@@ -105,7 +113,9 @@ type Pacer struct {
 	queued      bool    // the last request waited for its turn
 	sends       [recent]time.Time
 	nsends      int
-	stats       Stats
+	epoch       uint64 // changes when the pace is cut or held
+
+	stats Stats
 }
 
 // Stats counts what a Pacer has seen.
@@ -124,34 +134,60 @@ func New() *Pacer { return &Pacer{} }
 // done. It returns a ticket for the request, to be handed back to Observe
 // with the answer.
 func (p *Pacer) Wait(ctx context.Context) (uint64, error) {
-	p.mu.Lock()
-	now := time.Now()
-	at := now
-	if p.hold.After(at) {
-		at = p.hold
-	}
-	if p.rate > 0 {
-		if p.next.After(at) {
-			at = p.next
+	for {
+		p.mu.Lock()
+		now := time.Now()
+		at := now
+		if p.hold.After(at) {
+			at = p.hold
 		}
-		p.next = at.Add(time.Duration(float64(time.Second) / p.rate))
-	}
-	p.queued = at.After(now)
-	p.sends[p.nsends%recent] = at
-	p.nsends++
-	p.seq++
-	ticket := p.seq
-	p.mu.Unlock()
-	if d := at.Sub(now); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ticket, ctx.Err()
-		case <-t.C:
+		if p.rate > 0 {
+			if p.next.After(at) {
+				at = p.next
+			}
+			p.next = at.Add(time.Duration(float64(time.Second) / p.rate))
 		}
+		epoch := p.epoch
+		p.mu.Unlock()
+		if d := at.Sub(now); d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return 0, ctx.Err()
+			case <-t.C:
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
+		p.mu.Lock()
+		if p.epoch != epoch {
+			// The pace was cut, or a Retry-After came, while this
+			// request waited: its turn was given at the old pace.
+			p.mu.Unlock()
+			continue
+		}
+		p.queued = at.After(now)
+		p.sends[p.nsends%recent] = at
+		p.nsends++
+		p.seq++
+		ticket := p.seq
+		p.mu.Unlock()
+		return ticket, nil
 	}
-	return ticket, ctx.Err()
+}
+
+// slowDown starts a new epoch: requests waiting for a turn given at the
+// old pace take a new one, the first a full interval of the new pace after
+// the last request sent.
+func (p *Pacer) slowDown() {
+	p.epoch++
+	p.next = time.Time{}
+	if p.rate > 0 && p.nsends > 0 {
+		last := p.sends[(p.nsends-1)%recent]
+		p.next = last.Add(time.Duration(float64(time.Second) / p.rate))
+	}
 }
 
 // Observe reports the answer to the request Wait gave ticket: its
@@ -164,11 +200,17 @@ func (p *Pacer) Observe(ticket uint64, status int, retryAfter time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
-	if retryAfter > 0 {
+	// The hold this answer asks for starts after what it teaches.
+	defer func() {
+		if retryAfter <= 0 {
+			return
+		}
 		if hold := now.Add(min(retryAfter, MaxHold)); hold.After(p.hold) {
 			p.hold = hold
+			p.lastGrow = hold // time held is no time to grow in
+			p.slowDown()
 		}
-	}
+	}()
 	switch status {
 	case 420, http.StatusTooManyRequests:
 		p.stats.Refused++
@@ -183,8 +225,13 @@ func (p *Pacer) Observe(ticket uint64, status int, retryAfter time.Duration) {
 				break // the oldest within maxSpan, or else the newest
 			}
 		}
-		if span >= MinSpan && acc >= minMeasured {
-			m := float64(acc) / span.Seconds()
+		// Time held by a Retry-After counts: the tokens the server's
+		// bucket gained then were spent after it. (A bucket smaller than
+		// the rate times the hold overflows meanwhile, and the
+		// measurement comes out low; growing finds the rest.)
+		active := span
+		if active >= MinSpan && acc >= minMeasured {
+			m := float64(acc) / active.Seconds()
 			p.rate = max(m*(1-Margin), MinRate)
 			// Trust a measurement (and creep up slowly) once two in a
 			// row agree: a span in which the bucket filled up and lost
@@ -192,9 +239,10 @@ func (p *Pacer) Observe(ticket uint64, status int, retryAfter time.Duration) {
 			p.measured = math.Abs(m-p.lastMeasure) < 0.1*p.lastMeasure
 			p.lastMeasure = m
 			p.cutSeq = p.seq + 1
-		} else if p.cut(ticket, now, acc == 0 && span > 0) && span > 0 {
+			p.slowDown()
+		} else if p.cut(ticket, now, acc <= 0 && span > 0) && active > 0 {
 			// Too short to measure, but an upper bound all the same.
-			p.rate = max(min(p.rate, float64(acc+1)/span.Seconds()), MinRate)
+			p.rate = max(min(p.rate, float64(max(acc, 0)+1)/active.Seconds()), MinRate)
 		}
 		p.refusals[p.nrefusals%window] = refusal{now, p.stats.Accepted}
 		p.nrefusals++
@@ -210,10 +258,10 @@ func (p *Pacer) Observe(ticket uint64, status int, retryAfter time.Duration) {
 				// Per request, and at least doubling per second: a
 				// pace far under the limit lets the server's bucket
 				// fill up and overflow, and what overflows is lost.
-				p.rate *= 1 + FastGrowth + min(now.Sub(p.lastGrow), time.Second).Seconds()
+				p.rate *= 1 + FastGrowth + min(max(now.Sub(p.lastGrow), 0), time.Second).Seconds()
 			}
 		}
-		p.lastGrow = now
+		p.lastGrow = later(p.lastGrow, now)
 	}
 }
 
@@ -233,6 +281,7 @@ func (p *Pacer) cut(ticket uint64, now time.Time, deep bool) bool {
 	}
 	p.rate = max(p.rate/2, MinRate)
 	p.cutSeq = p.seq + 1
+	p.slowDown()
 	p.measured = false // grow fast again, up to the next measurement
 	return true
 }

@@ -72,20 +72,24 @@ func TestPacerLearnsTokenBucket(t *testing.T) {
 		latency     time.Duration
 		status      int
 		d           time.Duration
+		retryAfter  time.Duration
 	}{
-		{"20/s burst 50, 4 workers, 429", 20, 50, 4, 5 * time.Millisecond, 429, time.Minute},
-		{"20/s burst 50, 8 workers, 420", 20, 50, 8, 40 * time.Millisecond, 420, time.Minute},
+		{"20/s burst 50, 4 workers, 429", 20, 50, 4, 5 * time.Millisecond, 429, time.Minute, 0},
+		{"20/s burst 50, 8 workers, 420", 20, 50, 8, 40 * time.Millisecond, 420, time.Minute, 0},
 		// The first refusals cost about as many at any rate: at 3/s a
 		// run needs a few minutes for them to be a small share.
-		{"3/s burst 10, 4 workers", 3, 10, 4, 20 * time.Millisecond, 429, 5 * time.Minute},
-		{"200/s burst 20, 6 workers", 200, 20, 6, 2 * time.Millisecond, 429, time.Minute},
+		{"3/s burst 10, 4 workers", 3, 10, 4, 20 * time.Millisecond, 429, 5 * time.Minute, 0},
+		{"200/s burst 20, 6 workers", 200, 20, 6, 2 * time.Millisecond, 429, time.Minute, 0},
+		// A Retry-After of a whole second holds everything at each
+		// refusal: the pace must be found in few of them.
+		{"10/s burst 10, 4 workers, 420 with Retry-After", 10, 10, 4, 5 * time.Millisecond, 420, 2 * time.Minute, time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				d := tc.d
 				p := New()
 				b := newBucket(tc.rate, tc.burst)
-				b.status = tc.status
+				b.status, b.retryAfter = tc.status, tc.retryAfter
 				run(p, b, tc.workers, tc.latency, d)
 				// The floor is the time the bucket needs for what it
 				// accepted; the run lasted d.

@@ -286,7 +286,7 @@ func TestBackupUnderEitherRefusal(t *testing.T) {
 	t.Parallel()
 	for _, l := range []contracttest.RateLimit{
 		{Rate: 30, Burst: 1},
-		{Rate: 10, Burst: 1, Status: 420, RetryAfter: true},
+		{Rate: 20, Burst: 4, Status: 420, RetryAfter: true},
 	} {
 		s := startFakeServer(t, 250, contracttest.WithRateLimit(l))
 		dir := t.TempDir()

@@ -65,6 +65,9 @@ the last, owner of bot_ids[0] (which posts in big_group_id). Tokens, ids and
 texts depend only on --seed and the sizes, so they are the same on every run
 (timestamps end at the time it starts).
 
+The pictures of the seeded messages point at the fake's own /i/, which
+serves them (backup --images runs offline).
+
 Every request is logged on stderr (tokens redacted). A request the spec
 forbids gets GroupMe's 400/401/404; an answer of the fake that would break
 the spec is logged as a violation and replaced by a 500.

@@ -315,7 +315,18 @@ func (a *app) backupOne(ctx context.Context, root *os.Root, dir string, it *back
 	if imgs != nil {
 		eo.onPage = imgs.collect
 	}
+	if e.Former && notSaved(root, e.File) {
+		// A group left before any of it was saved: GroupMe may not show
+		// it at all, so ask before making a file.
+		if _, err := a.api.ListMessagesArchivePage(ctx, it.conv.id, &client.MessageParams{AfterID: "0", Limit: 1}); err != nil {
+			e.File = "" // nothing saved, no file
+			return e, 0, formerErr(err)
+		}
+	}
 	run, err := a.exportConversation(ctx, it.conv, path.Join(dir, e.File), open, eo, prog.counter())
+	if e.Former {
+		err = formerErr(err)
+	}
 	e.Count, e.LastID = run.count, run.lastID
 	e.Complete = run.done && err == nil
 	if imgs != nil && run.count > run.added {
@@ -327,6 +338,20 @@ func (a *app) backupOne(ctx context.Context, root *os.Root, dir string, it *back
 		}
 	}
 	return e, run.added, err
+}
+
+// notSaved reports whether name does not exist yet.
+func notSaved(root *os.Root, name string) bool {
+	_, err := root.Stat(name)
+	return errors.Is(err, os.ErrNotExist)
+}
+
+// formerErr says what a 403 or 404 means for a group the user has left.
+func formerErr(err error) error {
+	if errors.Is(err, client.ErrNotFound) || errors.Is(err, client.ErrForbidden) {
+		return fmt.Errorf("GroupMe does not show the messages of a group you have left; rejoin it to save them (%w)", err)
+	}
+	return err
 }
 
 // backupList lists the conversations to save.

@@ -542,3 +542,30 @@ func TestBackupSavesTheRestAndSaysWhatFailed(t *testing.T) {
 	}
 	checkBackup(t, s, dir, true)
 }
+
+// A group the user left, which GroupMe no longer shows, is named with
+// what to do; everything else is saved.
+func TestBackupFormerGroupNotShown(t *testing.T) {
+	t.Parallel()
+	s := startFakeServer(t, 50)
+	s.token = s.ds.Users[1].Token // Users[1] left FormerGroup
+	dir := t.TempDir()
+	r := s.run(t, "backup", "--former", dir)
+	if r.code != exitAPI || !strings.Contains(r.stderr, "group "+s.ds.FormerGroup) || !strings.Contains(r.stderr, "rejoin it to save them") {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	var former manifestEntry
+	for _, e := range readManifestFile(t, dir).Conversations {
+		if e.ID == s.ds.FormerGroup {
+			former = e
+		} else if !e.Complete {
+			t.Errorf("%s not saved: %s", e.File, e.Error)
+		}
+	}
+	if !former.Former || former.Complete || former.File != "" || former.Error == "" {
+		t.Errorf("the former group's entry: %+v", former)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "groups", s.ds.FormerGroup+".jsonl")); err == nil {
+		t.Error("an empty file was made for a group GroupMe does not show")
+	}
+}

@@ -118,7 +118,9 @@ compat: ts-build
 check: check-generated lint consumer test ts-check compat prism docs-test view-test breaking
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
-## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT rounds,
+## export vs a minimal raw pager, the fake's throughput, backup against a
+## rate-limited fake: its wall time over the bucket's floor and the share
+## of refused requests), BENCH_COUNT rounds,
 ## then the median of each and, for every BenchmarkX[/sub] with a
 ## BenchmarkXRaw[/sub] baseline, the ratio of time and allocations (and of
 ## the client's CPU time where a benchmark reports cpu-ns/op). Each round
@@ -136,7 +138,8 @@ bench:
 			(cd $$d && $(CURDIR)/$(BENCH_BIN)/$$(echo $${d#$(CURDIR)} | tr / _).test -test.run '^$$' -test.bench . -test.benchmem) | grep -v '^PASS$$' | tee -a bench.out || exit 1; \
 		done; done
 	@awk '$$1 ~ /^Benchmark/ { n = $$1; sub(/-[0-9]+$$/, "", n); \
-		for (i = 3; i < NF; i++) { if ($$(i+1) == "ns/op") t[n] = t[n] " " $$i; if ($$(i+1) == "allocs/op") a[n] = a[n] " " $$i; if ($$(i+1) == "msgs/s") r[n] = r[n] " " $$i; if ($$(i+1) == "cpu-ns/op") u[n] = u[n] " " $$i } } \
+		for (i = 3; i < NF; i++) { if ($$(i+1) == "ns/op") t[n] = t[n] " " $$i; if ($$(i+1) == "allocs/op") a[n] = a[n] " " $$i; if ($$(i+1) == "msgs/s") r[n] = r[n] " " $$i; if ($$(i+1) == "cpu-ns/op") u[n] = u[n] " " $$i; \
+			if ($$(i+1) == "floor-ratio") fr[n] = fr[n] " " $$i; if ($$(i+1) == "refused-%") rf[n] = rf[n] " " $$i; if ($$(i+1) == "peak-heap-MB") ph[n] = ph[n] " " $$i } } \
 		function med(s,   v, k, j, x, c) { c = split(s, v, " "); for (k = 2; k <= c; k++) { x = v[k]; for (j = k - 1; j >= 1 && v[j] + 0 > x + 0; j--) v[j+1] = v[j]; v[j+1] = x } \
 			return c % 2 ? v[(c+1)/2] : (v[c/2] + v[c/2+1]) / 2 } \
 		END { \
@@ -144,6 +147,7 @@ bench:
 				if (b in t) line = line sprintf("   time %.2fx  allocs %.2fx", med(t[n]) / med(t[b]), (med(a[b]) ? med(a[n]) / med(a[b]) : 0)); \
 				if ((b in t) && (n in u) && (b in u)) line = line sprintf("  client CPU %.2fx", med(u[n]) / med(u[b])); \
 				if (b in t) line = line " of " b; \
+				if (n in fr) line = line sprintf("   %.3fx the bucket floor, %.1f%% refused, live heap +%.1f MB", med(fr[n]), med(rf[n]), med(ph[n])); \
 				print line } }' bench.out | sort > bench.summary
 	@printf '\nmedians of $(BENCH_COUNT) runs, and ratios to the Raw baselines (lower is better):\n'
 	@cat bench.summary

@@ -32,6 +32,9 @@ type ArchivedMessage struct {
 	ID string
 	// GroupID is the message's group_id, empty when absent.
 	GroupID string
+	// ConversationID is a direct message's conversation_id ("A+B", the two
+	// users' ids), empty when absent.
+	ConversationID string
 	// JSON is the message object exactly as GroupMe sent it. It shares
 	// memory with the page's other messages; copy it to keep it longer
 	// than the page.
@@ -53,8 +56,26 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 	}
 	p.AcceptFiles = true
 	req, err := gen.NewListMessagesRequest(c.base, groupID, p.group())
-	cl := call{op: "ListMessages", notModifiedOK: true}
-	resp, err := c.send(ctx, cl, req, err)
+	return c.archivePage(ctx, call{op: "ListMessages", notModifiedOK: true}, req, err, "messages")
+}
+
+// ListDirectMessagesArchivePage calls GET /direct_messages once, like
+// ListDirectMessages with the same params, and keeps each message as the
+// exact bytes GroupMe sent, as ListMessagesArchivePage does for a group.
+// acceptFiles=1 is always sent. A 304 answer is an empty page.
+func (c *Client) ListDirectMessagesArchivePage(ctx context.Context, otherUserID string, params *MessageParams) (*ArchivePage, error) {
+	var p MessageParams
+	if params != nil {
+		p = *params
+	}
+	p.AcceptFiles = true
+	req, err := gen.NewListDirectMessagesRequest(c.base, p.direct(otherUserID))
+	return c.archivePage(ctx, call{op: "ListDirectMessages", notModifiedOK: true}, req, err, "direct_messages")
+}
+
+// archivePage sends req and reads the page of messages under list.
+func (c *Client) archivePage(ctx context.Context, cl call, req *http.Request, buildErr error, list string) (*ArchivePage, error) {
+	resp, err := c.send(ctx, cl, req, buildErr)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +87,7 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 	if err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
-	page, err := decodeArchivePage(body)
+	page, err := decodeArchiveList(body, list)
 	if err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
@@ -76,6 +97,11 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 // decodeArchivePage reads {"response":{"count":N,"messages":[...]},...} in
 // one pass, keeping each message as a sub-slice of body.
 func decodeArchivePage(body []byte) (*ArchivePage, error) {
+	return decodeArchiveList(body, "messages")
+}
+
+// decodeArchiveList reads an archive page whose messages are under list.
+func decodeArchiveList(body []byte, list string) (*ArchivePage, error) {
 	s := newJSONScan(body)
 	var page *ArchivePage
 	err := s.object(func(key []byte) error {
@@ -100,7 +126,7 @@ func decodeArchivePage(body []byte) (*ArchivePage, error) {
 					page.Count = n
 				}
 				return nil
-			case "messages":
+			case list:
 				page.Messages = page.Messages[:0]
 				return s.array(func() error {
 					m, err := s.message()
@@ -239,6 +265,10 @@ func (s *jsonScan) message() (ArchivedMessage, error) {
 		case "group_id":
 			id, err := s.idValue()
 			m.GroupID = id
+			return err
+		case "conversation_id":
+			id, err := s.idValue()
+			m.ConversationID = id
 			return err
 		}
 		return s.skip()

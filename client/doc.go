@@ -139,6 +139,14 @@
 // sent once. [RetryTransport] puts the same rules (GETs only) into another
 // http.Client.
 //
+// GroupMe publishes no limit and sends no quota headers. A program that
+// sends many requests (an archiver fetching several conversations at once)
+// can give its Clients one shared [Pacer] with [WithPacer]: every attempt
+// waits for its turn, every answer is reported to it, and a refusal is
+// retried when the pacer says rather than after the Client's back-off. The
+// groupme command's pacer learns the limit from the refusals and keeps
+// just under it.
+//
 // # Limits
 //
 // Nothing the Client does waits or reads without a bound. Each attempt of a

@@ -991,6 +991,14 @@ func TestE2EDirectMessages(t *testing.T) {
 	if third, err := tr.c2.ListDirectMessages(tr.ctx, tr.u1.ID, &client.MessageParams{Limit: 100}); err != nil || slices.Contains(directMessageIDs(third.DirectMessages), dm.ID) {
 		t.Errorf("Users[2] sees Users[0]'s DM to Users[1] (err %v)", err)
 	}
+	// The archive page holds the same message, oldest first from
+	// after_id, byte for byte as sent, with its conversation id.
+	if page, err := tr.c0.ListDirectMessagesArchivePage(tr.ctx, tr.u1.ID, &client.MessageParams{AfterID: "0", Limit: 100}); err != nil || len(page.Messages) != after.Count || page.Messages[len(page.Messages)-1].ID != dm.ID {
+		t.Errorf("ListDirectMessagesArchivePage(%s, 0) = %+v, %v; want %d messages", tr.u1.ID, page, err, after.Count)
+	} else if m := page.Messages[len(page.Messages)-1]; m.ConversationID != deref(dm.ConversationID) || !bytes.Contains(m.JSON, []byte(`"psst"`)) {
+		t.Errorf("ListDirectMessagesArchivePage: newest is %s in %q, JSON %q; want %s", m.ID, m.ConversationID, m.JSON, dm.ID)
+	}
+	tr.cov.mark("ListDirectMessagesArchivePage")
 	if chats, _ := tr.c0.ListChats(tr.ctx, &client.ListChatsParams{Page: 1, PerPage: 1}); len(chats) != 1 || chats[0].LastMessage.ID != dm.ID {
 		t.Errorf("the most recent chat's last message is not the new DM: %+v", chats)
 	}
@@ -1511,7 +1519,7 @@ var e2eCovers = map[string][]string{
 		"ListMessagesIter", "ListMessagesAfterIter", "ListMessagesArchiveIter", "ListMessagesArchivePage",
 	},
 	"TestE2EDirectMessages": {
-		"CreateDirectMessage", "ListChats", "ListChatsIter", "ListDirectMessages",
+		"CreateDirectMessage", "ListChats", "ListChatsIter", "ListDirectMessages", "ListDirectMessagesArchivePage",
 		"ListDirectMessagesAfterIter", "ListDirectMessagesIter",
 	},
 	"TestE2EBots": {

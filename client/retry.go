@@ -82,6 +82,7 @@ type retrier struct {
 	minDelay, maxDelay time.Duration
 	logger             *slog.Logger
 	secret             secret // scrubbed from logged errors
+	pacer              Pacer  // WithPacer; nil: requests go at once
 }
 
 // run sends req with send, and again after a wait while the answer is one
@@ -100,11 +101,34 @@ func (t *retrier) run(req *http.Request, policy retryPolicy, send func(*http.Req
 
 	r := req
 	for attempt := 1; ; attempt++ {
+		var ticket uint64
+		if t.pacer != nil {
+			var err error
+			if ticket, err = t.pacer.Wait(ctx); err != nil {
+				return nil, attempt, err
+			}
+		}
 		var start time.Time
 		if log != nil {
 			start = time.Now()
 		}
 		resp, err := send(r)
+		var ra time.Duration
+		raOK := false
+		if err == nil && retryableStatus(resp.StatusCode) {
+			ra, raOK = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
+		if t.pacer != nil {
+			status := 0
+			if err == nil {
+				status = resp.StatusCode
+			}
+			held := time.Duration(0)
+			if raOK && ra <= t.retryAfterCap() {
+				held = ra
+			}
+			t.pacer.Observe(ticket, status, held)
+		}
 		if log != nil {
 			t.logRequest(ctx, log, slog.LevelDebug, "groupme: request", r, resp, err, attempt, slog.Duration("duration", time.Since(start)))
 		}
@@ -121,7 +145,7 @@ func (t *retrier) run(req *http.Request, policy retryPolicy, send func(*http.Req
 			if !retryableStatus(resp.StatusCode) {
 				return resp, attempt, nil
 			}
-			if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			if raOK {
 				if ra > t.retryAfterCap() {
 					return resp, attempt, nil
 				}
@@ -129,6 +153,9 @@ func (t *retrier) run(req *http.Request, policy retryPolicy, send func(*http.Req
 			} else {
 				wait = t.backoff(attempt)
 			}
+		}
+		if t.pacer != nil && err == nil && pacedStatus(resp.StatusCode) {
+			wait = 0 // the pacer spaces the retry, and holds it for a Retry-After
 		}
 		next := r
 		if req.Body != nil && req.Body != http.NoBody {
@@ -178,6 +205,11 @@ func (t *retrier) logRequest(ctx context.Context, log *slog.Logger, level slog.L
 		attrs = append(attrs, slog.String("error", redactText(err.Error(), t.secret.value())))
 	}
 	log.LogAttrs(ctx, level, msg, attrs...)
+}
+
+// pacedStatus is an answer a Pacer learns the pace from.
+func pacedStatus(code int) bool {
+	return code == 420 || code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable
 }
 
 func retryableStatus(code int) bool {

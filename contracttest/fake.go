@@ -39,6 +39,7 @@ type Fake struct {
 
 	callbacks callbackHub // callbacks.go
 	seeding   bool        // Seed is running: its messages call no bot back
+	limit *limiter          // WithRateLimit; nil: no limit
 }
 
 // Option configures a [Fake] (and a [Server]).
@@ -64,6 +65,7 @@ type config struct {
 	callbackObservers []func(CallbackDelivery)
 	callbackQueue     int
 	callbackWorkers   int
+	rateLimit   *RateLimit
 }
 
 // WithClock makes the fake read the time from now instead of [time.Now]. It
@@ -143,6 +145,9 @@ func NewFake(opts ...Option) *Fake {
 	}
 	f := &Fake{cfg: cfg, val: v, calls: map[string]int{}}
 	f.st.init()
+	if l := cfg.rateLimit; l != nil && l.Rate > 0 {
+		f.limit = newLimiter(*l, cfg.now)
+	}
 	for i, r := range cfg.faults {
 		f.rules = append(f.rules, newFaultState(r, cfg.faultSeed+uint64(i)))
 	}
@@ -241,6 +246,12 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(r.URL.Path, imagePathPrefix) {
 		f.serveImage(w, r)
 		return
+	}
+	if f.limit != nil {
+		if ok, wait := f.limit.take(requestToken(r)); !ok {
+			f.limit.refuse(w, wait)
+			return
+		}
 	}
 	body, err := readBody(w, r)
 	var tooBig *http.MaxBytesError

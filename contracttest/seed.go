@@ -383,7 +383,18 @@ func (s *seeder) imageAttachment() gen.Attachment {
 
 func (s *seeder) imageURL() string {
 	sizes := []string{"1024x768", "768x1024", "1280x720", "640x640"}
-	return "https://i.groupme.com/" + sizes[s.rng.IntN(len(sizes))] + ".jpeg." + s.hex(32)
+	return s.pictureBase() + sizes[s.rng.IntN(len(sizes))] + ".jpeg." + s.hex(32)
+}
+
+// pictureBase is where the pictures of seeded messages live: GroupMe's
+// CDN, or, when the fake knows its public URL ([WithPublicURL], which
+// `groupme fake` sets), the fake's own picture path, which serves them,
+// so a client that downloads them never leaves the machine.
+func (s *seeder) pictureBase() string {
+	if s.f.cfg.publicURL != "" {
+		return s.f.cfg.publicURL + imagePathPrefix
+	}
+	return "https://i.groupme.com/"
 }
 
 func (s *seeder) hex(n int) string {

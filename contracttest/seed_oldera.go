@@ -71,12 +71,12 @@ func (s *seeder) oldEraGroup() *group {
 		{from: other, text: emojiText,
 			atts: []string{`{"type":"emoji","placeholder":"` + "\ufffd" + `","charmap":[["2",17,27]]}`}},
 		{from: other, text: "",
-			atts: []string{`{"type":"image","url":"https://i.groupme.com/858x308.jpeg.` + s.hex(32) + `","width":"858","aspectRatio":"35.8974358974359%"}`}},
+			atts: []string{`{"type":"image","url":"` + s.pictureBase() + `858x308.jpeg.` + s.hex(32) + `","width":"858","aspectRatio":"35.8974358974359%"}`}},
 		{from: me, text: "Route notes\u2028first pitch is wet",
 			atts: []string{`{"type":"postprocessing"}`}},
 		{from: nil, system: true, text: otherNick + " changed the group's name to Carpool 2014"},
 		{from: other, text: "Thanks all",
-			atts: []string{`{"type":"emoji","placeholder":"` + "\ufffd" + `","charmap":[["1",10]]}`, `{"type":"linked_image","url":"https://i.groupme.com/640x480.jpeg.` + s.hex(32) + `"}`}},
+			atts: []string{`{"type":"emoji","placeholder":"` + "\ufffd" + `","charmap":[["1",10]]}`, `{"type":"linked_image","url":"` + s.pictureBase() + `640x480.jpeg.` + s.hex(32) + `"}`}},
 	}
 	at := created.Add(2 * time.Hour)
 	for _, sp := range msgs {

@@ -103,25 +103,29 @@ func (a *app) connect(ctx context.Context, forceFake bool, opts ...client.Option
 // startFake serves a seeded fake GroupMe on a loopback port and returns its
 // API base URL, image base URL, and the token of its main user.
 func (a *app) startFake(ctx context.Context) (base, image, token string, err error) {
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", "", fmt.Errorf("start the fake GroupMe: %w", err)
+	}
+	root := "http://" + ln.Addr().String()
 	opts := append([]contracttest.Option{
 		contracttest.WithDataset(demoDataset),
+		// Its seeded pictures are served by itself, so that downloading
+		// them (backup --images) never leaves the machine.
+		contracttest.WithPublicURL(root),
 		// A fake that breaks the spec is a bug worth seeing.
 		contracttest.WithViolationHandler(func(err error) { fmt.Fprintln(a.stderr, "groupme: the fake GroupMe broke openapi.yaml:", err) }),
 	}, a.fakeOpts...)
 	a.fake = contracttest.NewFake(opts...)
 	ds := a.fake.Dataset()
 	if ds == nil || len(ds.Users) == 0 {
+		ln.Close()
 		return "", "", "", errors.New("the fake GroupMe has no users")
 	}
 	a.dataset = ds
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", "", "", fmt.Errorf("start the fake GroupMe: %w", err)
-	}
 	srv := &http.Server{Handler: a.fake, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }() // http.ErrServerClosed once closed
 	a.closers = append(a.closers, func() { _ = srv.Close(); a.fake.Close() })
-	root := "http://" + ln.Addr().String()
 	return root + "/v3", root, ds.Users[0].Token, nil
 }
 

@@ -46,7 +46,7 @@ Exit codes: 0 success, 1 the API or the system failed, 2 bad command line.`,
 	root.AddCommand(
 		a.groupsCmd(), a.groupCmd(), a.messagesCmd(), a.sendCmd(), a.chatsCmd(),
 		a.dmsCmd(), a.dmCmd(), a.likeCmd(true), a.likeCmd(false), a.leaderboardCmd(),
-		a.botsCmd(), a.meCmd(), a.uploadCmd(), a.membersCmd(), a.exportCmd(), a.demoCmd(), a.fakeCmd(),
+		a.botsCmd(), a.meCmd(), a.uploadCmd(), a.membersCmd(), a.exportCmd(), a.backupCmd(), a.demoCmd(), a.fakeCmd(),
 	)
 	root.AddCommand(a.loginCmd(), a.logoutCmd())
 	root.PersistentPreRun = a.warnTokenFlag

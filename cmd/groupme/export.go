@@ -3,15 +3,16 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/groupme-go/groupme/client"
+	"github.com/groupme-go/groupme/internal/pacer"
 	"github.com/spf13/cobra"
 )
 
@@ -29,12 +30,26 @@ const (
 	// defaultUnavailableWait is how long the export waits when GroupMe
 	// says neither how long nor why.
 	defaultUnavailableWait = 30 * time.Second
+	// pacedRetryWait is how long an export waits, on top of the pacer, when
+	// the client gave up on a refused page.
+	pacedRetryWait = time.Second
 )
 
 type exportOptions struct {
 	resume       bool
 	maxWait      time.Duration
 	allowMissing int
+	// paced: the client has a pacer, which spaces retries itself.
+	paced bool
+	// quiet: waits are not reported on stderr (a backup's progress says
+	// how it goes).
+	quiet bool
+	// again says how to continue after a stop ("run the same command
+	// with --resume to continue").
+	again string
+	// onPage, when set, sees the messages of each page once they are
+	// written (a backup collects their pictures).
+	onPage func([]client.ArchivedMessage)
 }
 
 func (a *app) exportCmd() *cobra.Command {
@@ -70,9 +85,10 @@ goes to stderr.`,
 		if opts.maxWait < 0 || opts.allowMissing < 0 {
 			return usagef("--max-wait and --allow-missing must not be negative")
 		}
-		if err := a.connect(cmd.Context(), false, client.WithRetries(exportRetries)); err != nil {
+		if err := a.connect(cmd.Context(), false, client.WithRetries(exportRetries), client.WithPacer(pacer.New())); err != nil {
 			return err
 		}
+		opts.paced = true
 		if out == "" {
 			out = "groupme-" + args[0] + ".jsonl"
 		}
@@ -101,13 +117,64 @@ func (e *pageError) Error() string { return e.msg }
 
 func pageErrorf(format string, args ...any) error { return &pageError{fmt.Sprintf(format, args...)} }
 
+// conversation is what an export walks: a group, or a direct
+// conversation with another user, as GroupMe described it at the start.
+type conversation struct {
+	kind   string // "group" or "chat"
+	id     string // the group's id, or the other user's
+	convID string // for a chat, the conversation id its messages carry ("A+B")
+	name   string
+	count  int    // GroupMe's message count
+	newest string // the newest message's id, "" when there is none
+}
+
+func (c conversation) String() string {
+	if c.kind == "chat" {
+		return "the direct conversation with user " + c.id
+	}
+	return "group " + c.id
+}
+
+// check says whether GroupMe's description can be exported with checks.
+func (c conversation) check() error {
+	if c.newest != "" && !isMessageID(c.newest) {
+		return fmt.Errorf("GroupMe gave %q as %s's newest message id, which is not a message id, so the export cannot be checked", c.newest, c)
+	}
+	if c.newest == "" && c.count > 0 {
+		return fmt.Errorf("GroupMe counts %d messages in %s but names no newest message, so the export cannot be checked", c.count, c)
+	}
+	return nil
+}
+
+// owns reports whether a message with these group_id and conversation_id
+// belongs to the conversation, and if not says why (to follow "message N").
+func (c conversation) owns(groupID, convID string) error {
+	if c.kind == "chat" {
+		// GroupMe may leave conversation_id out; the page was asked for
+		// this conversation, so only a different one is wrong.
+		if convID != "" && convID != c.convID {
+			return fmt.Errorf("of conversation %q", convID)
+		}
+		if groupID != "" {
+			return fmt.Errorf("of group %q", groupID)
+		}
+		return nil
+	}
+	if groupID != c.id {
+		return fmt.Errorf("of group %q", groupID)
+	}
+	return nil
+}
+
 // checkPage checks the page GroupMe sent for after_id=after and returns how
 // many of its messages belong in the export (those up to newest, the
-// group's newest message when the export started) and whether newest was
-// reached. Either the whole page passes or nothing of it is written.
-func checkPage(page *client.ArchivePage, groupID, after, newest string) (int, bool, error) {
+// conversation's newest message when the export started) and whether
+// newest was reached. Either the whole page passes or nothing of it is
+// written.
+func checkPage(page *client.ArchivePage, conv conversation, after string) (int, bool, error) {
+	newest := conv.newest
 	if len(page.Messages) == 0 {
-		return 0, false, pageErrorf("GroupMe sent an empty page after message %s, before reaching the group's newest message %s", after, newest)
+		return 0, false, pageErrorf("GroupMe sent an empty page after message %s, before reaching %s's newest message %s", after, conv, newest)
 	}
 	prev := after
 	for i, m := range page.Messages {
@@ -116,8 +183,9 @@ func checkPage(page *client.ArchivePage, groupID, after, newest string) (int, bo
 			return 0, false, pageErrorf("GroupMe sent a message without an id (message %d of the page after %s)", i+1, after)
 		case !isMessageID(m.ID):
 			return 0, false, pageErrorf("GroupMe sent a message with id %q, which is not a message id (page after %s)", m.ID, after)
-		case m.GroupID != groupID:
-			return 0, false, pageErrorf("GroupMe sent message %s of group %q in group %s's history", m.ID, m.GroupID, groupID)
+		}
+		if err := conv.owns(m.GroupID, m.ConversationID); err != nil {
+			return 0, false, pageErrorf("GroupMe sent message %s %v in %s's history", m.ID, err, conv)
 		}
 		switch c := compareIDs(m.ID, prev); {
 		case c == 0:
@@ -131,7 +199,7 @@ func checkPage(page *client.ArchivePage, groupID, after, newest string) (int, bo
 		case c == 0:
 			return i + 1, true, nil
 		case c > 0:
-			return 0, false, pageErrorf("GroupMe skipped the group's newest message %s: the page after %s went on to message %s", newest, after, m.ID)
+			return 0, false, pageErrorf("GroupMe skipped %s's newest message %s: the page after %s went on to message %s", conv, newest, after, m.ID)
 		}
 		prev = m.ID
 	}
@@ -139,9 +207,7 @@ func checkPage(page *client.ArchivePage, groupID, after, newest string) (int, bo
 }
 
 // export streams the group's history after the last exported message into
-// path, each message exactly as GroupMe sent it (fields this program does
-// not know included), checking every page; see exportCmd. Memory stays
-// flat: at most two pages are held, the one being written and the next.
+// path; see exportCmd and exportConversation.
 func (a *app) export(ctx context.Context, groupID, path string, opts exportOptions) (exportResult, error) {
 	start := a.now()
 	res := exportResult{File: path, Group: groupID}
@@ -149,42 +215,114 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 	if err != nil {
 		return res, err
 	}
-	newest, count, err := groupEnd(g, groupID)
-	if err != nil {
+	conv := groupConversation(g)
+	if err := conv.check(); err != nil {
 		return res, err
 	}
-	of, st, err := openExport(path, opts.resume, groupID, newest)
+	prog := newProgress(a.stderr, a.stderrTTY, "export "+groupID, conv.count, 0, a.now)
+	opts.again = "run the same command with --resume to continue"
+	open := func(resume bool) (*os.File, error) {
+		if resume {
+			return os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		}
+		return os.Create(path)
+	}
+	st, err := a.exportConversation(ctx, conv, path, open, opts, prog)
+	prog.finish()
+	res.Messages, res.New = st.count, st.added
+	res.Seconds = a.now().Sub(start).Seconds()
+	return res, err
+}
+
+// groupConversation describes a group for an export.
+func groupConversation(g *client.Group) conversation {
+	conv := conversation{kind: "group", id: g.ID, name: g.Name, count: g.Messages.Count}
+	if g.Messages.LastMessageID != nil {
+		conv.newest = *g.Messages.LastMessageID
+	}
+	return conv
+}
+
+// counter is where an export reports the messages it writes.
+type counter interface {
+	begin(done int) // the messages already in the file, before any request
+	add(n int)
+	finish()
+}
+
+// exportRun is what one exportConversation did.
+type exportRun struct {
+	count  int    // lines in the file, all checked
+	added  int    // lines this run added
+	lastID string // the last line's id, "" when none
+	done   bool   // the file holds every message up to the newest as of the start
+}
+
+// exportConversation streams the conversation's history after the last
+// exported message into the file open gives (name is how errors call it),
+// each message exactly as GroupMe sent it (fields this program does not
+// know included), checking every page. Memory stays flat: at most two
+// pages are held, the one being written and the next. Whatever it
+// returns, the file holds only whole checked pages, and a later run with
+// resume continues after the last.
+func (a *app) exportConversation(ctx context.Context, conv conversation, name string, open func(resume bool) (*os.File, error), opts exportOptions, prog counter) (exportRun, error) {
+	var run exportRun
+	of, st, err := openExport(name, open, opts.resume, conv)
 	if err != nil {
-		return res, err
+		return run, err
 	}
 	var f exportFile = of
 	if a.exportFile != nil {
 		f = a.exportFile(of)
 	}
-	// Closed once: below, after the sync, or here on an earlier failure,
-	// where the close only releases the file and that failure is the one
-	// to report.
+	// Closed once: at the end, after the sync, or here on an earlier
+	// failure, where the close only releases the file and that failure is
+	// the one to report.
 	closeFile := sync.OnceValue(f.Close)
 	defer func() { _ = closeFile() }()
-	res.Messages = st.count
+	run.count, run.lastID = st.count, st.lastID
+	prog.begin(st.count)
 	// stopped explains a failure after the file was opened: what is in the
-	// file is valid, so --resume can go on from it.
+	// file is valid, so a resumed run can go on from it.
 	stopped := func(err error) error {
-		return fmt.Errorf("%w\n%d messages are in %s, all checked; run the same command with --resume to continue", err, res.Messages, path)
+		return fmt.Errorf("%w\n%d messages are in %s, all checked; %s", err, run.count, name, opts.again)
+	}
+	interrupted := func() error {
+		return fmt.Errorf("export of %s interrupted after %d messages; %s", conv, run.count, opts.again)
 	}
 	w := bufio.NewWriterSize(f, 256<<10)
-	prog := newProgress(a.stderr, a.stderrTTY, "export "+groupID, count, st.count, a.now)
 	// after_id=0 starts before the first message; GroupMe's ids are positive.
-	after := cmp.Or(st.lastID, "0")
-	done := newest == "" || after == newest
+	after := st.lastID
+	if after == "" {
+		after = "0"
+	}
+	done := conv.newest == "" || after == conv.newest
 	var waited time.Duration
 	var compact bytes.Buffer
 	// The next page is requested while the current one is written, so
 	// fetching and writing overlap; at most two pages are held.
+	type fetched struct {
+		page *client.ArchivePage
+		err  error
+	}
 	fetchCtx, stopFetch := context.WithCancel(ctx)
 	defer stopFetch() // a page still in flight when the export fails
-	fetch := func(after string) <-chan fetchedPage { return a.fetchPage(fetchCtx, groupID, after) }
-	var next <-chan fetchedPage
+	fetch := func(after string) <-chan fetched {
+		ch := make(chan fetched, 1)
+		go func() {
+			params := &client.MessageParams{AfterID: after, Limit: exportPage}
+			var p *client.ArchivePage
+			var err error
+			if conv.kind == "chat" {
+				p, err = a.api.ListDirectMessagesArchivePage(fetchCtx, conv.id, params)
+			} else {
+				p, err = a.api.ListMessagesArchivePage(fetchCtx, conv.id, params)
+			}
+			ch <- fetched{p, err}
+		}()
+		return ch
+	}
+	var next <-chan fetched
 	if !done {
 		next = fetch(after)
 	}
@@ -192,149 +330,89 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 		r := <-next
 		page, err := r.page, r.err
 		if err != nil {
-			if err := a.waitOut(ctx, err, &waited, opts.maxWait, prog); err != nil {
-				if errors.Is(err, errExportInterrupted) {
-					return res, fmt.Errorf("export interrupted after %d messages; run the same command with --resume to continue", res.Messages)
-				}
-				return res, stopped(err)
+			if ctx.Err() != nil {
+				return run, interrupted()
 			}
+			wait, why, ok := serverWait(err, opts.paced)
+			if !ok {
+				return run, stopped(err)
+			}
+			if waited+wait > opts.maxWait {
+				return run, stopped(fmt.Errorf("giving up: GroupMe is %s and waiting %s more would exceed --max-wait %s (waited %s so far): %w", why, wait, opts.maxWait, waited, err))
+			}
+			if !opts.quiet {
+				fmt.Fprintf(a.stderr, "\ngroupme: GroupMe is %s; waiting %s before going on\n", why, wait)
+			}
+			if err := a.sleep(ctx, wait); err != nil {
+				return run, interrupted()
+			}
+			waited += wait
 			next = fetch(after)
 			continue
 		}
-		n, reached, cerr := checkPage(page, groupID, after, newest)
+		n, reached, cerr := checkPage(page, conv, after)
 		if cerr == nil && !reached {
 			next = fetch(page.Messages[n-1].ID)
 		}
-		if err := writeLines(w, page.Messages[:n], &compact); err != nil {
-			return res, stopped(err)
+		for _, m := range page.Messages[:n] {
+			line := m.JSON
+			if bytes.ContainsAny(line, "\r\n") {
+				// Whitespace between tokens (a pretty-printed answer)
+				// would break the one-message-per-line format; strings
+				// cannot hold raw newlines, so compacting changes nothing
+				// else.
+				compact.Reset()
+				if err := json.Compact(&compact, line); err != nil {
+					return run, stopped(fmt.Errorf("message %s: %w", m.ID, err))
+				}
+				line = compact.Bytes()
+			}
+			// A write error stays in w and comes back from Flush below.
+			_, _ = w.Write(line)
+			_ = w.WriteByte('\n')
 		}
 		// Whole pages reach the file one by one, so an interruption loses
 		// at most the page in flight.
 		if err := w.Flush(); err != nil {
-			prog.finish()
 			// A *PathError names the file once. Complete lines already
-			// written were checked; --resume drops a partial one.
-			return res, fmt.Errorf("%w; once that is fixed, run the same command with --resume to continue", err)
+			// written were checked; a resumed run drops a partial one.
+			return run, fmt.Errorf("%w; once that is fixed, %s", err, opts.again)
 		}
 		if n > 0 {
 			after = page.Messages[n-1].ID
+			run.lastID = after
+			if opts.onPage != nil {
+				opts.onPage(page.Messages[:n])
+			}
 		}
-		res.Messages += n
-		res.New += n
+		run.count += n
+		run.added += n
 		prog.add(n)
 		if cerr != nil {
-			prog.finish()
-			return res, stopped(cerr)
+			return run, stopped(cerr)
 		}
 		done = reached
 	}
-	prog.finish()
 	// Exit 0 promises a complete file: it must be on disk and closed
 	// without error. A *PathError names the file.
 	if err := syncClose(f, closeFile); err != nil {
-		return res, fmt.Errorf("%w; the export may be incomplete: run the same command with --resume to check it and continue", err)
+		return run, fmt.Errorf("%w; the export may be incomplete: %s", err, opts.again)
 	}
-	res.Seconds = a.now().Sub(start).Seconds()
-	if err := checkCount(res.Messages, count, opts.allowMissing, a.stderr); err != nil {
-		return res, fmt.Errorf("%w; the file %s is kept", err, path)
+	run.done = true
+	if err := checkCount(run.count, conv.count, opts.allowMissing, a.stderr); err != nil {
+		return run, fmt.Errorf("%w; the file %s is kept", err, name)
 	}
-	return res, nil
+	return run, nil
 }
 
-// fetchedPage is what one page request brought.
-type fetchedPage struct {
-	page *client.ArchivePage
-	err  error
-}
-
-// fetchPage asks for the page of up to exportPage messages after the
-// message after, in the background; the channel (buffered, so an abandoned
-// request ends) receives the outcome.
-func (a *app) fetchPage(ctx context.Context, groupID, after string) <-chan fetchedPage {
-	ch := make(chan fetchedPage, 1)
-	go func() {
-		p, err := a.api.ListMessagesArchivePage(ctx, groupID, &client.MessageParams{AfterID: after, Limit: exportPage})
-		ch <- fetchedPage{p, err}
-	}()
-	return ch
-}
-
-// groupEnd gives the group's newest message id ("" when it has none) and
-// its message count, which the export checks against; an answer that
-// cannot be checked against is an error.
-func groupEnd(g *client.Group, groupID string) (newest string, count int, err error) {
-	if g.Messages.LastMessageID != nil {
-		newest = *g.Messages.LastMessageID
-	}
-	count = g.Messages.Count
-	if newest != "" && !isMessageID(newest) {
-		return "", 0, fmt.Errorf("GroupMe gave %q as group %s's newest message id, which is not a message id, so the export cannot be checked", newest, groupID)
-	}
-	if newest == "" && count > 0 {
-		return "", 0, fmt.Errorf("GroupMe counts %d messages in group %s but names no newest message, so the export cannot be checked", count, groupID)
-	}
-	return newest, count, nil
-}
-
-// syncClose puts the file on disk and closes it with closeFile (always),
-// returning the first error.
+// syncClose syncs f and closes it (through closeFile, which closes once),
+// and returns the first failure.
 func syncClose(f exportFile, closeFile func() error) error {
 	err := f.Sync()
 	if cerr := closeFile(); err == nil {
 		err = cerr
 	}
 	return err
-}
-
-// errExportInterrupted is waitOut's answer when ctx ended during a wait.
-var errExportInterrupted = errors.New("export interrupted")
-
-// waitOut handles a failed page request: when GroupMe is rate limiting or
-// unavailable and the wait fits in maxWait (counting what was already
-// waited), it waits and returns nil, so the page is asked for again.
-// Otherwise it returns the error that ends the export, errExportInterrupted
-// when ctx ended.
-func (a *app) waitOut(ctx context.Context, err error, waited *time.Duration, maxWait time.Duration, prog *progress) error {
-	if ctx.Err() != nil {
-		prog.finish()
-		return errExportInterrupted
-	}
-	wait, why, ok := serverWait(err)
-	if !ok {
-		prog.finish()
-		return err
-	}
-	if *waited+wait > maxWait {
-		prog.finish()
-		return fmt.Errorf("giving up: GroupMe is %s and waiting %s more would exceed --max-wait %s (waited %s so far): %w", why, wait, maxWait, *waited, err)
-	}
-	fmt.Fprintf(a.stderr, "\ngroupme: GroupMe is %s; waiting %s before going on\n", why, wait)
-	if err := a.sleep(ctx, wait); err != nil {
-		return errExportInterrupted
-	}
-	*waited += wait
-	return nil
-}
-
-// writeLines writes each message as one line, exactly as GroupMe sent it.
-// A failed write sticks in w, so the caller's Flush reports it.
-func writeLines(w *bufio.Writer, msgs []client.ArchivedMessage, compact *bytes.Buffer) error {
-	for _, m := range msgs {
-		line := m.JSON
-		if bytes.ContainsAny(line, "\r\n") {
-			// Whitespace between tokens (a pretty-printed answer) would
-			// break the one-message-per-line format; strings cannot hold
-			// raw newlines, so compacting changes nothing else.
-			compact.Reset()
-			if err := json.Compact(compact, line); err != nil {
-				return fmt.Errorf("message %s: %w", m.ID, err)
-			}
-			line = compact.Bytes()
-		}
-		_, _ = w.Write(line)
-		_ = w.WriteByte('\n')
-	}
-	return nil
 }
 
 // checkCount compares the lines in the file with the count GroupMe gave at
@@ -355,8 +433,9 @@ func checkCount(lines, count, allowMissing int, warn interface{ Write([]byte) (i
 
 // serverWait says whether err is worth waiting out (rate limits and
 // unavailability, after the client's own retries), for how long, and what
-// GroupMe is.
-func serverWait(err error) (time.Duration, string, bool) {
+// GroupMe is. With a pacer (paced), a refusal without Retry-After is tried
+// again soon: the pacer has slowed down already.
+func serverWait(err error, paced bool) (time.Duration, string, bool) {
 	var why string
 	switch {
 	case errors.Is(err, client.ErrRateLimited):
@@ -369,6 +448,9 @@ func serverWait(err error) (time.Duration, string, bool) {
 	var api *client.APIError
 	if errors.As(err, &api) && api.RetryAfter > 0 {
 		return api.RetryAfter, why, true
+	}
+	if paced && errors.Is(err, client.ErrRateLimited) {
+		return pacedRetryWait, why, true
 	}
 	return defaultUnavailableWait, why, true
 }

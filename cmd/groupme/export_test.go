@@ -361,7 +361,7 @@ func (e *endless) Read(p []byte) (int, error) {
 func TestScanExportBoundsTheLine(t *testing.T) {
 	t.Parallel()
 	r := &endless{}
-	_, _, err := scanExport(r, "1")
+	_, _, err := scanExport(r, conversation{kind: "group", id: "1"})
 	if err == nil || !strings.Contains(err.Error(), "longer than 4 MiB") {
 		t.Fatalf("err %v", err)
 	}
@@ -458,7 +458,7 @@ func TestCheckPage(t *testing.T) {
 	}{
 		{"good", page(msg("11", "7"), msg("12", "7")), 2, false, ""},
 		{"reaches the newest", page(msg("19", "7"), msg("20", "7"), msg("21", "7")), 2, true, ""},
-		{"numbers of other lengths", page(msg("99", "7"), msg("100", "7")), 0, false, "skipped the group's newest message 20"},
+		{"numbers of other lengths", page(msg("99", "7"), msg("100", "7")), 0, false, "skipped group 7's newest message 20"},
 		{"empty", page(), 0, false, "empty page after message 10"},
 		{"foreign group", page(msg("11", "7"), msg("12", "8")), 0, false, `message 12 of group "8"`},
 		{"no id", page(msg("11", "7"), msg("", "7")), 0, false, "without an id"},
@@ -466,10 +466,10 @@ func TestCheckPage(t *testing.T) {
 		{"the cursor again", page(msg("10", "7")), 0, false, "message 10 twice"},
 		{"older than the cursor", page(msg("9", "7")), 0, false, "the page repeats or goes backwards"},
 		{"out of order", page(msg("12", "7"), msg("11", "7")), 0, false, "out of order"},
-		{"past the newest", page(msg("19", "7"), msg("21", "7")), 0, false, "skipped the group's newest message 20"},
+		{"past the newest", page(msg("19", "7"), msg("21", "7")), 0, false, "skipped group 7's newest message 20"},
 	}
 	for _, tc := range cases {
-		n, reached, err := checkPage(tc.page, "7", "10", "20")
+		n, reached, err := checkPage(tc.page, conversation{kind: "group", id: "7", newest: "20"}, "10")
 		if n != tc.n || reached != tc.reached || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
 			t.Errorf("%s: %d, %v, %v; want %d, %v, %q", tc.name, n, reached, err, tc.n, tc.reached, tc.err)
 		}

@@ -43,32 +43,34 @@ func (e *exportFileError) Error() string {
 
 func (e *exportFileError) Unwrap() error { return e.err }
 
-// openExport opens path for writing an export of groupID, whose newest
-// message (as of now) is newest ("" for a group with no messages).
+// openExport opens the file open gives (path names it in errors) for
+// writing an export of conv, whose newest message (as of now) is
+// conv.newest ("" for a conversation with no messages).
 //
-// Without resume the file is created or emptied. With resume the file is
-// read once, line by line with bounded memory, and refused (left untouched)
-// unless every complete line is a message of groupID, the ids strictly
-// increase, and the last one is not past the group's newest message. A
-// partial last line (left when the program was stopped in the middle of a
-// write) is then cut off, and the returned state names the last message
-// kept, so the export continues right after it.
-func openExport(path string, resume bool, groupID, newest string) (*os.File, exportState, error) {
+// Without resume the file is created or emptied (open(false)). With resume
+// (open(true): read-write, created when missing) the file is read once,
+// line by line with bounded memory, and refused (left untouched) unless
+// every complete line is a message of conv, the ids strictly increase,
+// and the last one is not past the newest message. A partial last line
+// (left when the program was stopped in the middle of a write) is then cut
+// off, and the returned state names the last message kept, so the export
+// continues right after it.
+func openExport(path string, open func(resume bool) (*os.File, error), resume bool, conv conversation) (*os.File, exportState, error) {
 	if !resume {
-		f, err := os.Create(path)
+		f, err := open(false)
 		return f, exportState{}, err // *PathError already names the file
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := open(true)
 	if err != nil {
 		return nil, exportState{}, err
 	}
-	st, keep, err := scanExport(f, groupID)
+	st, keep, err := scanExport(f, conv)
 	if err == nil && st.count > 0 {
 		switch {
-		case newest == "":
-			err = fmt.Errorf("it holds %d messages but group %s has none", st.count, groupID)
-		case compareIDs(st.lastID, newest) > 0:
-			err = fmt.Errorf("its last message %s is newer than group %s's newest message %s, so it is not an export of this group as it is now", st.lastID, groupID, newest)
+		case conv.newest == "":
+			err = fmt.Errorf("it holds %d messages but %s has none", st.count, conv)
+		case compareIDs(st.lastID, conv.newest) > 0:
+			err = fmt.Errorf("its last message %s is newer than %s's newest message %s, so it is not an export of it as it is now", st.lastID, conv, conv.newest)
 		}
 	}
 	if err != nil {
@@ -85,13 +87,13 @@ func openExport(path string, resume bool, groupID, newest string) (*os.File, exp
 	return f, st, nil
 }
 
-// scanExport reads an export of groupID from the start and returns its
+// scanExport reads an export of conv from the start and returns its
 // state and the length of its complete lines. Every complete line must be
-// a JSON object with a numeric id, larger than the line before's, and
-// group_id groupID. A last line without its newline is not counted (it is
+// a JSON object with a numeric id, larger than the line before's, that
+// belongs to conv (its group_id, or its conversation_id). A last line without its newline is not counted (it is
 // what an interrupted write leaves). No line longer than maxExportLine is
 // ever held in memory.
-func scanExport(r io.Reader, groupID string) (exportState, int64, error) {
+func scanExport(r io.Reader, conv conversation) (exportState, int64, error) {
 	var (
 		st   exportState
 		keep int64
@@ -122,7 +124,7 @@ func scanExport(r io.Reader, groupID string) (exportState, int64, error) {
 		if !complete {
 			return st, keep, nil // line, if any, is a partial line: dropped
 		}
-		id, err := checkExportLine(line, groupID, st.lastID)
+		id, err := checkExportLine(line, conv, st.lastID)
 		if err != nil {
 			return st, keep, fmt.Errorf("line %d %w", st.count+1, err)
 		}
@@ -135,10 +137,11 @@ func scanExport(r io.Reader, groupID string) (exportState, int64, error) {
 // checkExportLine checks one line of an export (with its newline) and
 // returns its id. prev is the id of the line before ("" for the first).
 // The error reads after "line N".
-func checkExportLine(line []byte, groupID, prev string) (string, error) {
+func checkExportLine(line []byte, conv conversation, prev string) (string, error) {
 	var m struct {
-		ID      json.RawMessage `json:"id"`
-		GroupID json.RawMessage `json:"group_id"`
+		ID             json.RawMessage `json:"id"`
+		GroupID        json.RawMessage `json:"group_id"`
+		ConversationID json.RawMessage `json:"conversation_id"`
 	}
 	body := bytes.TrimRight(line, "\r\n")
 	if len(body) == 0 || body[0] != '{' || json.Unmarshal(body, &m) != nil {
@@ -151,8 +154,8 @@ func checkExportLine(line []byte, groupID, prev string) (string, error) {
 	case !isMessageID(id):
 		return "", fmt.Errorf("has id %q, which is not a GroupMe message id", id)
 	}
-	if g := jsonID(m.GroupID); g != groupID {
-		return "", fmt.Errorf("is message %s of group %q, not of group %s", id, g, groupID)
+	if err := conv.owns(jsonID(m.GroupID), jsonString(m.ConversationID)); err != nil {
+		return "", fmt.Errorf("is message %s %v, not of %s", id, err, conv)
 	}
 	if prev != "" && compareIDs(id, prev) <= 0 {
 		return "", fmt.Errorf("is message %s, which should come after message %s: the file is not in order", id, prev)
@@ -177,6 +180,15 @@ func jsonID(raw json.RawMessage) string {
 		return string(raw)
 	}
 	return ""
+}
+
+// jsonString gives the text of a JSON string, and "" for anything else.
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // isMessageID reports whether id looks like a GroupMe message id: a

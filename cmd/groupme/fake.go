@@ -75,6 +75,9 @@ hosts on the loopback interface (localhost, 127.0.0.1, ::1) unless
   GROUPME_TOKEN=TOKEN groupme --base-url API_BASE_URL bots create GROUP NAME \
       --callback-url http://127.0.0.1:8000/
 
+The pictures of the seeded messages point at the fake's own /i/, which
+serves them (backup --images runs offline).
+
 Every request is logged on stderr (tokens redacted), and so is every
 callback: its status (or why there is none), the bot and the message. A
 request the spec forbids gets GroupMe's 400/401/404; an answer of the fake that would break
@@ -99,9 +102,21 @@ Faults (--fault, repeatable; the first rule that fires wins):
            after                 handle the request first, then break the
                                  answer (the change is made, the reply lost)
 
+Rate limit (--rate-limit): each token's requests to the API (not image
+downloads) pass a token bucket; a request over it gets GroupMe's error
+envelope with status 429 and no Retry-After, as GroupMe sends it.
+
+  --rate-limit RATE[,burst=N][,status=420][,retry-after]
+
+  RATE         requests per second (a decimal number)
+  burst=N      the bucket's size (default 1)
+  status=420   answer 420 (what GroupMe documents) instead of 429
+  retry-after  send Retry-After: the seconds until a request fits again
+
 Examples:
   groupme fake --addr 127.0.0.1:8080 --cors
   groupme fake --callback-host bots.internal --callback-timeout 2s
+  groupme fake --messages 20000 --rate-limit 20,burst=50
   groupme fake --messages 300 --fault 429:0.1,retry-after=1 --fault 429:0.05
   groupme fake --fault drop:0.2,op=createMessage,after --fault latency=50ms`
 
@@ -114,6 +129,7 @@ func (a *app) fakeCmd() *cobra.Command {
 		cors     bool
 		cbHosts  []string
 		cbWait   time.Duration
+		limit    string
 	)
 	cmd := &cobra.Command{
 		Use:   "fake",
@@ -129,6 +145,7 @@ func (a *app) fakeCmd() *cobra.Command {
 	fl.BoolVar(&cors, "cors", false, "answer CORS preflights and allow any origin (for browser apps)")
 	fl.StringArrayVar(&cbHosts, "callback-host", nil, "also call bots back on this host (name or IP as in the callback URL; '*' for any; repeatable)")
 	fl.DurationVar(&cbWait, "callback-timeout", 5*time.Second, "time a bot has to answer a callback")
+	fl.StringVar(&limit, "rate-limit", "", "limit each token: RATE[,burst=N][,status=420][,retry-after] (see above)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if messages < 0 {
 			return usagef("--messages must be 0 or more (got %d)", messages)
@@ -146,13 +163,21 @@ func (a *app) fakeCmd() *cobra.Command {
 			r.Seed = uint64(seed)*1000 + uint64(i) + 1
 			rules = append(rules, r)
 		}
-		return a.serveFake(cmd.Context(), addr, seed, messages, rules, cors)
+		var extra []contracttest.Option
+		if limit != "" {
+			l, err := parseRateLimit(limit)
+			if err != nil {
+				return usageError{fmt.Errorf("--rate-limit %q: %w", limit, err)}
+			}
+			extra = append(extra, contracttest.WithRateLimit(l))
+		}
+		return a.serveFake(cmd.Context(), addr, seed, messages, rules, cors, extra...)
 	}
 	return cmd
 }
 
 // serveFake runs the server until ctx ends.
-func (a *app) serveFake(ctx context.Context, addr string, seed int64, messages int, rules []contracttest.FaultRule, cors bool) error {
+func (a *app) serveFake(ctx context.Context, addr string, seed int64, messages int, rules []contracttest.FaultRule, cors bool, extra ...contracttest.Option) error {
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -178,7 +203,7 @@ func (a *app) serveFake(ctx context.Context, addr string, seed int64, messages i
 		}),
 		contracttest.WithFaults(rules...),
 		contracttest.WithCallbackObserver(func(d contracttest.CallbackDelivery) { logv.printf("%s", callbackLine(d)) }),
-	}, a.fakeOpts...)
+	}, append(extra, a.fakeOpts...)...)
 	f := contracttest.NewFake(opts...)
 	defer f.Close()
 	ds := f.Dataset()
@@ -248,6 +273,40 @@ func callbackLine(d contracttest.CallbackDelivery) string {
 		}
 	}
 	return line
+}
+
+// parseRateLimit reads --rate-limit: RATE[,burst=N][,status=420|429][,retry-after].
+func parseRateLimit(spec string) (contracttest.RateLimit, error) {
+	parts := strings.Split(spec, ",")
+	rate, err := strconv.ParseFloat(strings.TrimSpace(parts[0]), 64)
+	if err != nil || !(rate > 0 && rate <= 1e6) {
+		return contracttest.RateLimit{}, fmt.Errorf("rate %q is not a number of requests per second in (0, 1000000]", parts[0])
+	}
+	l := contracttest.RateLimit{Rate: rate, Burst: 1, Status: 429}
+	for _, opt := range parts[1:] {
+		key, val, hasVal := strings.Cut(strings.TrimSpace(opt), "=")
+		switch key {
+		case "burst":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 1 || n > 1e6 {
+				return l, fmt.Errorf("burst=%s: want a whole number from 1 to 1000000", val)
+			}
+			l.Burst = n
+		case "status":
+			if val != "420" && val != "429" {
+				return l, fmt.Errorf("status=%s: want 420 or 429", val)
+			}
+			l.Status, _ = strconv.Atoi(val)
+		case "retry-after":
+			if hasVal {
+				return l, errors.New("retry-after takes no value (the fake sends the seconds until the next request fits)")
+			}
+			l.RetryAfter = true
+		default:
+			return l, fmt.Errorf("unknown option %q (want burst=, status= or retry-after)", opt)
+		}
+	}
+	return l, nil
 }
 
 // parseFault reads one --fault value; see fakeLong for the syntax.

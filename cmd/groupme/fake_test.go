@@ -231,3 +231,24 @@ func TestFakeCommandTokensAreInTheREADME(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRateLimit(t *testing.T) {
+	good := map[string]contracttest.RateLimit{
+		"20,burst=50":                 {Rate: 20, Burst: 50, Status: 429},
+		"0.5":                         {Rate: 0.5, Burst: 1, Status: 429},
+		"3,status=420,retry-after":    {Rate: 3, Burst: 1, Status: 420, RetryAfter: true},
+		"100,burst=5,status=429":      {Rate: 100, Burst: 5, Status: 429},
+		" 7 , burst=2 , retry-after ": {Rate: 7, Burst: 2, Status: 429, RetryAfter: true},
+	}
+	for spec, want := range good {
+		got, err := parseRateLimit(spec)
+		if err != nil || got != want {
+			t.Errorf("%q = %+v, %v; want %+v", spec, got, err, want)
+		}
+	}
+	for _, spec := range []string{"", "0", "-1", "x", "NaN", "Inf", "20,burst=0", "20,burst=x", "20,status=503", "20,retry-after=3", "20,bogus"} {
+		if _, err := parseRateLimit(spec); err == nil {
+			t.Errorf("%q: accepted", spec)
+		}
+	}
+}

@@ -27,7 +27,7 @@ func FuzzScanExport(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, keep, err := scanExport(bytes.NewReader(data), "7")
+		st, keep, err := scanExport(bytes.NewReader(data), conversation{kind: "group", id: "7"})
 		if keep < 0 || keep > int64(len(data)) {
 			t.Fatalf("keep %d of %d bytes", keep, len(data))
 		}
@@ -44,7 +44,7 @@ func FuzzScanExport(f *testing.F) {
 		if rest := data[keep:]; bytes.Contains(rest, []byte("\n")) {
 			t.Fatalf("no error, but more than a partial line dropped: %q", rest)
 		}
-		again, keep2, err := scanExport(bytes.NewReader(kept), "7")
+		again, keep2, err := scanExport(bytes.NewReader(kept), conversation{kind: "group", id: "7"})
 		if err != nil || again != st || keep2 != keep {
 			t.Fatalf("rescanning the kept part: %+v %d %v, want %+v %d", again, keep2, err, st, keep)
 		}
@@ -53,7 +53,7 @@ func FuzzScanExport(f *testing.F) {
 			if line == "" {
 				continue
 			}
-			id, err := checkExportLine([]byte(line), "7", prev)
+			id, err := checkExportLine([]byte(line), conversation{kind: "group", id: "7"}, prev)
 			if err != nil {
 				t.Fatalf("kept line %q: %v", line, err)
 			}

@@ -186,7 +186,7 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 			prog.finish()
 			return res, interrupted()
 		}
-		wait, why, ok := serverWait(iterErr)
+		wait, why, ok := serverWait(iterErr, false)
 		if res.Entries > before {
 			stalled = 0
 		}

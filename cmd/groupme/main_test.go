@@ -110,6 +110,12 @@ func TestMain(m *testing.M) {
 	if os.Getenv(mainEnv) == "1" {
 		main() // this process is the program, run by a test (mcp_test.go)
 	}
+	if args := os.Getenv(fakeChildEnv); args != "" {
+		os.Exit(fakeChild(args)) // this process is a benchmark's fake GroupMe
+	}
+	if args := os.Getenv(backupChildEnv); args != "" {
+		os.Exit(backupChild(args)) // this process is a backup to be killed
+	}
 	flag.Parse()
 	os.Exit(m.Run())
 }

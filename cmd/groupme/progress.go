@@ -21,6 +21,7 @@ type progress struct {
 	now      func() time.Time
 	interval time.Duration
 	label    string
+	extra    func() string // more to say on each line (a backup's conversations)
 }
 
 func newProgress(w io.Writer, tty bool, label string, total, done int, now func() time.Time) *progress {
@@ -32,6 +33,9 @@ func newProgress(w io.Writer, tty bool, label string, total, done int, now func(
 	}
 	return p
 }
+
+// start records the items done before this run (left out of rate and ETA).
+func (p *progress) begin(done int) { p.done, p.base = done, done }
 
 // add records n more items and redraws when the interval has passed.
 func (p *progress) add(n int) {
@@ -62,14 +66,18 @@ func (p *progress) draw(final bool) {
 	if total > 0 {
 		pct = 100 * float64(p.done) / float64(total)
 	}
+	more := ""
+	if p.extra != nil {
+		more = ", " + p.extra()
+	}
 	if !p.tty {
-		fmt.Fprintf(p.w, "%s: %d/%d messages (%.0f%%), %.0f/s, eta %s\n", p.label, p.done, total, pct, rate, eta)
+		fmt.Fprintf(p.w, "%s: %d/%d messages (%.0f%%), %.0f/s, eta %s%s\n", p.label, p.done, total, pct, rate, eta, more)
 		return
 	}
 	const width = 30
 	filled := int(pct / 100 * width)
 	bar := strings.Repeat("=", filled) + strings.Repeat(" ", width-filled)
-	fmt.Fprintf(p.w, "\r%s [%s] %d/%d %3.0f%% %6.0f/s eta %-8s", p.label, bar, p.done, total, pct, rate, eta)
+	fmt.Fprintf(p.w, "\r%s [%s] %d/%d %3.0f%% %6.0f/s eta %-8s%s", p.label, bar, p.done, total, pct, rate, eta, more)
 	if final {
 		fmt.Fprintln(p.w)
 	}

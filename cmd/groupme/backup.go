@@ -36,6 +36,7 @@ const (
 
 type backupOptions struct {
 	dms, former, images bool
+	index               bool
 	parallel            int
 	maxWait             time.Duration
 }
@@ -61,6 +62,10 @@ DIR holds:
   chats/<user_id>.jsonl     GroupMe sent it (chats are named by the other user)
   images/<sha256 of URL>.<ext>  with --images, every picture the messages
                             reference, saved once
+  index.sqlite              the full-text index search and view read,
+                            kept up to date as conversations are saved
+                            (--index=false leaves it alone; 'groupme index
+                            DIR' rebuilds it from the files at any time)
   .lock                     held while a backup runs: a second one refuses
 
 Conversations are fetched a few at a time (--parallel) within one request
@@ -79,6 +84,7 @@ with the reason, after saving everything else, and the exit code is then 1.`,
 	noDMs := fl.Bool("no-dms", false, "leave direct conversations out")
 	fl.BoolVar(&opts.former, "former", false, "include groups you have left (GET /groups/former)")
 	fl.BoolVar(&opts.images, "images", false, "save every picture the messages reference into DIR/images")
+	fl.BoolVar(&opts.index, "index", true, "keep DIR/index.sqlite, the search index, up to date")
 	fl.IntVar(&opts.parallel, "parallel", defaultParallel, "conversations fetched at once (they share one request budget)")
 	fl.DurationVar(&opts.maxWait, "max-wait", defaultMaxWait, "per conversation, give up after waiting this long in all for rate limits and outages")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -211,6 +217,10 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 		total += it.conv.count
 	}
 	prog := newBackupProgress(a.stderr, a.stderrTTY, len(items), total, a.now, p)
+	var ix *backupIndexer
+	if opts.index {
+		ix = a.startIndexer(ctx, dir)
+	}
 
 	var (
 		mu          sync.Mutex
@@ -247,6 +257,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 					manifestErr = werr
 				}
 				mu.Unlock()
+				ix.poke()
 				prog.convDone()
 			}
 		})
@@ -284,6 +295,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	if imgs != nil {
 		res.Images, res.ImagesFailed = imgs.result(a.stderr)
 	}
+	ix.finish()
 	for _, f := range failed {
 		fmt.Fprintf(a.stderr, "groupme: could not save %s\n", f)
 	}

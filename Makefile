@@ -83,14 +83,14 @@ docs: tools/node_modules/.package-lock.json
 docs-test: docs
 	cd tools && node --test docs.test.mjs
 
-## view-test: `groupme view` on a backup written from the fake's seeded data, read in headless
-## Chromium (conversations, scrolling, pictures, search, nothing leaves 127.0.0.1); screenshot
-## in tools/out/view.png. The backup comes from a Go test helper until `groupme backup` lands.
+## view-test: `groupme view` on a backup of the in-process fake (`groupme --fake backup --images`),
+## read in headless Chromium (conversations, scrolling, pictures, search, nothing leaves
+## 127.0.0.1); screenshot in tools/out/view.png.
 VIEW_BACKUP = tools/out/view-backup
 view-test: tools/node_modules/.package-lock.json
 	rm -rf $(VIEW_BACKUP) && mkdir -p $(VIEW_BACKUP)
-	GROUPME_VIEW_FIXTURE=$(CURDIR)/$(VIEW_BACKUP) $(GO) test -count=1 -run '^TestWriteViewFixture$$' ./cmd/groupme/
 	$(GO) build -o bin/groupme ./cmd/groupme
+	bin/groupme --fake backup --images $(VIEW_BACKUP) > /dev/null
 	cd tools && VIEW_BACKUP=$(CURDIR)/$(VIEW_BACKUP) GROUPME=$(CURDIR)/bin/groupme node --test --test-timeout=180000 view.test.mjs
 
 ## breaking: oasdiff against the previous release tag (or HEAD^, or BASE=<rev>); breaking changes must be declared in openapi.yaml's x-changelog.

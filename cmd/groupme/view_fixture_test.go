@@ -63,17 +63,6 @@ type viewFixtureMember struct {
 	Name   string `json:"name"`
 }
 
-// TestWriteViewFixture writes the fixture to $GROUPME_VIEW_FIXTURE, for
-// the browser test (tools/view.test.mjs); without it, it is skipped.
-func TestWriteViewFixture(t *testing.T) {
-	dir := os.Getenv("GROUPME_VIEW_FIXTURE")
-	if dir == "" {
-		t.Skip("GROUPME_VIEW_FIXTURE names no directory")
-	}
-	fx := writeViewFixture(t, dir)
-	t.Logf("wrote %d conversations and %d pictures to %s", len(fx.convs), fx.pictures, dir)
-}
-
 func writeViewFixture(t testing.TB, dir string) viewFixture {
 	t.Helper()
 	ctx := context.Background()

@@ -50,6 +50,10 @@ type exportOptions struct {
 	// onPage, when set, sees the messages of each page once they are
 	// written (a backup collects their pictures).
 	onPage func([]client.ArchivedMessage)
+	// budget, when set, is --max-wait shared with the client's own waits
+	// (export's pacer counts them); without it only the export's own
+	// waits count.
+	budget *waitBudget
 }
 
 func (a *app) exportCmd() *cobra.Command {
@@ -85,7 +89,10 @@ goes to stderr.`,
 		if opts.maxWait < 0 || opts.allowMissing < 0 {
 			return usagef("--max-wait and --allow-missing must not be negative")
 		}
-		if err := a.connect(cmd.Context(), false, client.WithRetries(exportRetries), client.WithPacer(pacer.New())); err != nil {
+		// --max-wait counts every wait, the client's included: its pacer
+		// is wrapped to count them (waitbudget.go).
+		opts.budget = newWaitBudget(opts.maxWait, a.now)
+		if err := a.connect(cmd.Context(), false, client.WithRetries(exportRetries), client.WithPacer(budgetPacer{inner: pacer.New(), b: opts.budget})); err != nil {
 			return err
 		}
 		opts.paced = true
@@ -333,9 +340,15 @@ func (a *app) exportConversation(ctx context.Context, conv conversation, name st
 			if ctx.Err() != nil {
 				return run, interrupted()
 			}
+			if errors.Is(err, errWaitBudget) {
+				return run, stopped(fmt.Errorf("giving up: GroupMe kept refusing and waiting more would exceed --max-wait %s: %w", opts.maxWait, err))
+			}
 			wait, why, ok := serverWait(err, opts.paced)
 			if !ok {
 				return run, stopped(err)
+			}
+			if opts.budget != nil {
+				waited = opts.budget.used()
 			}
 			if waited+wait > opts.maxWait {
 				return run, stopped(fmt.Errorf("giving up: GroupMe is %s and waiting %s more would exceed --max-wait %s (waited %s so far): %w", why, wait, opts.maxWait, waited, err))
@@ -347,6 +360,9 @@ func (a *app) exportConversation(ctx context.Context, conv conversation, name st
 				return run, interrupted()
 			}
 			waited += wait
+			if opts.budget != nil {
+				opts.budget.add(wait)
+			}
 			next = fetch(after)
 			continue
 		}

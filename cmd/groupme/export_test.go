@@ -543,3 +543,23 @@ func TestExportFailsWhenSyncOrCloseFails(t *testing.T) {
 		})
 	}
 }
+
+// TestExportMaxWaitCountsTheClientsWaits: with a Retry-After the client
+// would honour by itself (60 s, under its one-minute cap) on every page,
+// --max-wait still bounds the whole wait: the pacer's hold is cut at the
+// budget (here 1 s of real time), the retry is never sent, and the export
+// stops with the resume hint instead of waiting six minutes.
+func TestExportMaxWaitCountsTheClientsWaits(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, contracttest.WithFaults(contracttest.FaultRule{
+		Fault: contracttest.RateLimited(429, "60"), Operations: []string{"listMessages"},
+	}))
+	out := filepath.Join(t.TempDir(), "export.jsonl")
+	r, waits := runSleeping(t, srv, "export", srv.Dataset.Groups[0], "--out", out, "--max-wait", "1s")
+	if r.code != exitAPI || len(waits) != 0 || !strings.Contains(r.stderr, "exceed --max-wait") || !strings.Contains(r.stderr, "--resume") {
+		t.Fatalf("exit %d after waits %v; stderr %q", r.code, waits, r.stderr)
+	}
+	if n := srv.Fake.Calls("listMessages"); n != 1 {
+		t.Errorf("listMessages was called %d times; the retry after the 60 s hold should not have been sent", n)
+	}
+}

@@ -17,7 +17,8 @@ type AutokickedMemberAttachment = gen.AutokickedMemberAttachment
 // AutokickedMemberAttachmentType defines model for AutokickedMemberAttachment.Type.
 type AutokickedMemberAttachmentType = gen.AutokickedMemberAttachmentType
 
-// Block defines model for Block.
+// Block A block. `created_at` is not required: answers of 2019 to creating
+// and listing blocks did not carry it.
 type Block = gen.Block
 
 // BlockBetween defines model for BlockBetween.
@@ -78,7 +79,8 @@ type ChangeOwnersResults = gen.ChangeOwnersResults
 // Chat A one-to-one conversation.
 type Chat = gen.Chat
 
-// ChatUser defines model for ChatUser.
+// ChatUser The other person of a one-to-one conversation. `id` stays a string
+// or an integer: a chat listing of an older era sent it as a number.
 type ChatUser = gen.ChatUser
 
 // ContactImport Unofficial. One address-book contact to match.
@@ -102,7 +104,9 @@ type DirectMessage = gen.DirectMessage
 // DirectMessageCreateRequest defines model for DirectMessageCreateRequest.
 type DirectMessageCreateRequest = gen.DirectMessageCreateRequest
 
-// DirectMessageCreated Sources disagree on the key; exactly one of the two is sent.
+// DirectMessageCreated Sources disagree on the key; exactly one of the two is sent, so
+// neither is required. No real answer to creating a direct message
+// has been recorded to settle it.
 type DirectMessageCreated = gen.DirectMessageCreated
 
 // DirectMessageList defines model for DirectMessageList.
@@ -223,6 +227,9 @@ type ImageAttachment = gen.ImageAttachment
 
 // ImageAttachmentType defines model for ImageAttachment.Type.
 type ImageAttachmentType = gen.ImageAttachmentType
+
+// ImageAttachment_Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string; the real answers recorded hold both (integers, fractions and strings).
+type ImageAttachment_Width = gen.ImageAttachment_Width
 
 // ImageEditedAttachment An edited image and its original (read-only).
 type ImageEditedAttachment = gen.ImageEditedAttachment

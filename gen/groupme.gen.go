@@ -203,10 +203,11 @@ type AutokickedMemberAttachment struct {
 // AutokickedMemberAttachmentType defines model for AutokickedMemberAttachment.Type.
 type AutokickedMemberAttachmentType string
 
-// Block defines model for Block.
+// Block A block. `created_at` is not required: answers of 2019 to creating
+// and listing blocks did not carry it.
 type Block struct {
 	BlockedUserID string `json:"blocked_user_id"`
-	CreatedAt     int64  `json:"created_at"`
+	CreatedAt     *int64 `json:"created_at,omitempty"`
 
 	// UserID Who blocked.
 	UserID string `json:"user_id"`
@@ -226,6 +227,8 @@ type BlockBetweenEnvelope struct {
 
 // BlockCreated defines model for BlockCreated.
 type BlockCreated struct {
+	// Block A block. `created_at` is not required: answers of 2019 to creating
+	// and listing blocks did not carry it.
 	Block Block `json:"block"`
 }
 
@@ -429,10 +432,13 @@ type Chat struct {
 	MessageDeletionPeriod *int          `json:"message_deletion_period,omitempty"`
 	MessageEditPeriod     *int          `json:"message_edit_period,omitempty"`
 	MessagesCount         int           `json:"messages_count"`
-	OtherUser             ChatUser      `json:"other_user"`
-	RequiresApproval      *bool         `json:"requires_approval,omitempty"`
-	UnreadCount           *int          `json:"unread_count,omitempty"`
-	UpdatedAt             int64         `json:"updated_at"`
+
+	// OtherUser The other person of a one-to-one conversation. `id` stays a string
+	// or an integer: a chat listing of an older era sent it as a number.
+	OtherUser        ChatUser `json:"other_user"`
+	RequiresApproval *bool    `json:"requires_approval,omitempty"`
+	UnreadCount      *int     `json:"unread_count,omitempty"`
+	UpdatedAt        int64    `json:"updated_at"`
 }
 
 // ChatEnvelope defines model for ChatEnvelope.
@@ -451,7 +457,8 @@ type ChatListEnvelope struct {
 	Response []Chat `json:"response"`
 }
 
-// ChatUser defines model for ChatUser.
+// ChatUser The other person of a one-to-one conversation. `id` stays a string
+// or an integer: a chat listing of an older era sent it as a number.
 type ChatUser struct {
 	AvatarURL *string `json:"avatar_url,omitempty"`
 
@@ -542,7 +549,9 @@ type DirectMessageCreateRequest struct {
 	DirectMessage NewDirectMessage `json:"direct_message"`
 }
 
-// DirectMessageCreated Sources disagree on the key; exactly one of the two is sent.
+// DirectMessageCreated Sources disagree on the key; exactly one of the two is sent, so
+// neither is required. No real answer to creating a direct message
+// has been recorded to settle it.
 type DirectMessageCreated struct {
 	// DirectMessage A direct message. Unlike group messages it has no `group_id`, `system` or `platform`.
 	DirectMessage *DirectMessage `json:"direct_message,omitempty"`
@@ -556,7 +565,9 @@ type DirectMessageCreatedEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta Meta `json:"meta"`
 
-	// Response Sources disagree on the key; exactly one of the two is sent.
+	// Response Sources disagree on the key; exactly one of the two is sent, so
+	// neither is required. No real answer to creating a direct message
+	// has been recorded to settle it.
 	Response DirectMessageCreated `json:"response"`
 }
 
@@ -1106,12 +1117,23 @@ type ImageAttachment struct {
 	Type        ImageAttachmentType `json:"type"`
 	URL         string              `json:"url"`
 
-	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string.
-	Width interface{} `json:"width,omitempty"`
+	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string; the real answers recorded hold both (integers, fractions and strings).
+	Width *ImageAttachment_Width `json:"width,omitempty"`
 }
 
 // ImageAttachmentType defines model for ImageAttachment.Type.
 type ImageAttachmentType string
+
+// ImageAttachmentWidth0 defines model for ImageAttachment.Width.0.
+type ImageAttachmentWidth0 = float32
+
+// ImageAttachmentWidth1 defines model for ImageAttachment.Width.1.
+type ImageAttachmentWidth1 = string
+
+// ImageAttachment_Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string; the real answers recorded hold both (integers, fractions and strings).
+type ImageAttachment_Width struct {
+	union json.RawMessage
+}
 
 // ImageEditedAttachment An edited image and its original (read-only).
 type ImageEditedAttachment struct {
@@ -1409,7 +1431,9 @@ type Message struct {
 	BotID       *string      `json:"bot_id,omitempty"`
 	CreatedAt   int64        `json:"created_at"`
 
-	// DeletedAt Integer seconds in listings; an ISO-8601 string in some push payloads.
+	// DeletedAt Integer seconds in listings; an ISO-8601 (RFC 3339) date-time
+	// string in some push payloads. Both forms are kept: no recording
+	// settles on one, and each source shows its own.
 	DeletedAt     *Timestamp `json:"deleted_at,omitempty"`
 	DeletionActor *string    `json:"deletion_actor,omitempty"`
 
@@ -1524,10 +1548,13 @@ type MessagesSummary struct {
 
 // Meta The status part of every envelope.
 type Meta struct {
-	// Code The HTTP status, repeated for clients that cannot read it.
+	// Code The HTTP status, repeated for clients that cannot read it: an
+	// integer, or the same digits as a string (a 2017 answer to a
+	// failed bot creation said `"code": "400"`).
+	//
 	//
 	// Example: 200
-	Code int `json:"code"`
+	Code Number `json:"code"`
 
 	// Errors What went wrong: usually a list of messages, occasionally an object
 	// mapping a parameter to its problem. Absent, `null` or empty on
@@ -2021,7 +2048,9 @@ type ReactionList struct {
 	Reactions []Reaction `json:"reactions"`
 }
 
-// ReactionsEnvelope defines model for ReactionsEnvelope.
+// ReactionsEnvelope The answer to a like or an unlike. `response` is not required: the
+// one real like recorded (2024) carries it, but GroupMe documents the
+// call as answering nothing, and no unlike has been recorded.
 type ReactionsEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta     Meta          `json:"meta"`
@@ -2434,7 +2463,9 @@ type PublicGroupsAnswer = PublicGroupListsEnvelope
 // RateLimited The body of a failed call. `response` is `null` or absent.
 type RateLimited = ErrorEnvelope
 
-// Reactions defines model for Reactions.
+// Reactions The answer to a like or an unlike. `response` is not required: the
+// one real like recorded (2024) carries it, but GroupMe documents the
+// call as answering nothing, and no unlike has been recorded.
 type Reactions = ReactionsEnvelope
 
 // ServiceUnavailable The body of a failed call. `response` is `null` or absent.
@@ -2977,6 +3008,12 @@ func (t Coordinate) MarshalJSON() ([]byte, error) { return t.union.MarshalJSON()
 
 // UnmarshalJSON keeps b as the Coordinate's JSON.
 func (t *Coordinate) UnmarshalJSON(b []byte) error { return t.union.UnmarshalJSON(b) }
+
+// MarshalJSON writes the ImageAttachment_Width as it was read or built.
+func (t ImageAttachment_Width) MarshalJSON() ([]byte, error) { return t.union.MarshalJSON() }
+
+// UnmarshalJSON keeps b as the ImageAttachment_Width's JSON.
+func (t *ImageAttachment_Width) UnmarshalJSON(b []byte) error { return t.union.UnmarshalJSON(b) }
 
 // MarshalJSON writes the KnownAttachment as it was read or built.
 func (t KnownAttachment) MarshalJSON() ([]byte, error) { return t.union.MarshalJSON() }

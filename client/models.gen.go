@@ -56,6 +56,12 @@ type BotPostForm = gen.BotPostForm
 // BotPostRequest defines model for BotPostRequest.
 type BotPostRequest = gen.BotPostRequest
 
+// BotUpdate What changes in a bot; `bot_id` says which. Fields left out or null stay as they are.
+type BotUpdate = gen.BotUpdate
+
+// BotUpdateRequest defines model for BotUpdateRequest.
+type BotUpdateRequest = gen.BotUpdateRequest
+
 // CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
 // GroupMe, its times (`start_at`, `end_at`, `created_at`,
 // `updated_at`) are ISO-8601 strings.

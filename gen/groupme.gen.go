@@ -349,6 +349,22 @@ type BotPostRequest struct {
 	Text string `json:"text"`
 }
 
+// BotUpdate What changes in a bot; `bot_id` says which. Fields left out or null stay as they are.
+type BotUpdate struct {
+	AvatarURL      *string `json:"avatar_url,omitempty"`
+	BotID          string  `json:"bot_id"`
+	CallbackURL    *string `json:"callback_url,omitempty"`
+	DMNotification *bool   `json:"dm_notification,omitempty"`
+	GroupID        *string `json:"group_id,omitempty"`
+	Name           *string `json:"name,omitempty"`
+}
+
+// BotUpdateRequest defines model for BotUpdateRequest.
+type BotUpdateRequest struct {
+	// Bot What changes in a bot; `bot_id` says which. Fields left out or null stay as they are.
+	Bot BotUpdate `json:"bot"`
+}
+
 // CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
 // GroupMe, its times (`start_at`, `end_at`, `created_at`,
 // `updated_at`) are ISO-8601 strings.
@@ -2832,6 +2848,9 @@ type PostBotMessageJSONRequestBody = BotPostRequest
 // PostBotMessageFormdataRequestBody defines body for PostBotMessage for application/x-www-form-urlencoded ContentType.
 type PostBotMessageFormdataRequestBody = BotPostForm
 
+// UpdateBotJSONRequestBody defines body for UpdateBot for application/json ContentType.
+type UpdateBotJSONRequestBody = BotUpdateRequest
+
 // CreateEventJSONRequestBody defines body for CreateEvent for application/json ContentType.
 type CreateEventJSONRequestBody = EventCreateRequest
 
@@ -3211,6 +3230,26 @@ func NewPostBotMessageRequestWithBody(server string, params *PostBotMessageParam
 			target += "?" + strings.Join(query, "&")
 		}
 	}
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewUpdateBotRequest builds POST /bots/update with body encoded as JSON.
+func NewUpdateBotRequest(server string, body UpdateBotJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdateBotRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdateBotRequestWithBody builds POST /bots/update with a body of the given content type.
+func NewUpdateBotRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/bots/update"
 	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err

@@ -165,7 +165,10 @@ func TestFakeCommandIsDeterministic(t *testing.T) {
 	b, stopB, _ := startFakeCommand(t, "--messages", "20")
 	stopA()
 	stopB()
-	a.APIBaseURL, a.ImageBaseURL, b.APIBaseURL, b.ImageBaseURL = "", "", "", ""
+	for _, info := range []*fakeInfo{&a, &b} { // the URLs hold the port
+		info.APIBaseURL, info.ImageBaseURL, info.V4BaseURL, info.V2BaseURL = "", "", "", ""
+		info.V1BaseURL, info.VideoBaseURL, info.FileBaseURL, info.PushURL = "", "", "", ""
+	}
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	if string(ja) != string(jb) {

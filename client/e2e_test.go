@@ -1016,6 +1016,15 @@ func TestE2ETour(t *testing.T) {
 				t.Errorf("another member's newest message is not the bot post (err %v)", err)
 			}
 
+			renamed := "Tour bot, renamed"
+			if err := tr.c0.UpdateBot(tr.ctx, client.BotUpdate{BotID: bot.BotID, Name: &renamed}); err != nil {
+				t.Fatalf("UpdateBot: %v", err)
+			}
+			tr.cov.mark("UpdateBot")
+			if bots, _ := tr.c0.ListBots(tr.ctx); !slices.ContainsFunc(bots, func(b client.Bot) bool { return b.BotID == bot.BotID && b.Name == renamed }) {
+				t.Errorf("the renamed bot is not listed with its new name")
+			}
+
 			if err := tr.c0.DestroyBot(tr.ctx, bot.BotID); err != nil {
 				t.Fatalf("DestroyBot: %v", err)
 			}

@@ -25,8 +25,9 @@ const (
 	// DefaultVideoBaseURL is GroupMe's video service (UploadVideo).
 	// Unofficial.
 	DefaultVideoBaseURL = "https://video.groupme.com"
-	// DefaultFileBaseURL is GroupMe's file service (UploadFile). Unofficial.
-	DefaultFileBaseURL = "https://file.groupme.com/v1"
+	// DefaultFileBaseURL is GroupMe's file service (UploadFile): the host;
+	// the calls' paths begin with /v1. Unofficial.
+	DefaultFileBaseURL = "https://file.groupme.com"
 )
 
 // unofficialHosts holds the base URLs set with WithV4BaseURL, WithV2BaseURL, WithV1BaseURL,
@@ -65,7 +66,8 @@ func WithVideoBaseURL(base string) Option {
 }
 
 // WithFileBaseURL replaces DefaultFileBaseURL, the base UploadFile and
-// GetFileUploadStatus call (it includes the /v1). Unofficial.
+// GetFileUploadStatus call: the host, without the /v1 that begins the
+// calls' paths. Unofficial.
 func WithFileBaseURL(base string) Option {
 	return func(c *Client) error {
 		b, err := normalizeBase(base)

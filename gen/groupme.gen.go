@@ -4892,10 +4892,10 @@ func NewUpdateUserProfileRequestWithBody(server string, userID string, contentTy
 	return req, nil
 }
 
-// NewUploadFileRequestWithBody builds POST /{group_id}/files with a body of the given content type.
+// NewUploadFileRequestWithBody builds POST /v1/{group_id}/files with a body of the given content type.
 func NewUploadFileRequestWithBody(server string, groupID GroupID, params *UploadFileParams, contentType string, body io.Reader) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
-	target := strings.TrimRight(server, "/") + fmt.Sprintf("/%s/files", path0)
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/v1/%s/files", path0)
 	if params != nil {
 		var query []string
 		{
@@ -4913,10 +4913,10 @@ func NewUploadFileRequestWithBody(server string, groupID GroupID, params *Upload
 	return req, nil
 }
 
-// NewGetFileUploadStatusRequest builds GET /{group_id}/uploadStatus.
+// NewGetFileUploadStatusRequest builds GET /v1/{group_id}/uploadStatus.
 func NewGetFileUploadStatusRequest(server string, groupID GroupID, params *GetFileUploadStatusParams) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
-	target := strings.TrimRight(server, "/") + fmt.Sprintf("/%s/uploadStatus", path0)
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/v1/%s/uploadStatus", path0)
 	if params != nil {
 		var query []string
 		{

@@ -63,7 +63,7 @@ When it is ready it prints one JSON object on one line on stdout:
   {"api_base_url": "http://127.0.0.1:PORT/v3",
    "image_base_url": "http://127.0.0.1:PORT",
    "v4_base_url": ".../v4", "v2_base_url": ".../v2", "v1_base_url": ".../v1",
-   "video_base_url": ".../video", "file_base_url": ".../file/v1",
+   "video_base_url": ".../video", "file_base_url": ".../file",
    "push_url": ".../faye",
    "users": [{"id", "name", "email", "token"}, ...],
    "group_ids": [...], "big_group_id": "...", "former_group_id": "...",
@@ -189,7 +189,7 @@ func (a *app) serveFake(ctx context.Context, addr string, seed int64, messages i
 
 	info := fakeInfo{APIBaseURL: root + "/v3", ImageBaseURL: root,
 		V4BaseURL: root + "/v4", V2BaseURL: root + "/v2", V1BaseURL: root + "/v1",
-		VideoBaseURL: root + "/video", FileBaseURL: root + "/file/v1", PushURL: root + "/faye",
+		VideoBaseURL: root + "/video", FileBaseURL: root + "/file", PushURL: root + "/faye",
 		Groups: ds.Groups, BigGroup: ds.Groups[0],
 		FormerGroup: ds.FormerGroup, Bots: ds.Bots, Chats: []fakeInfoChat{}}
 	for _, u := range ds.Users {

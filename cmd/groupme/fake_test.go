@@ -127,7 +127,7 @@ func TestFakeCommand(t *testing.T) {
 	root := info.ImageBaseURL
 	for name, got := range map[string]string{
 		root + "/v4": info.V4BaseURL, root + "/v2": info.V2BaseURL, root + "/v1": info.V1BaseURL,
-		root + "/video": info.VideoBaseURL, root + "/file/v1": info.FileBaseURL, root + "/faye": info.PushURL,
+		root + "/video": info.VideoBaseURL, root + "/file": info.FileBaseURL, root + "/faye": info.PushURL,
 	} {
 		if got != name {
 			t.Errorf("JSON line: %q, want %q", got, name)

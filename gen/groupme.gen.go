@@ -1449,7 +1449,11 @@ type Message struct {
 
 	// DeletedAt Integer seconds in listings; an ISO-8601 (RFC 3339) date-time
 	// string in some push payloads. Both forms are kept: no recording
-	// settles on one, and each source shows its own.
+	// settles on one, and each source shows its own. Left out, not
+	// null, on a message that is not deleted: no recording holds a
+	// null, and a nullable branch inside `oneOf` is what made the
+	// stock AsyncAPI tools fail on the push payloads that reuse
+	// Message (their OpenAPI converter rewrote it in place twice).
 	DeletedAt     *Timestamp `json:"deleted_at,omitempty"`
 	DeletionActor *string    `json:"deletion_actor,omitempty"`
 

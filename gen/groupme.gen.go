@@ -1674,6 +1674,15 @@ type NewReadReceipt struct {
 // OtherAttachment An attachment of a type this document does not describe: its `type`
 // and whatever else GroupMe sent. A known `type` never takes this
 // branch, so a malformed image, say, is still an error.
+//
+// Generators drop `not`, so they see `type` here as any string, and
+// a `switch` on `type` does not narrow in TypeScript (inside
+// `case "image":` the attachment may still be this one). No other
+// form keeps unknown types valid for validators and narrows: a
+// branch that declares nothing narrows in openapi-typescript's
+// `components`, but openapi-fetch turns it into `{}`, on which
+// `type` cannot be read at all. Narrow with `"url" in a` or a type
+// guard.
 type OtherAttachment struct {
 	Type                 string                 `json:"type"`
 	AdditionalProperties map[string]interface{} `json:"-"`

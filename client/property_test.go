@@ -11,6 +11,8 @@ package client
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -116,17 +118,13 @@ func TestAnswersAtTheSpecsEdgesDecode(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for n := range schemas {
-			if !yield(n) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(schemas)) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ref := schemas[name]
-			g := &instanceGen{rnd: rand.New(rand.NewPCG(1, uint64(len(name))))}
+			seed := fnv.New64a()
+			seed.Write([]byte(name))
+			g := &instanceGen{rnd: rand.New(rand.NewPCG(1, seed.Sum64()))}
 			valid := 0
 			for i := range instancesPerSchema {
 				text := g.value(ref.Value, 0)
@@ -134,8 +132,7 @@ func TestAnswersAtTheSpecsEdgesDecode(t *testing.T) {
 				if err := json.Unmarshal([]byte(text), &v); err != nil {
 					t.Fatalf("instance %d is not JSON: %v\n%s", i, err, text)
 				}
-				if err := ref.Value.VisitJSON(v, openapi3.MultiErrors()); err != nil {
-					g.invalid++
+				if err := ref.Value.VisitJSON(v, openapi3.VisitAsResponse(), openapi3.MultiErrors()); err != nil {
 					if testing.Verbose() {
 						t.Logf("instance %d is not valid against the spec, skipped: %.300v", i, err)
 					}
@@ -160,8 +157,7 @@ func TestAnswersAtTheSpecsEdgesDecode(t *testing.T) {
 // where nullable, optional properties left out, unknown properties added,
 // and union members the spec does not know (a `not` keyword).
 type instanceGen struct {
-	rnd     *rand.Rand
-	invalid int
+	rnd *rand.Rand
 }
 
 const maxInstanceDepth = 12
@@ -307,13 +303,7 @@ func (g *instanceGen) object(parts openapi3.SchemaRefs, depth int) string {
 		if s.AdditionalProperties.Schema != nil {
 			extra = s.AdditionalProperties.Schema.Value
 		}
-		for _, name := range slices.Sorted(func(yield func(string) bool) {
-			for n := range s.Properties {
-				if !yield(n) {
-					return
-				}
-			}
-		}) {
+		for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 			required := slices.Contains(s.Required, name)
 			if !required && (depth > maxInstanceDepth || g.rnd.IntN(3) == 0) {
 				continue // an optional property left out

@@ -39,7 +39,7 @@ func TestBlocks(t *testing.T) {
 			method: "POST", path: "/v3/blocks", query: both,
 			status: 201, resp: envelopeOf("201", `{"block":`+block+`}`),
 			check: func(t *testing.T, got any) {
-				if b := got.(*Block); b.CreatedAt != 1764090000 || b.UserID != "98765432" {
+				if b := got.(*Block); b.CreatedAt == nil || *b.CreatedAt != 1764090000 || b.UserID != "98765432" {
 					t.Errorf("block = %+v", b)
 				}
 			},

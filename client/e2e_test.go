@@ -1116,6 +1116,15 @@ func TestE2EBots(t *testing.T) {
 		t.Errorf("another member's newest message is not the bot post (err %v)", err)
 	}
 
+	renamed := "Tour bot, renamed"
+	if err := tr.c0.Unofficial().UpdateBot(tr.ctx, client.BotUpdate{BotID: bot.BotID, Name: &renamed}); err != nil {
+		t.Fatalf("UpdateBot: %v", err)
+	}
+	tr.cov.mark("UpdateBot")
+	if bots, _ := tr.c0.ListBots(tr.ctx); !slices.ContainsFunc(bots, func(b client.Bot) bool { return b.BotID == bot.BotID && b.Name == renamed }) {
+		t.Errorf("the renamed bot is not listed with its new name")
+	}
+
 	if err := tr.c0.DestroyBot(tr.ctx, bot.BotID); err != nil {
 		t.Fatalf("DestroyBot: %v", err)
 	}
@@ -1523,7 +1532,7 @@ var e2eCovers = map[string][]string{
 		"ListDirectMessagesAfterIter", "ListDirectMessagesIter",
 	},
 	"TestE2EBots": {
-		"CreateBot", "DestroyBot", "ListBots", "PostBotImage", "PostBotMessage",
+		"CreateBot", "DestroyBot", "ListBots", "PostBotImage", "PostBotMessage", "UpdateBot",
 	},
 	"TestE2EBlocks": {
 		"CreateBlock", "DeleteBlock", "DeleteBlockPost", "GetBlockBetween", "ListBlocks",

@@ -26,8 +26,9 @@ const (
 	// DefaultVideoBaseURL is GroupMe's video service (UploadVideo).
 	// Unofficial.
 	DefaultVideoBaseURL = "https://video.groupme.com"
-	// DefaultFileBaseURL is GroupMe's file service (UploadFile). Unofficial.
-	DefaultFileBaseURL = "https://file.groupme.com/v1"
+	// DefaultFileBaseURL is GroupMe's file service (UploadFile): the host;
+	// the calls' paths begin with /v1. Unofficial.
+	DefaultFileBaseURL = "https://file.groupme.com"
 )
 
 // Endpoints says where each of GroupMe's services lives, for
@@ -44,7 +45,8 @@ type Endpoints struct {
 	// Image is the image service UploadImage posts to (DefaultImageBaseURL).
 	Image string
 	// Video and File are the services of the unofficial uploads
-	// (DefaultVideoBaseURL, DefaultFileBaseURL; File includes its /v1).
+	// (DefaultVideoBaseURL, DefaultFileBaseURL; File is the host, without
+	// the /v1 that begins its calls' paths).
 	Video, File string
 	// Push is the Faye endpoint Listen connects to (DefaultPushURL).
 	Push string
@@ -67,7 +69,7 @@ func WithEndpoints(e Endpoints) Option {
 //
 //   - Image and Push go to base's scheme and host (Push at "/faye");
 //   - when base ends in "/v3", V4, V2 and V1 go to "/v4", "/v2" and "/v1"
-//     beside it, Video to "/video" and File to "/file/v1", which is where
+//     beside it, Video to "/video" and File to "/file", which is where
 //     the contracttest fake serves them.
 //
 // A base that is DefaultBaseURL moves nothing, and a base on another host
@@ -147,7 +149,7 @@ func (c *Client) resolveEndpoints() {
 		}
 		if parent, ok := strings.CutSuffix(o.API, "v3/"); ok && strings.HasSuffix(parent, "/") {
 			derived.V4, derived.V2, derived.V1 = parent+"v4/", parent+"v2/", parent+"v1/"
-			derived.Video, derived.File = parent+"video/", parent+"file/v1/"
+			derived.Video, derived.File = parent+"video/", parent+"file/"
 		}
 	}
 	pick := func(set, derived string) string {

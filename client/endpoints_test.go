@@ -18,7 +18,7 @@ func TestEndpointsDerivation(t *testing.T) {
 	t.Parallel()
 	local := Endpoints{
 		API: "http://127.0.0.1:9/v3", V4: "http://127.0.0.1:9/v4", V2: "http://127.0.0.1:9/v2", V1: "http://127.0.0.1:9/v1",
-		Image: "http://127.0.0.1:9", Video: "http://127.0.0.1:9/video", File: "http://127.0.0.1:9/file/v1",
+		Image: "http://127.0.0.1:9", Video: "http://127.0.0.1:9/video", File: "http://127.0.0.1:9/file",
 		Push: "http://127.0.0.1:9/faye",
 	}
 	with := func(e Endpoints, f func(*Endpoints)) Endpoints { f(&e); return e }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/groupme-go/groupme/gen"
 )
 
 // Sentinel errors, matched by *APIError's Is method:
@@ -110,12 +112,14 @@ func newAPIError(op string, req *http.Request, resp *http.Response) *APIError {
 	}
 	var body struct {
 		Meta struct {
-			Code   int             `json:"code"`
+			Code   gen.Number      `json:"code"` // an integer, or its digits as a string (2017)
 			Errors json.RawMessage `json:"errors"`
 		} `json:"meta"`
 	}
 	if json.NewDecoder(io.LimitReader(resp.Body, errorBodyLimit)).Decode(&body) == nil {
-		e.Code = body.Meta.Code
+		if code, err := body.Meta.Code.Int64(); err == nil {
+			e.Code = int(code)
+		}
 		e.Errors = flattenErrors(body.Meta.Errors)
 	}
 	return e

@@ -48,12 +48,13 @@ type AutokickedMemberAttachmentType = gen.AutokickedMemberAttachmentType
 
 // Block A block: the user `user_id` blocked `blocked_user_id` at `created_at`
 // (seconds since the epoch). A blocked user cannot send the blocker direct
-// messages.
+// messages. `created_at` is not required: answers of 2019 to creating and
+// listing blocks did not carry it.
 //
 // Fields (documented at [gen.Block]):
 //
 //	BlockedUserID string
-//	CreatedAt     int64
+//	CreatedAt     *int64
 //	UserID        string
 type Block = gen.Block
 
@@ -162,6 +163,25 @@ type BotPostForm = gen.BotPostForm
 //	Text        string
 type BotPostRequest = gen.BotPostRequest
 
+// BotUpdate What changes in a bot; `bot_id` says which. Fields left out or null stay as they are.
+//
+// Fields (documented at [gen.BotUpdate]):
+//
+//	AvatarURL      *string
+//	BotID          string
+//	CallbackURL    *string
+//	DMNotification *bool
+//	GroupID        *string
+//	Name           *string
+type BotUpdate = gen.BotUpdate
+
+// BotUpdateRequest The body of a bot update: the bot to change under `bot`, with the fields to set.
+//
+// Fields (documented at [gen.BotUpdateRequest]):
+//
+//	Bot BotUpdate
+type BotUpdateRequest = gen.BotUpdateRequest
+
 // CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
 // GroupMe, its times (`start_at`, `end_at`, `created_at`,
 // `updated_at`) are ISO-8601 strings.
@@ -239,7 +259,8 @@ type ChangeOwnersResults = gen.ChangeOwnersResults
 type Chat = gen.Chat
 
 // ChatUser The other user of a direct-message conversation, as a chat listing shows
-// them.
+// them. `id` stays a string or an integer: a chat listing of an older era
+// sent it as a number.
 //
 // Fields (documented at [gen.ChatUser]):
 //
@@ -315,7 +336,9 @@ type DirectMessage = gen.DirectMessage
 //	DirectMessage NewDirectMessage
 type DirectMessageCreateRequest = gen.DirectMessageCreateRequest
 
-// DirectMessageCreated Sources disagree on the key; exactly one of the two is sent.
+// DirectMessageCreated Sources disagree on the key; exactly one of the two is sent, so
+// neither is required. No real answer to creating a direct message
+// has been recorded to settle it.
 //
 // Fields (documented at [gen.DirectMessageCreated]):
 //
@@ -1090,7 +1113,7 @@ type MessagesSummary = gen.MessagesSummary
 //
 // Fields (documented at [gen.Meta]):
 //
-//	Code   int
+//	Code   Number
 //	Errors *MetaErrors
 type Meta = gen.Meta
 

@@ -93,6 +93,10 @@ func prismCalls() []prismCall {
 		{"destroyBot", func(ctx context.Context, c *client.Client) error {
 			return c.DestroyBot(ctx, "4f2e6a8c0b1d3f5e7a9c2b4d6e")
 		}},
+		{"updateBot", func(ctx context.Context, c *client.Client) error {
+			name := "Trail weather (beta)"
+			return c.Unofficial().UpdateBot(ctx, client.BotUpdate{BotID: "4f2e6a8c0b1d3f5e7a9c2b4d6e", Name: &name})
+		}},
 		{"postBotMessage", func(ctx context.Context, c *client.Client) error {
 			return c.PostBotMessage(ctx, client.BotPostRequest{BotID: "4f2e6a8c0b1d3f5e7a9c2b4d6e", Text: "hello"})
 		}},

@@ -248,6 +248,8 @@ func intPtr(n int) *int { return &n }
 
 func boolPtr(b bool) *bool { return &b }
 
+func int64Ptr(n int64) *int64 { return &n }
+
 func optStr(s string) *string {
 	if s == "" {
 		return nil
@@ -523,7 +525,7 @@ func (f *Fake) blockLocked(userID, blockedID string, now time.Time) gen.Block {
 			return b
 		}
 	}
-	b := gen.Block{UserID: userID, BlockedUserID: blockedID, CreatedAt: now.Unix()}
+	b := gen.Block{UserID: userID, BlockedUserID: blockedID, CreatedAt: int64Ptr(now.Unix())}
 	f.st.blocks[userID] = append(f.st.blocks[userID], b)
 	return b
 }

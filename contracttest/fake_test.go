@@ -132,6 +132,9 @@ func TestFakeServesEveryOperation(t *testing.T) {
 		{"postBotMessage", func() fakeReply {
 			return api.as("").do("POST", "/bots/post", map[string]any{"bot_id": bot.Bot.BotID, "text": "beep"}, nil)
 		}, 202},
+		{"updateBot", func() fakeReply {
+			return api.do("POST", "/bots/update", map[string]any{"bot": map[string]any{"bot_id": bot.Bot.BotID, "name": "B2", "avatar_url": nil}}, nil)
+		}, 200},
 		{"destroyBot", func() fakeReply { return api.do("POST", "/bots/destroy", map[string]any{"bot_id": bot.Bot.BotID}, nil) }, 200},
 		{"getMe", func() fakeReply { return api.do("GET", "/users/me", nil, nil) }, 200},
 		{"updateMe", func() fakeReply { return api.do("POST", "/users/update", map[string]any{"zip_code": "94107"}, nil) }, 200},

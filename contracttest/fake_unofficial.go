@@ -44,6 +44,7 @@ func init() {
 		"listPinnedDirectMessages": (*Fake).listPinnedDirectMessages,
 		"deleteMessage":            (*Fake).deleteMessage,
 		"getMessage":               (*Fake).getMessage,
+		"updateBot":                (*Fake).updateBot,
 		"editMessage":              (*Fake).editMessage,
 		"listGallery":              (*Fake).listGallery,
 		"listSubgroups":            (*Fake).listSubgroups,

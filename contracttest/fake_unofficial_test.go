@@ -136,7 +136,7 @@ func unofficialSteps(t *testing.T, srv *Server, api *fakeAPI) []fakeStep {
 			return r
 		}, 201},
 		{"getFileUploadStatus", func() fakeReply {
-			return api.do("GET", srv.FileURL+"/"+gid+"/uploadStatus", nil, q("job", fileJob))
+			return api.do("GET", srv.FileURL+"/v1/"+gid+"/uploadStatus", nil, q("job", fileJob))
 		}, 200},
 	}
 	return append(steps, memberSteps(t, srv, api)...)
@@ -162,7 +162,7 @@ func postVideo(t testing.TB, srv *Server, token, conv string, data []byte) fakeR
 // postFile sends a raw file upload.
 func postFile(t testing.TB, srv *Server, token, groupID, name string, data []byte) fakeReply {
 	t.Helper()
-	req, _ := http.NewRequest("POST", srv.FileURL+"/"+groupID+"/files?name="+url.QueryEscape(name), bytes.NewReader(data))
+	req, _ := http.NewRequest("POST", srv.FileURL+"/v1/"+groupID+"/files?name="+url.QueryEscape(name), bytes.NewReader(data))
 	req.Header.Set("Content-Type", "application/octet-stream")
 	req.Header.Set("X-Access-Token", token)
 	return doRaw(t, srv, req)

@@ -263,3 +263,41 @@ func (f *Fake) deleteBlock(c *call) {
 }
 
 func (f *Fake) deleteBlockPost(c *call) { f.deleteBlock(c) }
+
+// updateBot changes one of the caller's bots (unofficial: POST
+// /bots/update, sent by lowerpines). Null or absent fields stay; an
+// empty callback_url or avatar_url clears it. A new group_id must be a
+// group the caller is in.
+func (f *Fake) updateBot(c *call) {
+	var req gen.BotUpdateRequest
+	if !c.decode(&req) {
+		return
+	}
+	u := req.Bot
+	b := f.st.bots[u.BotID]
+	if b == nil || b.owner != c.userID {
+		c.fail(http.StatusNotFound, notFound)
+		return
+	}
+	if u.GroupID != nil {
+		g := f.st.groups[*u.GroupID]
+		if g == nil || g.member(c.userID) == nil {
+			c.fail(http.StatusNotFound, notFound)
+			return
+		}
+		b.groupID = g.id
+	}
+	if u.Name != nil {
+		b.name = *u.Name
+	}
+	if u.AvatarURL != nil {
+		b.avatarURL = optStr(*u.AvatarURL)
+	}
+	if u.CallbackURL != nil {
+		b.callbackURL = optStr(*u.CallbackURL)
+	}
+	if u.DMNotification != nil {
+		b.dmNotification = *u.DMNotification
+	}
+	c.ok(http.StatusOK, nil)
+}

@@ -23,8 +23,8 @@ type Server struct {
 	AuthorizeURL string
 	// V4URL, VideoURL and FileURL are the bases of the unofficial calls:
 	// "<server>/v4" for https://api.groupme.com/v4, "<server>/video" for
-	// https://video.groupme.com and "<server>/file/v1" for
-	// https://file.groupme.com/v1.
+	// https://video.groupme.com and "<server>/file" for
+	// https://file.groupme.com (whose calls begin with /v1).
 	V4URL, VideoURL, FileURL string
 	// V2URL, "<server>/v2", stands for https://v2.groupme.com, and V1URL,
 	// "<server>/v1", for https://api.groupme.com/v1 (unofficial).
@@ -69,7 +69,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 	tb.Cleanup(f.Close) // after srv.Close (cleanups run last first)
 	tb.Cleanup(srv.Close)
 	s := &Server{URL: srv.URL + "/v3", ImageURL: srv.URL, AuthorizeURL: srv.URL + AuthorizePath, PushURL: srv.URL + pushPath, Fake: f, Dataset: f.Dataset(), srv: srv}
-	s.V4URL, s.VideoURL, s.FileURL = srv.URL+"/v4", srv.URL+"/video", srv.URL+"/file/v1"
+	s.V4URL, s.VideoURL, s.FileURL = srv.URL+"/v4", srv.URL+"/video", srv.URL+"/file"
 	s.V2URL, s.V1URL = srv.URL+"/v2", srv.URL+"/v1"
 	if s.Dataset != nil && len(s.Dataset.Users) > 0 {
 		s.Token = s.Dataset.Users[0].Token

@@ -285,6 +285,9 @@ func (v *Validator) route(req *http.Request) (*routers.Route, map[string]string,
 	if err != nil {
 		return nil, nil, fmt.Errorf("no operation for %s %s: %w", req.Method, r.URL, err)
 	}
+	if !servedOn(route.Operation, route.Server) {
+		return nil, nil, fmt.Errorf("no operation for %s %s: %w", req.Method, r.URL, routers.ErrPathNotFound)
+	}
 	return route, params, nil
 }
 

@@ -20,7 +20,7 @@ import (
 var operationIDs = []string{
 	"addMembers", "changeGroupOwners", "createBlock", "createBot",
 	"createDirectMessage", "createGroup", "createMessage", "deleteBlock",
-	"deleteBlockPost", "destroyBot", "destroyGroup", "disableSmsMode",
+	"deleteBlockPost", "destroyBot", "updateBot", "destroyGroup", "disableSmsMode",
 	"enableSmsMode", "getBlockBetween", "getGroup", "getLeaderboard",
 	"getLeaderboardForMe", "getLeaderboardMine", "getMe", "getMembersResults",
 	"joinGroup", "likeMessage", "listBlocks", "listBots", "listChats",

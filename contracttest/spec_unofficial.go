@@ -2,6 +2,7 @@ package contracttest
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -56,15 +57,34 @@ func routingDoc(doc *openapi3.T) *openapi3.T {
 	return &out
 }
 
-// operationServers returns the servers the first operation of item that
-// declares any declares (every operation of a path shares its host).
+// operationServers returns every server the operations of item declare,
+// each once, in the order of the methods (GET, PUT, POST, ...); nil when
+// none declares any. Most paths share one host; getMessage is also
+// answered on v3, which its PUT (editMessage) is not: route checks that
+// the server a request came to is one of its operation's own.
 func operationServers(item *openapi3.PathItem) openapi3.Servers {
-	for _, op := range item.Operations() {
-		if op.Servers != nil && len(*op.Servers) > 0 {
-			return *op.Servers
+	var out openapi3.Servers
+	for _, method := range []string{"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS"} {
+		op := item.GetOperation(method)
+		if op == nil || op.Servers == nil {
+			continue
+		}
+		for _, s := range *op.Servers {
+			if !slices.ContainsFunc(out, func(o *openapi3.Server) bool { return o.URL == s.URL }) {
+				out = append(out, s)
+			}
 		}
 	}
-	return nil
+	return out
+}
+
+// servedOn reports whether op may be called on server: an operation
+// without servers of its own is served wherever its path is.
+func servedOn(op *openapi3.Operation, server *openapi3.Server) bool {
+	if op.Servers == nil || len(*op.Servers) == 0 || server == nil {
+		return true
+	}
+	return slices.ContainsFunc(*op.Servers, func(s *openapi3.Server) bool { return s.URL == server.URL })
 }
 
 // unofficialSpecURL maps a local path under one of the unofficial mount

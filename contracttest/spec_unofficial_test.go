@@ -49,6 +49,10 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 		{http.MethodPost, "http://127.0.0.1:9/v3/relationships/import_contacts", "importContacts"},
 		{http.MethodGet, "http://127.0.0.1:9/v3/users/me", "getMe"},
 		{http.MethodGet, "http://127.0.0.1:9/file/v1/123/uploadStatus?job=y", "getFileUploadStatus"},
+		// Shown on v3 too (lowerpines, 2019); edited on v4 only.
+		{http.MethodGet, "https://api.groupme.com/v3/groups/1/messages/2", "getMessage"},
+		{http.MethodGet, "http://127.0.0.1:9/v4/groups/1/messages/2", "getMessage"},
+		{http.MethodPost, "http://127.0.0.1:9/v3/bots/update", "updateBot"},
 	}
 	for _, tt := range tests {
 		got, err := v.RouteFor(httptest.NewRequest(tt.method, tt.url, nil))
@@ -61,11 +65,15 @@ func TestUnofficialOperationsRoute(t *testing.T) {
 	for _, u := range []string{
 		"https://api.groupme.com/v3/groups/1/memberships/mute",
 		"https://api.groupme.com/v3/search/popular",
-		"https://api.groupme.com/v3/groups/1/messages/2",
 		"https://api.groupme.com/v4/groups/1/messages",
 	} {
 		if got, err := v.RouteFor(httptest.NewRequest(http.MethodGet, u, nil)); err == nil {
 			t.Errorf("GET %s routed to %s", u, got)
 		}
+	}
+	// A message is shown on v3 but edited only on v4: the path's servers
+	// are shared by both methods, the operation's own decide.
+	if got, err := v.RouteFor(httptest.NewRequest(http.MethodPut, "http://127.0.0.1:9/v3/groups/1/messages/2", nil)); err == nil {
+		t.Errorf("PUT on v3 routed to %s", got)
 	}
 }

@@ -209,10 +209,11 @@ type AutokickedMemberAttachmentType string
 
 // Block A block: the user `user_id` blocked `blocked_user_id` at `created_at`
 // (seconds since the epoch). A blocked user cannot send the blocker direct
-// messages.
+// messages. `created_at` is not required: answers of 2019 to creating and
+// listing blocks did not carry it.
 type Block struct {
 	BlockedUserID string `json:"blocked_user_id"`
-	CreatedAt     int64  `json:"created_at"`
+	CreatedAt     *int64 `json:"created_at,omitempty"`
 
 	// UserID Who blocked.
 	UserID string `json:"user_id"`
@@ -236,7 +237,8 @@ type BlockBetweenEnvelope struct {
 type BlockCreated struct {
 	// Block A block: the user `user_id` blocked `blocked_user_id` at `created_at`
 	// (seconds since the epoch). A blocked user cannot send the blocker direct
-	// messages.
+	// messages. `created_at` is not required: answers of 2019 to creating and
+	// listing blocks did not carry it.
 	Block Block `json:"block"`
 }
 
@@ -368,6 +370,22 @@ type BotPostRequest struct {
 	Text string `json:"text"`
 }
 
+// BotUpdate What changes in a bot; `bot_id` says which. Fields left out or null stay as they are.
+type BotUpdate struct {
+	AvatarURL      *string `json:"avatar_url,omitempty"`
+	BotID          string  `json:"bot_id"`
+	CallbackURL    *string `json:"callback_url,omitempty"`
+	DMNotification *bool   `json:"dm_notification,omitempty"`
+	GroupID        *string `json:"group_id,omitempty"`
+	Name           *string `json:"name,omitempty"`
+}
+
+// BotUpdateRequest The body of a bot update: the bot to change under `bot`, with the fields to set.
+type BotUpdateRequest struct {
+	// Bot What changes in a bot; `bot_id` says which. Fields left out or null stay as they are.
+	Bot BotUpdate `json:"bot"`
+}
+
 // CalendarEvent Unofficial. An event of a conversation's calendar. Unlike most of
 // GroupMe, its times (`start_at`, `end_at`, `created_at`,
 // `updated_at`) are ISO-8601 strings.
@@ -462,7 +480,8 @@ type Chat struct {
 	MessagesCount         int           `json:"messages_count"`
 
 	// OtherUser The other user of a direct-message conversation, as a chat listing shows
-	// them.
+	// them. `id` stays a string or an integer: a chat listing of an older era
+	// sent it as a number.
 	OtherUser        ChatUser `json:"other_user"`
 	RequiresApproval *bool    `json:"requires_approval,omitempty"`
 	UnreadCount      *int     `json:"unread_count,omitempty"`
@@ -486,7 +505,8 @@ type ChatListEnvelope struct {
 }
 
 // ChatUser The other user of a direct-message conversation, as a chat listing shows
-// them.
+// them. `id` stays a string or an integer: a chat listing of an older era
+// sent it as a number.
 type ChatUser struct {
 	AvatarURL *string `json:"avatar_url,omitempty"`
 
@@ -583,7 +603,9 @@ type DirectMessageCreateRequest struct {
 	DirectMessage NewDirectMessage `json:"direct_message"`
 }
 
-// DirectMessageCreated Sources disagree on the key; exactly one of the two is sent.
+// DirectMessageCreated Sources disagree on the key; exactly one of the two is sent, so
+// neither is required. No real answer to creating a direct message
+// has been recorded to settle it.
 type DirectMessageCreated struct {
 	// DirectMessage A direct message. Unlike group messages it has no `group_id`, `system` or `platform`.
 	DirectMessage *DirectMessage `json:"direct_message,omitempty"`
@@ -597,7 +619,9 @@ type DirectMessageCreatedEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta Meta `json:"meta"`
 
-	// Response Sources disagree on the key; exactly one of the two is sent.
+	// Response Sources disagree on the key; exactly one of the two is sent, so
+	// neither is required. No real answer to creating a direct message
+	// has been recorded to settle it.
 	Response DirectMessageCreated `json:"response"`
 }
 
@@ -1198,7 +1222,7 @@ type ImageAttachment struct {
 	Type ImageAttachmentType `json:"type"`
 	URL  string              `json:"url"`
 
-	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string.
+	// Width Set by some clients around 2015, a display width sent as a number (not always whole) or as a numeric string; the real answers recorded hold both (integers, fractions and strings).
 	Width *json.RawMessage `json:"width,omitempty"`
 }
 
@@ -1534,7 +1558,13 @@ type Message struct {
 	BotID       *string      `json:"bot_id,omitempty"`
 	CreatedAt   int64        `json:"created_at"`
 
-	// DeletedAt Integer seconds in listings; an ISO-8601 string in some push payloads.
+	// DeletedAt Integer seconds in listings; an ISO-8601 (RFC 3339) date-time
+	// string in some push payloads. Both forms are kept: no recording
+	// settles on one, and each source shows its own. Left out, not
+	// null, on a message that is not deleted: no recording holds a
+	// null, and a nullable branch inside `oneOf` is what made the
+	// stock AsyncAPI tools fail on the push payloads that reuse
+	// Message (their OpenAPI converter rewrote it in place twice).
 	DeletedAt     *Timestamp `json:"deleted_at,omitempty"`
 	DeletionActor *string    `json:"deletion_actor,omitempty"`
 
@@ -1669,10 +1699,13 @@ type MessagesSummary struct {
 
 // Meta The status part of every envelope.
 type Meta struct {
-	// Code The HTTP status, repeated for clients that cannot read it.
+	// Code The HTTP status, repeated for clients that cannot read it: an
+	// integer, or the same digits as a string (a 2017 answer to a
+	// failed bot creation said `"code": "400"`).
+	//
 	//
 	// Example: 200
-	Code int `json:"code"`
+	Code Number `json:"code"`
 
 	// Errors What went wrong: usually a list of messages, occasionally an object
 	// mapping a parameter to its problem. Absent, `null` or empty on
@@ -2174,7 +2207,9 @@ type ReactionList struct {
 	Reactions []Reaction `json:"reactions"`
 }
 
-// ReactionsEnvelope defines model for ReactionsEnvelope.
+// ReactionsEnvelope The answer to a like or an unlike. `response` is not required: the
+// one real like recorded (2024) carries it, but GroupMe documents the
+// call as answering nothing, and no unlike has been recorded.
 type ReactionsEnvelope struct {
 	// Meta The status part of every envelope.
 	Meta Meta `json:"meta"`
@@ -2607,7 +2642,9 @@ type PublicGroupsAnswer = PublicGroupListsEnvelope
 // RateLimited The body of a failed call. `response` is `null` or absent.
 type RateLimited = ErrorEnvelope
 
-// Reactions defines model for Reactions.
+// Reactions The answer to a like or an unlike. `response` is not required: the
+// one real like recorded (2024) carries it, but GroupMe documents the
+// call as answering nothing, and no unlike has been recorded.
 type Reactions = ReactionsEnvelope
 
 // ServiceUnavailable The body of a failed call. `response` is `null` or absent.
@@ -2973,6 +3010,9 @@ type PostBotMessageJSONRequestBody = BotPostRequest
 
 // PostBotMessageFormdataRequestBody defines body for PostBotMessage for application/x-www-form-urlencoded ContentType.
 type PostBotMessageFormdataRequestBody = BotPostForm
+
+// UpdateBotJSONRequestBody defines body for UpdateBot for application/json ContentType.
+type UpdateBotJSONRequestBody = BotUpdateRequest
 
 // CreateEventJSONRequestBody defines body for CreateEvent for application/json ContentType.
 type CreateEventJSONRequestBody = EventCreateRequest
@@ -3539,6 +3579,26 @@ func NewPostBotMessageRequestWithBody(server string, params *PostBotMessageParam
 			target += "?" + strings.Join(query, "&")
 		}
 	}
+	req, err := http.NewRequest(http.MethodPost, target, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	return req, nil
+}
+
+// NewUpdateBotRequest builds POST /bots/update with body encoded as JSON.
+func NewUpdateBotRequest(server string, body UpdateBotJSONRequestBody) (*http.Request, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdateBotRequestWithBody(server, "application/json", bytes.NewReader(buf))
+}
+
+// NewUpdateBotRequestWithBody builds POST /bots/update with a body of the given content type.
+func NewUpdateBotRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	target := strings.TrimRight(server, "/") + "/bots/update"
 	req, err := http.NewRequest(http.MethodPost, target, body)
 	if err != nil {
 		return nil, err
@@ -5181,10 +5241,10 @@ func NewUpdateUserProfileRequestWithBody(server string, userID string, contentTy
 	return req, nil
 }
 
-// NewUploadFileRequestWithBody builds POST /{group_id}/files with a body of the given content type.
+// NewUploadFileRequestWithBody builds POST /v1/{group_id}/files with a body of the given content type.
 func NewUploadFileRequestWithBody(server string, groupID GroupID, params *UploadFileParams, contentType string, body io.Reader) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
-	target := strings.TrimRight(server, "/") + fmt.Sprintf("/%s/files", path0)
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/v1/%s/files", path0)
 	if params != nil {
 		var query []string
 		{
@@ -5202,10 +5262,10 @@ func NewUploadFileRequestWithBody(server string, groupID GroupID, params *Upload
 	return req, nil
 }
 
-// NewGetFileUploadStatusRequest builds GET /{group_id}/uploadStatus.
+// NewGetFileUploadStatusRequest builds GET /v1/{group_id}/uploadStatus.
 func NewGetFileUploadStatusRequest(server string, groupID GroupID, params *GetFileUploadStatusParams) (*http.Request, error) {
 	path0 := url.PathEscape(string(groupID))
-	target := strings.TrimRight(server, "/") + fmt.Sprintf("/%s/uploadStatus", path0)
+	target := strings.TrimRight(server, "/") + fmt.Sprintf("/v1/%s/uploadStatus", path0)
 	if params != nil {
 		var query []string
 		{

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,12 +36,49 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	case string(b) == "null":
 		*id = ""
 	default:
-		if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
+		if _, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+			*id = ID(b) // the digits as sent
+			return nil
+		}
+		n, err := ParseWhole(string(b), 64)
+		if err != nil {
 			return errBadID
 		}
-		*id = ID(b)
+		*id = ID(strconv.FormatInt(n, 10))
 	}
 	return nil
+}
+
+// ErrNotWhole is the error of ParseWhole for a number that is not a whole
+// number, or does not fit the integer asked for.
+var ErrNotWhole = errors.New("not a whole number that fits")
+
+// maxWholeText bounds the text ParseWhole reads with a decimal fraction or
+// an exponent; the longest such text of a 64-bit integer is far shorter.
+const maxWholeText = 64
+
+// ParseWhole reads the text of a JSON number as a signed integer of the
+// given bits. Besides plain digits it takes any other spelling of a whole
+// number that JSON allows, such as 1.468360739e+09 or 12.0: the spec's
+// integers accept them, so the client must read them. The value is
+// computed exactly (math/big, 1024 bits of precision for a text of at most
+// 64 bytes), never through a float64 that would round.
+func ParseWhole(text string, bits int) (int64, error) {
+	if n, err := strconv.ParseInt(text, 10, bits); err == nil {
+		return n, nil
+	}
+	if len(text) > maxWholeText || !strings.ContainsAny(text, ".eE") {
+		return 0, ErrNotWhole
+	}
+	f, _, err := big.ParseFloat(text, 10, 1024, big.ToNearestEven)
+	if err != nil || f.IsInf() || !f.IsInt() {
+		return 0, ErrNotWhole
+	}
+	n, acc := f.Int64()
+	if acc != big.Exact || bits < 64 && (n < -1<<(bits-1) || n > 1<<(bits-1)-1) {
+		return 0, ErrNotWhole
+	}
+	return n, nil
 }
 
 // String returns the id's text.
@@ -69,7 +108,7 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 		*t = Timestamp(tm.Unix())
 		return nil
 	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
+	n, err := ParseWhole(string(b), 64)
 	if err != nil {
 		return errors.New("a timestamp must be integer seconds or an RFC 3339 string")
 	}
@@ -115,11 +154,11 @@ func (d *SMSDuration) UnmarshalJSON(b []byte) error {
 		*d = SMSAlways()
 		return nil
 	}
-	n, err := strconv.Atoi(string(b))
+	n, err := ParseWhole(string(b), strconv.IntSize)
 	if err != nil {
 		return errors.New(`an SMS duration must be an integer number of hours or "always"`)
 	}
-	*d = SMSHours(n)
+	*d = SMSHours(int(n))
 	return nil
 }
 
@@ -173,9 +212,14 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 		*n = Number{text: text, quoted: true}
 		return nil
 	}
-	if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
+	if _, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		*n = Number{text: string(b)} // the digits as sent
+		return nil
+	}
+	v, err := ParseWhole(string(b), 64)
+	if err != nil {
 		return errors.New("a number must be a JSON integer or a string")
 	}
-	*n = Number{text: string(b)}
+	*n = Number{text: strconv.FormatInt(v, 10)} // a whole number written otherwise, as digits
 	return nil
 }

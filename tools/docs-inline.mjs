@@ -46,12 +46,34 @@ if (local !== integrity) {
 }
 html = html.replace(link, '');
 
+// Redoc's "API docs by" credit shows Redocly's logo from their CDN; the
+// bundle has no option to leave it out. The credit stays, with the name
+// drawn as text in a small SVG of ours, so the page asks for nothing.
+const credit = (width) =>
+  'data:image/svg+xml,' +
+  encodeURIComponent(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="16" viewBox="0 0 ${width} 16">` +
+      '<text x="0" y="12" font-family="sans-serif" font-size="12" font-weight="600" fill="#5a5a5a">Redocly</text></svg>',
+  );
+let code = bundle.toString('utf8');
+for (const [logo, width] of [
+  ['https://cdn.redoc.ly/redoc/logo-mini-full.svg', 56],
+  ['https://cdn.redoc.ly/redoc/logo-mini.svg', 56],
+]) {
+  const n = code.split(logo).length - 1;
+  if (n !== 1) fail(`expected the bundle to name ${logo} once, found ${n}: the credit changed`);
+  code = code.replace(logo, credit(width));
+}
+
 const importLine = `from "${cdnURL}"`;
 const imports = html.split(importLine).length - 1;
 if (imports !== 1) fail(`expected one import from ${cdnURL}, found ${imports}`);
-html = html.replace(importLine, `from "data:text/javascript;base64,${bundle.toString('base64')}"`);
+html = html.replace(importLine, `from "data:text/javascript;base64,${Buffer.from(code, 'utf8').toString('base64')}"`);
 
 const left = html.match(/https:\/\/cdn\.[a-z.]+\/[^"'\s]*/g);
 if (left) fail(`the page still refers to a CDN: ${[...new Set(left)].join(', ')}`);
+if (code.match(/https:\/\/cdn\.[a-z.]+\/[^"'`\s]*\.(svg|png|js|css|woff2?)/)) {
+  fail('the Redoc bundle still loads something from a CDN');
+}
 writeFileSync(output, html);
 console.log(`${output}: ${(Buffer.byteLength(html) / 1024 / 1024).toFixed(1)} MiB, Redoc inlined (${integrity})`);

@@ -23,8 +23,15 @@ import (
 // fakeInfo is the one JSON line `groupme fake` prints on stdout when it is
 // ready: everything a test in another language needs.
 type fakeInfo struct {
-	APIBaseURL   string         `json:"api_base_url"`
-	ImageBaseURL string         `json:"image_base_url"`
+	APIBaseURL   string `json:"api_base_url"`
+	ImageBaseURL string `json:"image_base_url"`
+	// The other hosts of the unofficial operations, and the push service.
+	V4BaseURL    string         `json:"v4_base_url"`
+	V2BaseURL    string         `json:"v2_base_url"`
+	V1BaseURL    string         `json:"v1_base_url"`
+	VideoBaseURL string         `json:"video_base_url"`
+	FileBaseURL  string         `json:"file_base_url"`
+	PushURL      string         `json:"push_url"`
 	Users        []fakeInfoUser `json:"users"`
 	Groups       []string       `json:"group_ids"`
 	BigGroup     string         `json:"big_group_id"`
@@ -55,13 +62,17 @@ When it is ready it prints one JSON object on one line on stdout:
 
   {"api_base_url": "http://127.0.0.1:PORT/v3",
    "image_base_url": "http://127.0.0.1:PORT",
+   "v4_base_url": ".../v4", "v2_base_url": ".../v2", "v1_base_url": ".../v1",
+   "video_base_url": ".../video", "file_base_url": ".../file",
+   "push_url": ".../faye",
    "users": [{"id", "name", "email", "token"}, ...],
    "group_ids": [...], "big_group_id": "...", "former_group_id": "...",
    "direct_conversations": [{"conversation_id": "A+B", "user_ids": [A, B]}],
    "bot_ids": [...]}
 
 users[0] is "me": in every group, in every listed direct conversation but
-the last, owner of bot_ids[0] (which posts in big_group_id). Tokens, ids and
+the last, owner of bot_ids[0] (which posts in big_group_id).
+former_group_id is a group users[1] left (and may rejoin). Tokens, ids and
 texts depend only on --seed and the sizes, so they are the same on every run
 (timestamps end at the time it starts).
 
@@ -224,7 +235,10 @@ func (a *app) serveFake(ctx context.Context, addr string, seed int64, messages i
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	info := fakeInfo{APIBaseURL: root + "/v3", ImageBaseURL: root, Groups: ds.Groups, BigGroup: ds.Groups[0],
+	info := fakeInfo{APIBaseURL: root + "/v3", ImageBaseURL: root,
+		V4BaseURL: root + "/v4", V2BaseURL: root + "/v2", V1BaseURL: root + "/v1",
+		VideoBaseURL: root + "/video", FileBaseURL: root + "/file", PushURL: root + "/faye",
+		Groups: ds.Groups, BigGroup: ds.Groups[0],
 		FormerGroup: ds.FormerGroup, Bots: ds.Bots, Chats: []fakeInfoChat{}}
 	for _, u := range ds.Users {
 		info.Users = append(info.Users, fakeInfoUser{ID: u.ID, Name: u.Name, Email: u.Email, Token: u.Token})
@@ -427,7 +441,7 @@ func allowCORS(next http.Handler) http.Handler {
 		h.Set("Access-Control-Allow-Origin", "*")
 		h.Set("Access-Control-Expose-Headers", "Retry-After, Content-Length, Content-Type")
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
 			allow := "X-Access-Token, Content-Type, Accept"
 			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 				allow = req

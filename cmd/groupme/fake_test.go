@@ -118,6 +118,24 @@ func TestFakeCommand(t *testing.T) {
 		!strings.Contains(pre.Header.Get("Access-Control-Allow-Methods"), "POST") {
 		t.Errorf("preflight: %d %v", pre.StatusCode, pre.Header)
 	}
+	// Five unofficial operations use PUT (editing a message, a topic, the
+	// pinned conversations, the directory membership and majors).
+	if allow := pre.Header.Get("Access-Control-Allow-Methods"); !strings.Contains(allow, "PUT") || !strings.Contains(allow, "DELETE") {
+		t.Errorf("preflight allows %q, want PUT and DELETE too", allow)
+	}
+	// The JSON line names every host the fake serves, and the push service.
+	root := info.ImageBaseURL
+	for name, got := range map[string]string{
+		root + "/v4": info.V4BaseURL, root + "/v2": info.V2BaseURL, root + "/v1": info.V1BaseURL,
+		root + "/video": info.VideoBaseURL, root + "/file": info.FileBaseURL, root + "/faye": info.PushURL,
+	} {
+		if got != name {
+			t.Errorf("JSON line: %q, want %q", got, name)
+		}
+	}
+	if r := do("GET", info.V4BaseURL+"/pinned_conversations", "", map[string]string{"X-Access-Token": token}); r.StatusCode != 200 {
+		t.Errorf("GET v4_base_url/pinned_conversations: %d", r.StatusCode)
+	}
 	r := do("GET", info.APIBaseURL+"/groups", "", map[string]string{"X-Access-Token": token, "Origin": "http://localhost:5173"})
 	if r.StatusCode != 200 || r.Header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("GET /groups from a browser: %d %v", r.StatusCode, r.Header)
@@ -147,7 +165,10 @@ func TestFakeCommandIsDeterministic(t *testing.T) {
 	b, stopB, _ := startFakeCommand(t, "--messages", "20")
 	stopA()
 	stopB()
-	a.APIBaseURL, a.ImageBaseURL, b.APIBaseURL, b.ImageBaseURL = "", "", "", ""
+	for _, info := range []*fakeInfo{&a, &b} { // the URLs hold the port
+		info.APIBaseURL, info.ImageBaseURL, info.V4BaseURL, info.V2BaseURL = "", "", "", ""
+		info.V1BaseURL, info.VideoBaseURL, info.FileBaseURL, info.PushURL = "", "", "", ""
+	}
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	if string(ja) != string(jb) {

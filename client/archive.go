@@ -1,14 +1,16 @@
 package client
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"net/http"
+	"strconv"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/groupme-go/groupme/gen"
 )
@@ -73,47 +75,57 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 	return page, nil
 }
 
+// archiveOptions make the page reader as lenient as encoding/json about
+// what a message holds: a repeated name or invalid UTF-8 inside a message
+// is kept as sent, not refused.
+var archiveOptions = []jsontext.Options{
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+}
+
 // decodeArchivePage reads {"response":{"count":N,"messages":[...]},...} in
-// one pass, keeping each message as a sub-slice of body.
+// one pass of a jsontext.Decoder, which checks the whole body's syntax,
+// and keeps each message as the sub-slice of body it was read from.
 func decodeArchivePage(body []byte) (*ArchivePage, error) {
-	s := newJSONScan(body)
+	r := archiveReader{body: body, dec: jsontext.NewDecoder(bytes.NewBuffer(body), archiveOptions...)}
 	var page *ArchivePage
-	err := s.object(func(key []byte) error {
-		if string(key) != "response" {
-			return s.skip()
+	err := r.object(func(name []byte) error {
+		if string(name) != "response" {
+			return r.skip()
 		}
-		if s.literal("null") {
+		if r.dec.PeekKind() == 'n' {
 			page = nil
-			return nil
+			return r.skip()
 		}
 		page = &ArchivePage{}
-		return s.object(func(key []byte) error {
-			switch string(key) {
+		return r.object(func(name []byte) error {
+			switch string(name) {
 			case "count":
-				s.skipSpace()
-				start := s.pos
-				if err := s.skip(); err != nil {
+				v, err := r.dec.ReadValue()
+				if err != nil {
 					return err
 				}
-				var n int
-				if json.Unmarshal(s.buf[start:s.pos], &n) == nil {
+				if n, err := strconv.Atoi(string(v)); err == nil {
 					page.Count = n
 				}
 				return nil
 			case "messages":
 				page.Messages = page.Messages[:0]
-				return s.array(func() error {
-					m, err := s.message()
+				return r.array(func() error {
+					m, err := r.message()
 					page.Messages = append(page.Messages, m)
 					return err
 				})
 			}
-			return s.skip()
+			return r.skip()
 		})
 	})
 	if err == nil {
-		if !s.end() {
-			err = s.errorf("data after the JSON value")
+		// One value and nothing after it but white space.
+		if _, err = r.dec.ReadValue(); err == nil {
+			err = fmt.Errorf("invalid JSON at byte %d: data after the JSON value", r.dec.InputOffset())
+		} else if err == io.EOF {
+			err = nil
 		}
 	}
 	if err != nil {
@@ -125,146 +137,134 @@ func decodeArchivePage(body []byte) (*ArchivePage, error) {
 	return page, nil
 }
 
-// jsonScan is the archive page reader's scanner: lenient, since messages
-// are kept byte for byte whatever their strings hold, and with errors
-// that say where the JSON went wrong.
-type jsonScan struct{ scanner }
+// archiveReader walks an archive page with a jsontext.Decoder that reads
+// straight from body (a bytes.Buffer is not copied), so offsets into the
+// input are offsets into body.
+type archiveReader struct {
+	body []byte
+	dec  *jsontext.Decoder
+}
 
-func newJSONScan(b []byte) *jsonScan { return &jsonScan{scanner{buf: b, lenient: true}} }
-
-var errJSONEnd = errors.New("unexpected end of JSON input")
-
-func (s *jsonScan) errorf(format string, args ...any) error {
-	if s.pos >= len(s.buf) {
-		return errJSONEnd
+// object reads an object, calling member with each name (unescaped) while
+// positioned before its value; member must consume the value. What is not
+// an object is an error.
+func (r *archiveReader) object(member func(name []byte) error) error {
+	if err := r.open('{'); err != nil {
+		return err
 	}
-	return fmt.Errorf("invalid JSON at byte %d: %s", s.pos, fmt.Sprintf(format, args...))
+	return r.members(member)
 }
 
-// literal consumes word (after white space) if it is next.
-func (s *jsonScan) literal(word string) bool {
-	s.skipSpace()
-	return s.scanner.literal(word)
-}
-
-// object reads an object, calling field with each key (unquoted) while
-// positioned before its value; field must consume the value.
-func (s *jsonScan) object(field func(key []byte) error) error {
-	return s.container('{', '}', func() error {
-		key, err := s.str()
+// members reads an object's members after its '{', and its '}'.
+func (r *archiveReader) members(member func(name []byte) error) error {
+	for r.dec.PeekKind() != '}' {
+		name, err := r.dec.ReadValue()
 		if err != nil {
 			return err
 		}
-		if s.peek() != ':' {
-			return s.errorf("want ':'")
+		if err := member(unquote(name)); err != nil {
+			return err
 		}
-		s.pos++
-		return field(key)
-	})
+	}
+	_, err := r.dec.ReadToken()
+	return err
 }
 
 // array reads an array, calling item while positioned before each element;
-// item must consume it.
-func (s *jsonScan) array(item func() error) error {
-	return s.container('[', ']', item)
-}
-
-// container reads an object or an array, calling member for each.
-func (s *jsonScan) container(opening, closing byte, member func() error) error {
-	if s.peek() != opening {
-		return s.errorf("want %q", opening)
+// item must consume it. What is not an array is an error.
+func (r *archiveReader) array(item func() error) error {
+	if err := r.open('['); err != nil {
+		return err
 	}
-	if !s.enter() {
-		return s.errorf("nested too deeply")
-	}
-	more, ok := s.firstMember(closing)
-	for ; ok && more; more, ok = s.nextMember(closing) {
-		if err := member(); err != nil {
+	for r.dec.PeekKind() != ']' {
+		if err := item(); err != nil {
 			return err
 		}
 	}
-	if !ok {
-		return s.errorf("want ',' or %q", closing)
-	}
-	s.depth--
-	return nil
+	_, err := r.dec.ReadToken()
+	return err
 }
 
-// str reads a string and returns its text: the raw bytes between the
-// quotes when there is no escape and they are valid UTF-8, the text as
-// encoding/json decodes it otherwise (invalid UTF-8 becomes U+FFFD).
-func (s *jsonScan) str() ([]byte, error) {
-	if s.peek() != '"' {
-		return nil, s.errorf("want a string")
+// open reads the opening token of an object or array.
+func (r *archiveReader) open(kind jsontext.Kind) error {
+	if k := r.dec.PeekKind(); k != kind {
+		if err := r.skip(); err != nil {
+			return err // the decoder's own error: bad syntax or the end
+		}
+		return fmt.Errorf("invalid JSON at byte %d: want %s, got %s", r.dec.InputOffset(), kind, k)
 	}
-	start := s.pos
-	end, escaped, high, ok := s.scanString()
-	if !ok {
-		return nil, s.errorf("bad string")
-	}
-	raw := s.buf[start+1 : end]
-	if !escaped && (!high || utf8.Valid(raw)) {
-		return raw, nil
-	}
-	var out string
-	if err := json.Unmarshal(s.buf[start:end+1], &out); err != nil {
-		return nil, err
-	}
-	return []byte(out), nil
+	_, err := r.dec.ReadToken()
+	return err
 }
 
 // skip reads and checks any value.
-func (s *jsonScan) skip() error {
-	if s.peek() == 0 && s.pos >= len(s.buf) {
-		return errJSONEnd
+func (r *archiveReader) skip() error {
+	_, err := r.dec.ReadValue()
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
 	}
-	if !s.skipValue() {
-		return s.errorf("bad value")
-	}
-	return nil
+	return err
 }
 
-// message reads one message object, keeping its bytes and its id and
-// group_id.
-func (s *jsonScan) message() (ArchivedMessage, error) {
+// unquote gives a string's text: the bytes between the quotes when it
+// holds no escape, what the escapes spell otherwise. Invalid UTF-8 becomes
+// U+FFFD, as encoding/json reads it.
+func unquote(quoted jsontext.Value) []byte {
+	if raw := quoted[1 : len(quoted)-1]; bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return raw
+	}
+	b, _ := jsontext.AppendUnquote(nil, quoted) // the error only says U+FFFD was put in
+	return b
+}
+
+// message reads one message object, keeping its bytes as sent and its id
+// and group_id.
+func (r *archiveReader) message() (ArchivedMessage, error) {
 	var m ArchivedMessage
-	s.skipSpace()
-	start := s.pos
-	err := s.object(func(key []byte) error {
-		switch string(key) {
+	if err := r.open('{'); err != nil {
+		return m, err
+	}
+	start := r.dec.InputOffset() - 1 // the '{' just read
+	err := r.members(func(name []byte) error {
+		switch string(name) {
 		case "id":
-			id, err := s.idValue()
+			id, err := r.idValue()
 			m.ID = id
 			return err
 		case "group_id":
-			id, err := s.idValue()
+			id, err := r.idValue()
 			m.GroupID = id
 			return err
 		}
-		return s.skip()
+		return r.skip()
 	})
-	m.JSON = s.buf[start:s.pos:s.pos]
-	return m, err
+	if err != nil {
+		return m, err
+	}
+	end := r.dec.InputOffset() // just after the '}'
+	m.JSON = r.body[start:end:end]
+	return m, nil
 }
 
 // idValue reads a value and gives its text when it is a string or an
 // integer, and "" otherwise.
-func (s *jsonScan) idValue() (string, error) {
-	if s.peek() == '"' {
-		v, err := s.str()
-		return string(v), err
-	}
-	start := s.pos
-	if err := s.skip(); err != nil {
+func (r *archiveReader) idValue() (string, error) {
+	v, err := r.dec.ReadValue()
+	if err != nil {
 		return "", err
 	}
-	raw := s.buf[start:s.pos]
-	for _, c := range raw {
-		if c < '0' || c > '9' {
-			return "", nil
+	switch v.Kind() {
+	case '"':
+		return string(unquote(v)), nil
+	case '0':
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				return "", nil
+			}
 		}
+		return string(v), nil
 	}
-	return string(raw), nil
+	return "", nil
 }
 
 // ListMessagesArchiveIter walks a group's history forwards, oldest first,

@@ -64,11 +64,21 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 	if resp.StatusCode == http.StatusNotModified {
 		return &ArchivePage{}, nil
 	}
-	body, err := io.ReadAll(resp.Body) // bounded by the Client's body limit
+	// The body is read into one buffer of its announced size (or 64 KiB,
+	// about a page), which the page's messages then share.
+	size := int64(64 << 10)
+	if n := resp.ContentLength; n > 0 && n < 4<<20 {
+		size = n + 1 // room for the read that reports the end
+	}
+	body, err := readAll(make([]byte, 0, size), resp.Body) // bounded by the Client's body limit
 	if err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
-	page, err := decodeArchivePage(body)
+	hint := 20 // GroupMe's default page
+	if p.Limit > 0 {
+		hint = min(p.Limit, 100)
+	}
+	page, err := decodeArchivePage(body, hint)
 	if err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
@@ -86,7 +96,10 @@ var archiveOptions = []jsontext.Options{
 // decodeArchivePage reads {"response":{"count":N,"messages":[...]},...} in
 // one pass of a jsontext.Decoder, which checks the whole body's syntax,
 // and keeps each message as the sub-slice of body it was read from.
-func decodeArchivePage(body []byte) (*ArchivePage, error) {
+//
+// A page usually holds as many messages as were asked for: room for
+// sizeHint of them is made at once.
+func decodeArchivePage(body []byte, sizeHint int) (*ArchivePage, error) {
 	r := archiveReader{body: body, dec: jsontext.NewDecoder(bytes.NewBuffer(body), archiveOptions...)}
 	var page *ArchivePage
 	err := r.object(func(name []byte) error {
@@ -110,7 +123,7 @@ func decodeArchivePage(body []byte) (*ArchivePage, error) {
 				}
 				return nil
 			case "messages":
-				page.Messages = page.Messages[:0]
+				page.Messages = make([]ArchivedMessage, 0, sizeHint)
 				return r.array(func() error {
 					m, err := r.message()
 					page.Messages = append(page.Messages, m)
@@ -158,16 +171,31 @@ func (r *archiveReader) object(member func(name []byte) error) error {
 // members reads an object's members after its '{', and its '}'.
 func (r *archiveReader) members(member func(name []byte) error) error {
 	for r.dec.PeekKind() != '}' {
-		name, err := r.dec.ReadValue()
+		name, err := r.name()
 		if err != nil {
 			return err
 		}
-		if err := member(unquote(name)); err != nil {
+		if err := member(name); err != nil {
 			return err
 		}
 	}
 	_, err := r.dec.ReadToken()
 	return err
+}
+
+// name reads an object member's name and gives its text, to be compared
+// with the few names the reader looks for: the bytes between the quotes
+// when there is no escape (a name with invalid UTF-8 matches none of them
+// either way), what the escapes spell otherwise.
+func (r *archiveReader) name() ([]byte, error) {
+	quoted, err := r.dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	if raw := quoted[1 : len(quoted)-1]; bytes.IndexByte(raw, '\\') < 0 {
+		return raw, nil
+	}
+	return unquote(quoted), nil
 }
 
 // array reads an array, calling item while positioned before each element;
@@ -225,20 +253,24 @@ func (r *archiveReader) message() (ArchivedMessage, error) {
 		return m, err
 	}
 	start := r.dec.InputOffset() - 1 // the '{' just read
-	err := r.members(func(name []byte) error {
+	for r.dec.PeekKind() != '}' {
+		name, err := r.name()
+		if err != nil {
+			return m, err
+		}
 		switch string(name) {
 		case "id":
-			id, err := r.idValue()
-			m.ID = id
-			return err
+			m.ID, err = r.idValue()
 		case "group_id":
-			id, err := r.idValue()
-			m.GroupID = id
-			return err
+			m.GroupID, err = r.idValue()
+		default:
+			err = r.skip()
 		}
-		return r.skip()
-	})
-	if err != nil {
+		if err != nil {
+			return m, err
+		}
+	}
+	if _, err := r.dec.ReadToken(); err != nil {
 		return m, err
 	}
 	end := r.dec.InputOffset() // just after the '}'

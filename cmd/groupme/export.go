@@ -230,7 +230,7 @@ func (a *app) export(ctx context.Context, groupID, path string, opts exportOptio
 		}
 		for _, m := range page.Messages[:n] {
 			line := m.JSON
-			if bytes.ContainsAny(line, "\r\n") {
+			if bytes.IndexByte(line, '\n') >= 0 || bytes.IndexByte(line, '\r') >= 0 {
 				// Whitespace between tokens (a pretty-printed answer)
 				// would break the one-message-per-line format; strings
 				// cannot hold raw newlines, so compacting changes nothing

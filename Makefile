@@ -92,7 +92,7 @@ compat: ts-build
 check: check-generated lint test ts-check compat prism docs-test breaking
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
-## export vs a minimal raw pager, the fake's throughput), BENCH_COUNT rounds,
+## export vs the floor, a minimal byte-scanning pager, the fake's throughput), BENCH_COUNT rounds,
 ## then the median of each and, for every BenchmarkX[/sub] with a
 ## BenchmarkXRaw[/sub] baseline, the ratio of time and allocations (and of
 ## the client's CPU time where a benchmark reports cpu-ns/op). Each round
@@ -129,7 +129,6 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzAttachment$$' -fuzztime $(FUZZTIME) ./client/
 	$(GO) test -run '^$$' -fuzz '^FuzzCallback$$' -fuzztime $(FUZZTIME) ./client/
 	$(GO) test -run '^$$' -fuzz '^FuzzArchivePage$$' -fuzztime $(FUZZTIME) ./client/
-	$(GO) test -run '^$$' -fuzz '^FuzzFastDecode$$' -fuzztime $(FUZZTIME) ./client/
 	$(GO) test -run '^$$' -fuzz '^FuzzScanExport$$' -fuzztime $(FUZZTIME) ./cmd/groupme/
 
 clean:

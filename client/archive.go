@@ -64,13 +64,7 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 	if resp.StatusCode == http.StatusNotModified {
 		return &ArchivePage{}, nil
 	}
-	// The body is read into one buffer of its announced size (or 64 KiB,
-	// about a page), which the page's messages then share.
-	size := int64(64 << 10)
-	if n := resp.ContentLength; n > 0 && n < 4<<20 {
-		size = n + 1 // room for the read that reports the end
-	}
-	body, err := readAll(make([]byte, 0, size), resp.Body) // bounded by the Client's body limit
+	body, err := readPage(resp.Body) // bounded by the Client's body limit
 	if err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
@@ -83,6 +77,24 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
 	return page, nil
+}
+
+// readPage reads r whole through a pooled buffer and returns a copy of
+// exactly its length, which the page's messages then share: one
+// allocation of the page's size, however the body arrives.
+func readPage(r io.Reader) ([]byte, error) {
+	bp := bodyPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledBody {
+			bodyPool.Put(bp)
+		}
+	}()
+	b, err := readAll((*bp)[:0], r)
+	*bp = b
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Clone(b), nil
 }
 
 // archiveOptions make the page reader as lenient as encoding/json about

@@ -166,8 +166,9 @@ func decodeArchivePage(body []byte, sizeHint int) (*ArchivePage, error) {
 // straight from body (a bytes.Buffer is not copied), so offsets into the
 // input are offsets into body.
 type archiveReader struct {
-	body []byte
-	dec  *jsontext.Decoder
+	body    []byte
+	dec     *jsontext.Decoder
+	groupID string // the last group_id read
 }
 
 // object reads an object, calling member with each name (unescaped) while
@@ -272,9 +273,17 @@ func (r *archiveReader) message() (ArchivedMessage, error) {
 		}
 		switch string(name) {
 		case "id":
-			m.ID, err = r.idValue()
+			var id []byte
+			id, err = r.idText()
+			m.ID = string(id)
 		case "group_id":
-			m.GroupID, err = r.idValue()
+			// Every message of a page has the same group_id: one string
+			// serves them all.
+			var id []byte
+			if id, err = r.idText(); string(id) != r.groupID {
+				r.groupID = string(id)
+			}
+			m.GroupID = r.groupID
 		default:
 			err = r.skip()
 		}
@@ -290,25 +299,25 @@ func (r *archiveReader) message() (ArchivedMessage, error) {
 	return m, nil
 }
 
-// idValue reads a value and gives its text when it is a string or an
-// integer, and "" otherwise.
-func (r *archiveReader) idValue() (string, error) {
+// idText reads a value and gives its text when it is a string or an
+// integer, and nothing otherwise.
+func (r *archiveReader) idText() ([]byte, error) {
 	v, err := r.dec.ReadValue()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	switch v.Kind() {
 	case '"':
-		return string(unquote(v)), nil
+		return unquote(v), nil
 	case '0':
 		for _, c := range v {
 			if c < '0' || c > '9' {
-				return "", nil
+				return nil, nil
 			}
 		}
-		return string(v), nil
+		return v, nil
 	}
-	return "", nil
+	return nil, nil
 }
 
 // ListMessagesArchiveIter walks a group's history forwards, oldest first,

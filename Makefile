@@ -118,9 +118,9 @@ compat: ts-build
 check: check-generated lint consumer test ts-check compat prism docs-test view-test breaking
 
 ## bench: every benchmark (client vs hand-written net/http + encoding/json,
-## export vs a minimal raw pager, the fake's throughput, backup against a
-## rate-limited fake: its wall time over the bucket's floor and the share
-## of refused requests), BENCH_COUNT rounds,
+## export vs the floor (a minimal byte-scanning pager), the fake's
+## throughput, backup against a rate-limited fake: its wall time over the
+## bucket's floor and the share of refused requests), BENCH_COUNT rounds,
 ## then the median of each and, for every BenchmarkX[/sub] with a
 ## BenchmarkXRaw[/sub] baseline, the ratio of time and allocations (and of
 ## the client's CPU time where a benchmark reports cpu-ns/op). Each round
@@ -160,7 +160,6 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCallback$$' -fuzztime $(FUZZTIME) ./client/
 	$(GO) test -run '^$$' -fuzz '^FuzzSplitText$$' -fuzztime $(FUZZTIME) ./client/
 	$(GO) test -run '^$$' -fuzz '^FuzzArchivePage$$' -fuzztime $(FUZZTIME) ./client/
-	$(GO) test -run '^$$' -fuzz '^FuzzFastDecode$$' -fuzztime $(FUZZTIME) ./client/
 	$(GO) test -run '^$$' -fuzz '^FuzzScanExport$$' -fuzztime $(FUZZTIME) ./cmd/groupme/
 
 clean:

@@ -1,14 +1,16 @@
 package client
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"net/http"
+	"strconv"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/groupme-go/groupme/gen"
 )
@@ -56,7 +58,7 @@ func (c *Client) ListMessagesArchivePage(ctx context.Context, groupID string, pa
 	}
 	p.AcceptFiles = true
 	req, err := gen.NewListMessagesRequest(c.base, groupID, p.group())
-	return c.archivePage(ctx, call{op: "ListMessages", notModifiedOK: true}, req, err, "messages")
+	return c.archivePage(ctx, call{op: "ListMessages", notModifiedOK: true}, req, err, "messages", p.Limit)
 }
 
 // ListDirectMessagesArchivePage calls GET /direct_messages once, like
@@ -70,11 +72,12 @@ func (c *Client) ListDirectMessagesArchivePage(ctx context.Context, otherUserID 
 	}
 	p.AcceptFiles = true
 	req, err := gen.NewListDirectMessagesRequest(c.base, p.direct(otherUserID))
-	return c.archivePage(ctx, call{op: "ListDirectMessages", notModifiedOK: true}, req, err, "direct_messages")
+	return c.archivePage(ctx, call{op: "ListDirectMessages", notModifiedOK: true}, req, err, "direct_messages", p.Limit)
 }
 
-// archivePage sends req and reads the page of messages under list.
-func (c *Client) archivePage(ctx context.Context, cl call, req *http.Request, buildErr error, list string) (*ArchivePage, error) {
+// archivePage sends req and reads the page of messages under list; limit
+// is how many were asked for (0: GroupMe's default).
+func (c *Client) archivePage(ctx context.Context, cl call, req *http.Request, buildErr error, list string, limit int) (*ArchivePage, error) {
 	resp, err := c.send(ctx, cl, req, buildErr)
 	if err != nil {
 		return nil, err
@@ -83,63 +86,99 @@ func (c *Client) archivePage(ctx context.Context, cl call, req *http.Request, bu
 	if resp.StatusCode == http.StatusNotModified {
 		return &ArchivePage{}, nil
 	}
-	body, err := io.ReadAll(resp.Body) // bounded by the Client's body limit
+	body, err := readPage(resp.Body) // bounded by the Client's body limit
 	if err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
-	page, err := decodeArchiveList(body, list)
+	hint := 20 // GroupMe's default page
+	if limit > 0 {
+		hint = min(limit, 100)
+	}
+	page, err := decodeArchiveList(body, list, hint)
 	if err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
 	return page, nil
 }
 
-// decodeArchivePage reads {"response":{"count":N,"messages":[...]},...} in
-// one pass, keeping each message as a sub-slice of body.
-func decodeArchivePage(body []byte) (*ArchivePage, error) {
-	return decodeArchiveList(body, "messages")
+// readPage reads r whole through a pooled buffer and returns a copy of
+// exactly its length, which the page's messages then share: one
+// allocation of the page's size, however the body arrives.
+func readPage(r io.Reader) ([]byte, error) {
+	bp := bodyPool.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledBody {
+			bodyPool.Put(bp)
+		}
+	}()
+	b, err := readAll((*bp)[:0], r)
+	*bp = b
+	if err != nil {
+		return nil, err
+	}
+	return bytes.Clone(b), nil
 }
 
-// decodeArchiveList reads an archive page whose messages are under list.
-func decodeArchiveList(body []byte, list string) (*ArchivePage, error) {
-	s := newJSONScan(body)
+// archiveOptions make the page reader as lenient as encoding/json about
+// what a message holds: a repeated name or invalid UTF-8 inside a message
+// is kept as sent, not refused.
+var archiveOptions = []jsontext.Options{
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+}
+
+// decodeArchivePage reads {"response":{"count":N,"messages":[...]},...} in
+// one pass of a jsontext.Decoder, which checks the whole body's syntax,
+// and keeps each message as the sub-slice of body it was read from.
+//
+// A page usually holds as many messages as were asked for: room for
+// sizeHint of them is made at once.
+func decodeArchivePage(body []byte, sizeHint int) (*ArchivePage, error) {
+	return decodeArchiveList(body, "messages", sizeHint)
+}
+
+// decodeArchiveList reads an archive page whose messages are under list
+// ("messages" for a group, "direct_messages" for a conversation).
+func decodeArchiveList(body []byte, list string, sizeHint int) (*ArchivePage, error) {
+	r := archiveReader{body: body, dec: jsontext.NewDecoder(bytes.NewBuffer(body), archiveOptions...)}
 	var page *ArchivePage
-	err := s.object(func(key []byte) error {
-		if string(key) != "response" {
-			return s.skip()
+	err := r.object(func(name []byte) error {
+		if string(name) != "response" {
+			return r.skip()
 		}
-		if s.literal("null") {
+		if r.dec.PeekKind() == 'n' {
 			page = nil
-			return nil
+			return r.skip()
 		}
 		page = &ArchivePage{}
-		return s.object(func(key []byte) error {
-			switch string(key) {
+		return r.object(func(name []byte) error {
+			switch string(name) {
 			case "count":
-				s.skipSpace()
-				start := s.pos
-				if err := s.skip(); err != nil {
+				v, err := r.dec.ReadValue()
+				if err != nil {
 					return err
 				}
-				var n int
-				if json.Unmarshal(s.buf[start:s.pos], &n) == nil {
+				if n, err := strconv.Atoi(string(v)); err == nil {
 					page.Count = n
 				}
 				return nil
 			case list:
-				page.Messages = page.Messages[:0]
-				return s.array(func() error {
-					m, err := s.message()
+				page.Messages = make([]ArchivedMessage, 0, sizeHint)
+				return r.array(func() error {
+					m, err := r.message()
 					page.Messages = append(page.Messages, m)
 					return err
 				})
 			}
-			return s.skip()
+			return r.skip()
 		})
 	})
 	if err == nil {
-		if !s.end() {
-			err = s.errorf("data after the JSON value")
+		// One value and nothing after it but white space.
+		if _, err = r.dec.ReadValue(); err == nil {
+			err = fmt.Errorf("invalid JSON at byte %d: data after the JSON value", r.dec.InputOffset())
+		} else if err == io.EOF {
+			err = nil
 		}
 	}
 	if err != nil {
@@ -151,150 +190,166 @@ func decodeArchiveList(body []byte, list string) (*ArchivePage, error) {
 	return page, nil
 }
 
-// jsonScan is the archive page reader's scanner: lenient, since messages
-// are kept byte for byte whatever their strings hold, and with errors
-// that say where the JSON went wrong.
-type jsonScan struct{ scanner }
+// archiveReader walks an archive page with a jsontext.Decoder that reads
+// straight from body (a bytes.Buffer is not copied), so offsets into the
+// input are offsets into body.
+type archiveReader struct {
+	body    []byte
+	dec     *jsontext.Decoder
+	groupID string // the last group_id read
+}
 
-func newJSONScan(b []byte) *jsonScan { return &jsonScan{scanner{buf: b, lenient: true}} }
-
-var errJSONEnd = errors.New("unexpected end of JSON input")
-
-func (s *jsonScan) errorf(format string, args ...any) error {
-	if s.pos >= len(s.buf) {
-		return errJSONEnd
+// object reads an object, calling member with each name (unescaped) while
+// positioned before its value; member must consume the value. What is not
+// an object is an error.
+func (r *archiveReader) object(member func(name []byte) error) error {
+	if err := r.open('{'); err != nil {
+		return err
 	}
-	return fmt.Errorf("invalid JSON at byte %d: %s", s.pos, fmt.Sprintf(format, args...))
+	return r.members(member)
 }
 
-// literal consumes word (after white space) if it is next.
-func (s *jsonScan) literal(word string) bool {
-	s.skipSpace()
-	return s.scanner.literal(word)
-}
-
-// object reads an object, calling field with each key (unquoted) while
-// positioned before its value; field must consume the value.
-func (s *jsonScan) object(field func(key []byte) error) error {
-	return s.container('{', '}', func() error {
-		key, err := s.str()
+// members reads an object's members after its '{', and its '}'.
+func (r *archiveReader) members(member func(name []byte) error) error {
+	for r.dec.PeekKind() != '}' {
+		name, err := r.name()
 		if err != nil {
 			return err
 		}
-		if s.peek() != ':' {
-			return s.errorf("want ':'")
+		if err := member(name); err != nil {
+			return err
 		}
-		s.pos++
-		return field(key)
-	})
+	}
+	_, err := r.dec.ReadToken()
+	return err
+}
+
+// name reads an object member's name and gives its text, to be compared
+// with the few names the reader looks for: the bytes between the quotes
+// when there is no escape (a name with invalid UTF-8 matches none of them
+// either way), what the escapes spell otherwise.
+func (r *archiveReader) name() ([]byte, error) {
+	quoted, err := r.dec.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	if raw := quoted[1 : len(quoted)-1]; bytes.IndexByte(raw, '\\') < 0 {
+		return raw, nil
+	}
+	return unquote(quoted), nil
 }
 
 // array reads an array, calling item while positioned before each element;
-// item must consume it.
-func (s *jsonScan) array(item func() error) error {
-	return s.container('[', ']', item)
-}
-
-// container reads an object or an array, calling member for each.
-func (s *jsonScan) container(opening, closing byte, member func() error) error {
-	if s.peek() != opening {
-		return s.errorf("want %q", opening)
+// item must consume it. What is not an array is an error.
+func (r *archiveReader) array(item func() error) error {
+	if err := r.open('['); err != nil {
+		return err
 	}
-	if !s.enter() {
-		return s.errorf("nested too deeply")
-	}
-	more, ok := s.firstMember(closing)
-	for ; ok && more; more, ok = s.nextMember(closing) {
-		if err := member(); err != nil {
+	for r.dec.PeekKind() != ']' {
+		if err := item(); err != nil {
 			return err
 		}
 	}
-	if !ok {
-		return s.errorf("want ',' or %q", closing)
-	}
-	s.depth--
-	return nil
+	_, err := r.dec.ReadToken()
+	return err
 }
 
-// str reads a string and returns its text: the raw bytes between the
-// quotes when there is no escape and they are valid UTF-8, the text as
-// encoding/json decodes it otherwise (invalid UTF-8 becomes U+FFFD).
-func (s *jsonScan) str() ([]byte, error) {
-	if s.peek() != '"' {
-		return nil, s.errorf("want a string")
+// open reads the opening token of an object or array.
+func (r *archiveReader) open(kind jsontext.Kind) error {
+	if k := r.dec.PeekKind(); k != kind {
+		if err := r.skip(); err != nil {
+			return err // the decoder's own error: bad syntax or the end
+		}
+		return fmt.Errorf("invalid JSON at byte %d: want %s, got %s", r.dec.InputOffset(), kind, k)
 	}
-	start := s.pos
-	end, escaped, high, ok := s.scanString()
-	if !ok {
-		return nil, s.errorf("bad string")
-	}
-	raw := s.buf[start+1 : end]
-	if !escaped && (!high || utf8.Valid(raw)) {
-		return raw, nil
-	}
-	var out string
-	if err := json.Unmarshal(s.buf[start:end+1], &out); err != nil {
-		return nil, err
-	}
-	return []byte(out), nil
+	_, err := r.dec.ReadToken()
+	return err
 }
 
 // skip reads and checks any value.
-func (s *jsonScan) skip() error {
-	if s.peek() == 0 && s.pos >= len(s.buf) {
-		return errJSONEnd
+func (r *archiveReader) skip() error {
+	_, err := r.dec.ReadValue()
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
 	}
-	if !s.skipValue() {
-		return s.errorf("bad value")
-	}
-	return nil
+	return err
 }
 
-// message reads one message object, keeping its bytes and its id and
-// group_id.
-func (s *jsonScan) message() (ArchivedMessage, error) {
+// unquote gives a string's text: the bytes between the quotes when it
+// holds no escape, what the escapes spell otherwise. Invalid UTF-8 becomes
+// U+FFFD, as encoding/json reads it.
+func unquote(quoted jsontext.Value) []byte {
+	if raw := quoted[1 : len(quoted)-1]; bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return raw
+	}
+	b, _ := jsontext.AppendUnquote(nil, quoted) // the error only says U+FFFD was put in
+	return b
+}
+
+// message reads one message object, keeping its bytes as sent and its id
+// and group_id.
+func (r *archiveReader) message() (ArchivedMessage, error) {
 	var m ArchivedMessage
-	s.skipSpace()
-	start := s.pos
-	err := s.object(func(key []byte) error {
-		switch string(key) {
-		case "id":
-			id, err := s.idValue()
-			m.ID = id
-			return err
-		case "group_id":
-			id, err := s.idValue()
-			m.GroupID = id
-			return err
-		case "conversation_id":
-			id, err := s.idValue()
-			m.ConversationID = id
-			return err
+	if err := r.open('{'); err != nil {
+		return m, err
+	}
+	start := r.dec.InputOffset() - 1 // the '{' just read
+	for r.dec.PeekKind() != '}' {
+		name, err := r.name()
+		if err != nil {
+			return m, err
 		}
-		return s.skip()
-	})
-	m.JSON = s.buf[start:s.pos:s.pos]
-	return m, err
+		switch string(name) {
+		case "id":
+			var id []byte
+			id, err = r.idText()
+			m.ID = string(id)
+		case "group_id":
+			// Every message of a page has the same group_id: one string
+			// serves them all.
+			var id []byte
+			if id, err = r.idText(); string(id) != r.groupID {
+				r.groupID = string(id)
+			}
+			m.GroupID = r.groupID
+		case "conversation_id":
+			var id []byte
+			id, err = r.idText()
+			m.ConversationID = string(id)
+		default:
+			err = r.skip()
+		}
+		if err != nil {
+			return m, err
+		}
+	}
+	if _, err := r.dec.ReadToken(); err != nil {
+		return m, err
+	}
+	end := r.dec.InputOffset() // just after the '}'
+	m.JSON = r.body[start:end:end]
+	return m, nil
 }
 
-// idValue reads a value and gives its text when it is a string or an
-// integer, and "" otherwise.
-func (s *jsonScan) idValue() (string, error) {
-	if s.peek() == '"' {
-		v, err := s.str()
-		return string(v), err
+// idText reads a value and gives its text when it is a string or an
+// integer, and nothing otherwise.
+func (r *archiveReader) idText() ([]byte, error) {
+	v, err := r.dec.ReadValue()
+	if err != nil {
+		return nil, err
 	}
-	start := s.pos
-	if err := s.skip(); err != nil {
-		return "", err
-	}
-	raw := s.buf[start:s.pos]
-	for _, c := range raw {
-		if c < '0' || c > '9' {
-			return "", nil
+	switch v.Kind() {
+	case '"':
+		return unquote(v), nil
+	case '0':
+		for _, c := range v {
+			if c < '0' || c > '9' {
+				return nil, nil
+			}
 		}
+		return v, nil
 	}
-	return string(raw), nil
+	return nil, nil
 }
 
 // ListMessagesArchiveIter walks a group's history forwards, oldest first,

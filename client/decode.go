@@ -19,9 +19,7 @@ import (
 // name keeps the last value, invalid UTF-8 is replaced rather than
 // rejected, and unknown fields are ignored (v2's default). The generated
 // union types and ID decode through their UnmarshalJSON methods, which v2
-// calls as v1 does. Most answers never reach the engine itself: the fast
-// plan in fastdecode.go reads them to the same result at about a fifth
-// of encoding/json's CPU, and leaves the rest to the engine.
+// calls as v1 does.
 //
 // One more option follows the spec rather than encoding/json: an integer
 // field reads any JSON number that is a whole number, however it is
@@ -74,6 +72,19 @@ func decodeJSON(r io.Reader, v any) error {
 		return err
 	}
 	return decodeBytes(b, v)
+}
+
+// decodeBytes decodes the one JSON value in b into v, a non-nil pointer,
+// with the result and errors decodeJSON documents.
+func decodeBytes(b []byte, v any) error {
+	err := jsonv2.Unmarshal(b, v, decodeOptions)
+	if err != nil && errors.Is(err, io.ErrUnexpectedEOF) {
+		var se *jsontext.SyntacticError
+		if errors.As(err, &se) && se.ByteOffset == 0 {
+			return io.EOF
+		}
+	}
+	return err
 }
 
 // Bodies are read into pooled buffers: every string decoded from one is a

@@ -215,7 +215,7 @@ func FuzzArchivePage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		page, err := decodeArchivePage(body)
+		page, err := decodeArchivePage(body, 100)
 		if err != nil {
 			return
 		}

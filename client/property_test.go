@@ -25,8 +25,8 @@ import (
 	"github.com/groupme-go/groupme/gen"
 )
 
-// answerTypes maps each answer schema to its Go type.
-var answerTypes = map[string]func() any{
+// schemaTypes maps each answer schema to its Go type.
+var schemaTypes = map[string]func() any{
 	"BlockBetweenEnvelope":            func() any { return new(gen.BlockBetweenEnvelope) },
 	"BlockEnvelope":                   func() any { return new(gen.BlockEnvelope) },
 	"BlockListEnvelope":               func() any { return new(gen.BlockListEnvelope) },
@@ -110,8 +110,8 @@ func TestAnswersAtTheSpecsEdgesDecode(t *testing.T) {
 					continue
 				}
 				name := strings.TrimPrefix(mt.Schema.Ref, "#/components/schemas/")
-				if _, ok := answerTypes[name]; !ok {
-					t.Errorf("%s %s answers %s: add its Go type to answerTypes", method, path, name)
+				if _, ok := schemaTypes[name]; !ok {
+					t.Errorf("%s %s answers %s: add its Go type to schemaTypes", method, path, name)
 					continue
 				}
 				schemas[name] = mt.Schema
@@ -139,7 +139,7 @@ func TestAnswersAtTheSpecsEdgesDecode(t *testing.T) {
 					continue
 				}
 				valid++
-				dst := answerTypes[name]()
+				dst := schemaTypes[name]()
 				if err := decodeBytes([]byte(text), dst); err != nil {
 					t.Errorf("a valid %s does not decode into %T: %v\n%s", name, dst, err, text)
 				}

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/groupme-go/groupme/gen"
@@ -35,7 +34,7 @@ func doBare[T any](ctx context.Context, c *Client, cl call, req *http.Request, b
 	}
 	defer closeBody(resp.Body)
 	var out T
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	if err := decodeJSON(resp.Body, &out); err != nil {
 		return nil, newDecodeError(cl.op, req, resp, err)
 	}
 	return &out, nil

@@ -33,11 +33,8 @@
 // that violates the spec is still sent, and reported to the functions given
 // with [WithViolationHandler]; [NewServer] turns each report into a test
 // failure, so every response of every test that uses a Server is checked.
-// The spec is parsed once per process and the router is shared by all fakes.
-// JSON response bodies go first through a check compiled once per response
-// shape from the spec, which reads the bytes in place; only what it does not
-// pass is decoded and validated by kin-openapi, whose verdict is final, so
-// nothing is validated less than before, only faster.
+// The spec is parsed once per process and the router is shared by all fakes;
+// validation is kin-openapi's openapi3filter.
 //
 // # Behaviour
 //

@@ -372,7 +372,7 @@ func (a *app) exportConversation(ctx context.Context, conv conversation, name st
 		}
 		for _, m := range page.Messages[:n] {
 			line := m.JSON
-			if bytes.ContainsAny(line, "\r\n") {
+			if bytes.IndexByte(line, '\n') >= 0 || bytes.IndexByte(line, '\r') >= 0 {
 				// Whitespace between tokens (a pretty-printed answer)
 				// would break the one-message-per-line format; strings
 				// cannot hold raw newlines, so compacting changes nothing

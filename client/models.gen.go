@@ -1693,7 +1693,7 @@ type UploadJob = gen.UploadJob
 //
 // Fields (documented at [gen.UploadVideoMultipartBody]):
 //
-//	File openapi_types.File
+//	File []byte
 type UploadVideoMultipartBody = gen.UploadVideoMultipartBody
 
 // UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.

@@ -81,7 +81,8 @@ func CallbackHandler(fn func(context.Context, Callback) error, opts ...CallbackO
 		}
 		var cb Callback
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, cfg.maxBytes))
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
 			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 			return
 		}

@@ -48,7 +48,7 @@ func TestAPIErrors(t *testing.T) {
 			})
 			c := newTestClient(t, srv, WithRetries(0), WithQueryToken())
 			_, err := c.GetGroup(t.Context(), "1234567", nil)
-			apiErr, ok := errors.AsType[*APIError](err)
+			apiErr, ok := asType[*APIError](err)
 			if !ok {
 				t.Fatalf("err = %v (%T), want *APIError", err, err)
 			}
@@ -114,7 +114,7 @@ func TestMalformedSuccessBodies(t *testing.T) {
 			srv, _ := newServer(t, reply(200, body))
 			c := newTestClient(t, srv)
 			g, err := c.GetGroup(t.Context(), "1234567", nil)
-			de, ok := errors.AsType[*DecodeError](err)
+			de, ok := asType[*DecodeError](err)
 			if !ok || g != nil {
 				t.Fatalf("got %+v, %v; want nil and a *DecodeError", g, err)
 			}
@@ -148,10 +148,18 @@ func TestNotModifiedOnlyForListings(t *testing.T) {
 	c := newTestClient(t, srv)
 	if _, err := c.GetGroup(t.Context(), "1", nil); err == nil {
 		t.Error("GetGroup on 304 succeeded")
-	} else if apiErr, ok := errors.AsType[*APIError](err); !ok || apiErr.Status != 304 {
+	} else if apiErr, ok := asType[*APIError](err); !ok || apiErr.Status != 304 {
 		t.Errorf("GetGroup on 304: %v, want an APIError with status 304", err)
 	}
 	if l, err := c.ListMessages(t.Context(), "1", nil); err != nil || len(l.Messages) != 0 {
 		t.Errorf("ListMessages on 304: %+v, %v", l, err)
 	}
+}
+
+// asType is errors.AsType, which is Go 1.26, for the Go 1.25 the module
+// supports: the error in err's tree of type E, if there is one.
+func asType[E error](err error) (E, bool) {
+	var e E
+	ok := errors.As(err, &e)
+	return e, ok
 }

@@ -66,7 +66,8 @@ func ExampleAPIError() {
 	c, _ := client.New("YOUR-TOKEN", client.WithBaseURL(srv.URL+"/v3"))
 	_, err := c.GetGroup(context.Background(), "404", nil)
 	fmt.Println(errors.Is(err, client.ErrNotFound))
-	if apiErr, ok := errors.AsType[*client.APIError](err); ok {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.Status, apiErr.Operation, apiErr.Errors)
 	}
 	// Output:

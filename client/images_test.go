@@ -107,7 +107,7 @@ func TestUploadImageBadAnswer(t *testing.T) {
 		srv, _ := newServer(t, reply(200, body))
 		c := newTestClient(t, srv)
 		_, err := c.UploadImage(t.Context(), strings.NewReader("x"), "")
-		if de, ok := errors.AsType[*DecodeError](err); !ok || de.Operation != "UploadImage" {
+		if de, ok := asType[*DecodeError](err); !ok || de.Operation != "UploadImage" {
 			t.Errorf("body %q: err = %v, want a DecodeError", body, err)
 		}
 	}

@@ -78,7 +78,7 @@ func TestAddMembersWithoutResultsID(t *testing.T) {
 	srv, _ := newServer(t, reply(202, envelopeOf("202", `{}`)))
 	c := newTestClient(t, srv)
 	_, err := c.AddMembers(t.Context(), "1", nil)
-	if _, ok := errors.AsType[*DecodeError](err); !ok {
+	if _, ok := asType[*DecodeError](err); !ok {
 		t.Errorf("err = %v, want *DecodeError", err)
 	}
 }
@@ -135,7 +135,7 @@ func TestWaitForMembersExpired(t *testing.T) {
 		if !errors.Is(err, ErrResultsExpired) || !errors.Is(err, ErrNotFound) {
 			t.Errorf("err = %v, want ErrResultsExpired", err)
 		}
-		if _, ok := errors.AsType[*APIError](err); !ok {
+		if _, ok := asType[*APIError](err); !ok {
 			t.Errorf("err = %v, want an *APIError inside", err)
 		}
 	})

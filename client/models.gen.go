@@ -1716,7 +1716,7 @@ type UploadJob = gen.UploadJob
 //
 // Fields (documented at [gen.UploadVideoMultipartBody]):
 //
-//	File openapi_types.File
+//	File []byte
 type UploadVideoMultipartBody = gen.UploadVideoMultipartBody
 
 // UploadVideoMultipartRequestBody defines body for UploadVideo for multipart/form-data ContentType.

@@ -133,7 +133,7 @@ func TestRetryAfterBeyondCapFailsAtOnce(t *testing.T) {
 		c := scriptedClient(t, s, WithMaxRetryAfter(10*time.Second))
 		start := time.Now()
 		_, err := c.GetGroup(t.Context(), "1", nil)
-		apiErr, ok := errors.AsType[*APIError](err)
+		apiErr, ok := asType[*APIError](err)
 		if !ok || !errors.Is(err, ErrRateLimited) || apiErr.RetryAfter != time.Hour || apiErr.Errors[0] != "slow down" {
 			t.Fatalf("err = %#v", err)
 		}
@@ -178,7 +178,7 @@ func TestNoRetriesWhenDisabled(t *testing.T) {
 		s := &script{steps: []step{{err: errBoom}, okGroup}}
 		c := scriptedClient(t, s, WithRetries(0))
 		_, err := c.GetGroup(t.Context(), "1", nil)
-		if _, ok := errors.AsType[*TransportError](err); !ok || !errors.Is(err, errBoom) {
+		if _, ok := asType[*TransportError](err); !ok || !errors.Is(err, errBoom) {
 			t.Errorf("err = %v, want a TransportError wrapping errBoom", err)
 		}
 	})

@@ -12,9 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-
-	"github.com/oapi-codegen/runtime"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AutokickedMemberAttachmentType.
@@ -2972,7 +2969,7 @@ type GetVideoUploadStatusParams struct {
 
 // UploadVideoMultipartBody defines parameters for UploadVideo.
 type UploadVideoMultipartBody struct {
-	File openapi_types.File `json:"file"`
+	File []byte `json:"file"`
 }
 
 // UploadVideoParams defines parameters for UploadVideo.
@@ -3725,11 +3722,7 @@ func NewRsvpEventRequest(server string, conversationID ConversationID, params *R
 			query = append(query, "event_id="+url.QueryEscape(string(params.EventID)))
 		}
 		{
-			q, err := runtime.StyleParamWithOptions("form", true, "going", params.Going, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "going="+strconv.FormatBool(bool(params.Going)))
 		}
 		if len(query) > 0 {
 			target += "?" + strings.Join(query, "&")
@@ -4875,11 +4868,7 @@ func NewListRelationshipsRequest(server string, params *ListRelationshipsParams)
 			query = append(query, "since="+url.QueryEscape(string(*params.Since)))
 		}
 		if params.IncludeBlocked != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "include_blocked", *params.IncludeBlocked, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "include_blocked="+strconv.FormatBool(bool(*params.IncludeBlocked)))
 		}
 		if len(query) > 0 {
 			target += "?" + strings.Join(query, "&")
@@ -5013,11 +5002,9 @@ func NewListDirectoryMembersRequest(server string, params *ListDirectoryMembersP
 			query = append(query, "from="+strconv.FormatInt(int64(*params.From), 10))
 		}
 		if params.Majors != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "majors", *params.Majors, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""})
-			if err != nil {
-				return nil, err
+			for _, item := range *params.Majors {
+				query = append(query, "majors="+strconv.FormatInt(int64(item), 10))
 			}
-			query = append(query, q)
 		}
 		if params.GraduationYear != nil {
 			query = append(query, "graduation_year="+strconv.FormatInt(int64(*params.GraduationYear), 10))
@@ -5106,11 +5093,7 @@ func NewUploadVideoRequestWithBody(server string, params *UploadVideoParams, con
 	req.Header.Set("Content-Type", contentType)
 	if params != nil {
 		{
-			h, err := runtime.StyleParamWithOptions("simple", false, "X-Conversation-Id", params.XConversationID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			req.Header.Set("X-Conversation-Id", h)
+			req.Header.Set("X-Conversation-Id", string(params.XConversationID))
 		}
 	}
 	return req, nil
@@ -5203,11 +5186,7 @@ func NewGetUserRequest(server string, userID string, params *GetUserParams) (*ht
 	if params != nil {
 		var query []string
 		if params.IncludeSharedGroups != nil {
-			q, err := runtime.StyleParamWithOptions("form", true, "include_shared_groups", *params.IncludeSharedGroups, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""})
-			if err != nil {
-				return nil, err
-			}
-			query = append(query, q)
+			query = append(query, "include_shared_groups="+strconv.FormatBool(bool(*params.IncludeSharedGroups)))
 		}
 		if len(query) > 0 {
 			target += "?" + strings.Join(query, "&")

@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/go.mod" <<MOD
 module example.com/consumer
 
-go 1.26.0
+go 1.25.0
 
 require github.com/groupme-go/groupme v0.0.0
 

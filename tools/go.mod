@@ -9,6 +9,10 @@
 // (-modfile cannot be combined with the workspace in go.work).
 module github.com/groupme-go/groupme/tools
 
+// Go 1.26, unlike the library's 1.25: golangci-lint v2.15, oasdiff v1.38
+// and staticcheck v0.8.2 require it. Only the maintainers build these
+// (with GOTOOLCHAIN=auto an older go fetches 1.26 for them); the library
+// and cmd/groupme do not depend on this module.
 go 1.26.0
 
 tool (

@@ -105,12 +105,16 @@ func (c *Client) archivePage(ctx context.Context, cl call, req *http.Request, bu
 // exactly its length, which the page's messages then share: one
 // allocation of the page's size, however the body arrives.
 func readPage(r io.Reader) ([]byte, error) {
-	bp := bodyPool.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooledBody {
-			bodyPool.Put(bp)
+	if bb, ok := r.(*bufferedBody); ok {
+		// Read whole already (doWhole), into a pooled buffer: one copy.
+		b, err := bb.whole()
+		if err != nil {
+			return nil, err
 		}
-	}()
+		return bytes.Clone(b), nil
+	}
+	bp := bodyPool.Get().(*[]byte)
+	defer putBody(bp)
 	b, err := readAll((*bp)[:0], r)
 	*bp = b
 	if err != nil {

@@ -1,7 +1,6 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -317,31 +316,56 @@ func (c *Client) doWhole(req *http.Request) (*http.Response, error) {
 	if err != nil || resp.StatusCode/100 != 2 {
 		return resp, err
 	}
-	b, err := io.ReadAll(resp.Body)
+	bp := bodyPool.Get().(*[]byte)
+	b, err := readAll((*bp)[:0], resp.Body)
+	*bp = b
 	_ = resp.Body.Close()
 	if err != nil && !errors.Is(err, ErrResponseTooLarge) {
+		putBody(bp)
 		return nil, fmt.Errorf("reading the answer: %w", err)
 	}
-	resp.Body = &bufferedBody{Reader: bytes.NewReader(b), err: err}
+	resp.Body = &bufferedBody{data: b, err: err, pooled: bp}
 	return resp, nil
 }
 
-// bufferedBody is a body read whole by doWhole; err, if any, is the
-// reading error to report at its end (the body over the size limit).
+// bufferedBody is a body read whole by doWhole into a pooled buffer, which
+// Close gives back: the decoders read data in place (decodeJSON decodes
+// it, readPage copies it once), and a plain reader reads it through Read.
+// err, if any, is the reading error to report at its end (the body over
+// the size limit).
 type bufferedBody struct {
-	*bytes.Reader
-	err error
+	data   []byte
+	pos    int
+	err    error
+	pooled *[]byte
 }
 
 func (b *bufferedBody) Read(p []byte) (int, error) {
-	n, err := b.Reader.Read(p)
-	if err == io.EOF && b.err != nil {
-		return n, b.err
+	if b.pos >= len(b.data) {
+		if b.err != nil {
+			return 0, b.err
+		}
+		return 0, io.EOF
 	}
-	return n, err
+	n := copy(p, b.data[b.pos:])
+	b.pos += n
+	return n, nil
 }
 
-func (b *bufferedBody) Close() error { return nil }
+// whole returns the unread body and the reading error, and marks it read.
+func (b *bufferedBody) whole() ([]byte, error) {
+	d := b.data[b.pos:]
+	b.pos = len(b.data)
+	return d, b.err
+}
+
+func (b *bufferedBody) Close() error {
+	if b.pooled != nil {
+		putBody(b.pooled)
+		b.pooled, b.data = nil, nil
+	}
+	return nil
+}
 
 // closeBody reads a little of what is left of body, so the connection can be
 // reused, and closes it.

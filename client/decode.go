@@ -60,12 +60,16 @@ func readWhole[T int | int32 | int64](dec *jsontext.Decoder, v *T, bits int) err
 // white space, are an error. An empty body is io.EOF. An error reading r
 // is returned as it is.
 func decodeJSON(r io.Reader, v any) error {
-	bp := bodyPool.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooledBody {
-			bodyPool.Put(bp)
+	if bb, ok := r.(*bufferedBody); ok {
+		// Read whole already (doWhole): decoded in place.
+		b, err := bb.whole()
+		if err != nil {
+			return err
 		}
-	}()
+		return decodeBytes(b, v)
+	}
+	bp := bodyPool.Get().(*[]byte)
+	defer putBody(bp)
 	b, err := readAll((*bp)[:0], r)
 	*bp = b
 	if err != nil {
@@ -92,6 +96,13 @@ func decodeBytes(b []byte, v any) error {
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 const maxPooledBody = 1 << 20
+
+// putBody gives a buffer back to the pool, unless it grew too large to keep.
+func putBody(bp *[]byte) {
+	if cap(*bp) <= maxPooledBody {
+		bodyPool.Put(bp)
+	}
+}
 
 // readAll appends what r holds to b.
 func readAll(b []byte, r io.Reader) ([]byte, error) {

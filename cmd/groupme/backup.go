@@ -233,7 +233,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	for range opts.parallel {
 		wg.Go(func() {
 			for it := range work {
-				e, added, err := a.backupOne(ctx, root, dir, it, opts, prog, imgs)
+				e, added, err := a.backupOne(ctx, root, dir, it, opts, prog, imgs, ix)
 				mu.Lock()
 				res.New += added
 				key := e.Kind + "/" + e.ID
@@ -257,7 +257,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 					manifestErr = werr
 				}
 				mu.Unlock()
-				ix.poke()
+				ix.add(e)
 				prog.convDone()
 			}
 		})
@@ -312,7 +312,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 
 // backupOne saves one conversation and returns its manifest entry and how
 // many messages it added.
-func (a *app) backupOne(ctx context.Context, root *os.Root, dir string, it *backupItem, opts backupOptions, prog *backupProgress, imgs *imageSaver) (manifestEntry, int, error) {
+func (a *app) backupOne(ctx context.Context, root *os.Root, dir string, it *backupItem, opts backupOptions, prog *backupProgress, imgs *imageSaver, ix *backupIndexer) (manifestEntry, int, error) {
 	e := it.entry
 	if it.err != nil {
 		return e, 0, it.err
@@ -324,8 +324,13 @@ func (a *app) backupOne(ctx context.Context, root *os.Root, dir string, it *back
 		return root.OpenFile(e.File, os.O_RDWR|os.O_CREATE, 0o644)
 	}
 	eo := exportOptions{resume: true, maxWait: opts.maxWait, paced: true, quiet: true, again: "run the backup again to continue"}
-	if imgs != nil {
-		eo.onPage = imgs.collect
+	// Each page written goes to the pictures' downloads and to the index
+	// while the next is fetched.
+	eo.onPage = func(msgs []client.ArchivedMessage) {
+		if imgs != nil {
+			imgs.collect(msgs)
+		}
+		ix.add(e)
 	}
 	if e.Former && notSaved(root, e.File) {
 		// A group left before any of it was saved: GroupMe may not show

@@ -231,6 +231,17 @@ func (ix *Index) Rebuild(ctx context.Context) (Stats, error) {
 	return ix.Update(ctx)
 }
 
+// UpdateConversation brings one conversation up to its file, as Update
+// does for each conversation of the manifest: a backup calls it while the
+// conversation is still being saved, before the manifest lists it.
+func (ix *Index) UpdateConversation(ctx context.Context, c ManifestConversation) (added int, err error) {
+	added, _, err = ix.updateConversation(ctx, c)
+	if err != nil {
+		return added, fmt.Errorf("indexing %s %s (%s): %w", c.Kind, c.ID, c.File, err)
+	}
+	return added, nil
+}
+
 // safeFile checks that a manifest's file name stays inside the backup.
 func safeFile(name string) error {
 	if name == "" || !filepath.IsLocal(filepath.FromSlash(name)) {

@@ -277,3 +277,27 @@ func TestListenReplayedIDIsNotDeliveredAgain(t *testing.T) {
 		}
 	})
 }
+
+// The done-when of issue 22, with Listen's defaults: a server that closes
+// the connection after every subscription gets at most one handshake a
+// second on average, counted over the whole run in fake time, and Listen
+// gives up after the default 30 attempts.
+func TestListenCloseAfterEverySubscriptionDefaults(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		w := newHostile(t, contracttest.PushCloseAfterSubscribe)
+		_, err, took := w.listenFor(t, 24*time.Hour)
+		hs := w.h.Handshakes()
+		t.Logf("%d handshakes in %v of fake time: %.4f a second; ended with %v", hs, took, float64(hs)/took.Seconds(), err)
+		var pe *client.PushError
+		if !errors.As(err, &pe) || hs != 30 {
+			t.Fatalf("%d handshakes, ended with %v; want 30 and a *PushError", hs, err)
+		}
+		if float64(hs)/took.Seconds() > 1 {
+			t.Errorf("%d handshakes in %v: more than one a second", hs, took)
+		}
+		if took < 10*time.Minute {
+			t.Errorf("gave up after %v; 30 attempts with a back-off capped at a minute take about 25 minutes", took)
+		}
+	})
+}

@@ -254,6 +254,23 @@ func (f *Fake) servePushWebSocket(w http.ResponseWriter, r *http.Request) {
 		_ = conn.CloseNow()
 	}()
 	ctx := r.Context()
+	// A held /meta/connect must not stop the reading: Faye's WebSocket
+	// client sends its first connect and then its subscriptions in
+	// separate frames, and a real Faye server answers the subscriptions
+	// while the connect is held. So each connect waits in a goroutine of
+	// its own; a newer connect releases the one held before it.
+	write := func(replies []pushOut) bool {
+		if len(replies) == 0 {
+			return true
+		}
+		out, _ := json.Marshal(replies)
+		wctx, cancel := context.WithTimeout(ctx, pushWriteWithin)
+		defer cancel()
+		return conn.Write(wctx, websocket.MessageText, out) == nil
+	}
+	var held sync.WaitGroup
+	release := func() {}
+	defer func() { release(); held.Wait() }()
 	for {
 		_, b, err := conn.Read(ctx)
 		if err != nil {
@@ -264,19 +281,43 @@ func (f *Fake) servePushWebSocket(w http.ResponseWriter, r *http.Request) {
 			_ = conn.Close(websocket.StatusUnsupportedData, "expected Bayeux messages")
 			return
 		}
-		replies := f.handlePush(msgs, "websocket", ctx.Done(), epoch)
+		var now []pushIn
+		var connect *pushIn
+		for i := range msgs {
+			if msgs[i].Channel == "/meta/connect" {
+				connect = &msgs[i]
+				continue
+			}
+			now = append(now, msgs[i])
+		}
+		replies := f.handlePush(now, "websocket", ctx.Done(), epoch)
 		select {
 		case <-epoch:
 			return
 		default:
 		}
-		out, _ := json.Marshal(replies)
-		wctx, cancel := context.WithTimeout(ctx, pushWriteWithin)
-		err = conn.Write(wctx, websocket.MessageText, out)
-		cancel()
-		if err != nil {
+		if !write(replies) {
 			return
 		}
+		if connect == nil {
+			continue
+		}
+		release()
+		cctx, cancel := context.WithCancel(ctx)
+		release = cancel
+		held.Add(1)
+		go func(m pushIn) {
+			defer held.Done()
+			replies := f.handlePush([]pushIn{m}, "websocket", cctx.Done(), epoch)
+			select {
+			case <-epoch:
+				return
+			default:
+			}
+			if !write(replies) {
+				_ = conn.CloseNow()
+			}
+		}(*connect)
 	}
 }
 

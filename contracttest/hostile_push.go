@@ -29,8 +29,8 @@ const (
 	// PushCloseAfterSubscribe confirms every subscription, then drops the
 	// connection (WebSocket: closed; long-polling: the next request cut).
 	PushCloseAfterSubscribe PushAttack = "close-after-subscribe"
-	// PushMalformedFrame confirms the subscription, then sends a frame (or
-	// answers the next long-poll) with something that is not JSON.
+	// PushMalformedFrame confirms the subscription, then answers the next
+	// connect with a frame (or body) that is not JSON.
 	PushMalformedFrame PushAttack = "malformed-frame"
 	// PushHugeFrames answers a subscription with 1 MiB data frames, without
 	// end (long-polling: one endless answer), never with the confirmation.
@@ -38,9 +38,10 @@ const (
 	// PushFramesNoAnswer answers a subscription with a 1 KB data frame
 	// every 100 ms, never with the confirmation.
 	PushFramesNoAnswer PushAttack = "frames-no-answer"
-	// PushCloseWithToken confirms the subscription, then closes the
-	// WebSocket with a reason that quotes the subscriber's token
-	// (long-polling: a failed connect whose error quotes it).
+	// PushCloseWithToken confirms the subscription, then at the next
+	// connect closes the WebSocket with a reason that quotes the
+	// subscriber's token (long-polling: a failed connect whose error
+	// quotes it).
 	PushCloseWithToken PushAttack = "close-with-token"
 	// PushZeroInterval answers every /meta/connect at once, empty, with
 	// advice.interval 0.
@@ -49,9 +50,9 @@ const (
 	// closes the connection after the subscription, so every session
 	// needs a catch-up that fails.
 	PushFailCatchUp PushAttack = "fail-catch-up"
-	// PushReplay confirms the subscription and pushes, for the first group
-	// of ReplayGroup, message ids 1000 to 2100 and then 1000 again, and
-	// then 2101 (line.create on the user's channel), over WebSocket.
+	// PushReplay confirms the subscription and, at the first connect,
+	// pushes for the group ReplayGroup message ids 1000 to 2100, then 1000
+	// again, then 2101 (line.create on the user's channel), over WebSocket.
 	PushReplay PushAttack = "replay"
 )
 
@@ -301,8 +302,6 @@ func (h *HostilePush) afterSubscribeWS(ctx context.Context, conn *websocket.Conn
 	case PushCloseAfterSubscribe, PushFailCatchUp:
 		_ = conn.Close(websocket.StatusGoingAway, "bye")
 		return false
-	case PushMalformedFrame:
-		return write([]byte(`[{"channel":"/user/0","data":{"type":`))
 	}
 	return true
 }
@@ -312,6 +311,8 @@ func (h *HostilePush) afterSubscribeWS(ctx context.Context, conn *websocket.Conn
 // connection.
 func (h *HostilePush) atConnectWS(conn *websocket.Conn, token string, replayed *bool, write func([]byte) bool) bool {
 	switch h.Attack {
+	case PushMalformedFrame:
+		return write([]byte(`[{"channel":"/user/0","data":{"type":`))
 	case PushCloseWithToken:
 		_ = conn.Close(websocket.StatusPolicyViolation, "bad signature "+token)
 		return false

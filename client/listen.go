@@ -37,8 +37,24 @@ type listener struct {
 
 // convState is what Listen remembers about one conversation.
 type convState struct {
-	last string // highest message id delivered ("" when none)
-	dm   bool
+	// last is the highest message id delivered (or ResumeAfter's); no
+	// message at or below it is delivered again. "" when none.
+	last string
+	// baseline is Track's: the newest id when the first session was
+	// subscribed. The catch-up starts after it, but a push of an id at or
+	// below it is still delivered (it may have been sent between the
+	// subscription and the look-up), so it is not a high-water mark.
+	baseline string
+	dm       bool
+}
+
+// after is where the next catch-up starts: the higher of last and
+// baseline, "" when the conversation is not covered.
+func (s *convState) after() string {
+	if s.last == "" || (s.baseline != "" && compareIDs(s.baseline, s.last) > 0) {
+		return s.baseline
+	}
+	return s.last
 }
 
 func (l *listener) conv(id string) *convState {
@@ -263,14 +279,14 @@ func (l *listener) baseline(ctx context.Context) error {
 	}
 	for _, id := range l.cfg.track {
 		s := l.conv(id)
-		if s.last != "" {
+		if s.after() != "" {
 			continue
 		}
 		newest, err := l.newestID(ctx, id)
 		if err != nil {
 			return l.restErr(err)
 		}
-		s.last = newest
+		s.baseline = newest
 	}
 	l.baselined = true
 	return nil
@@ -290,7 +306,7 @@ func (l *listener) restErr(err error) error {
 func (l *listener) backfill(ctx context.Context) error {
 	ids := make([]string, 0, len(l.convs))
 	for id, s := range l.convs {
-		if s.last != "" {
+		if s.after() != "" {
 			ids = append(ids, id)
 		}
 	}
@@ -299,11 +315,11 @@ func (l *listener) backfill(ctx context.Context) error {
 		s := l.convs[id]
 		complete := false
 		for range l.cfg.backfillPages {
-			page, err := l.fetchPage(ctx, id, s.last, backfillPageSize)
+			page, err := l.fetchPage(ctx, id, s.after(), backfillPageSize)
 			if errors.Is(err, ErrNotFound) || errors.Is(err, ErrForbidden) {
 				// Left or removed: the conversation cannot be read any more.
 				delete(l.convs, id)
-				if !l.emit(&GapEvent{ConversationID: id, AfterID: s.last, Err: err}) {
+				if !l.emit(&GapEvent{ConversationID: id, AfterID: s.after(), Err: err}) {
 					return errStop
 				}
 				complete = true
@@ -322,7 +338,7 @@ func (l *listener) backfill(ctx context.Context) error {
 				break
 			}
 		}
-		if !complete && !l.emit(&GapEvent{ConversationID: id, AfterID: s.last}) {
+		if !complete && !l.emit(&GapEvent{ConversationID: id, AfterID: s.after()}) {
 			return errStop
 		}
 	}

@@ -150,3 +150,24 @@ func TestDeliverDropsReplaysByHighWaterMark(t *testing.T) {
 		t.Errorf("state %d conversations, last %+v %+v", len(l.convs), l.convs["5"], l.convs["6"])
 	}
 }
+
+// Track's baseline is where the catch-up starts, not a high-water mark: a
+// message pushed between the subscription and the baseline's look-up has
+// an id at or below the baseline and must still be delivered (once).
+func TestTrackBaselineIsNotAHighWaterMark(t *testing.T) {
+	t.Parallel()
+	n := 0
+	l := &listener{convs: map[string]*convState{"5": {baseline: "1000"}}, yield: func(Event, error) bool { n++; return true }}
+	push := bayeux.Message{Channel: "/user/1", Data: []byte(`{"type":"line.create","subject":{"id":"1000","group_id":"5","attachments":[]}}`)}
+	l.deliver(push)
+	l.deliver(push)
+	if n != 1 || l.convs["5"].after() != "1000" || l.convs["5"].last != "1000" {
+		t.Errorf("%d deliveries of the message at the baseline, state %+v; want 1", n, l.convs["5"])
+	}
+	if s := (&convState{baseline: "900", last: "1000"}); s.after() != "1000" {
+		t.Errorf("after() = %q, want the higher of baseline and last", s.after())
+	}
+	if s := (&convState{baseline: "1100", last: "1000"}); s.after() != "1100" {
+		t.Errorf("after() = %q, want the higher of baseline and last", s.after())
+	}
+}

@@ -97,9 +97,9 @@ func newHostile(t *testing.T, attack contracttest.PushAttack) *hostileWorld {
 }
 
 // listenFor runs Listen for at most d of fake time and returns every event,
-// the error it ended with (nil if it was still going at d) and the time
-// it ran.
-func (w *hostileWorld) listenFor(t *testing.T, d time.Duration, opts ...client.ListenOption) ([]client.Event, error, time.Duration) {
+// the time it ran and the error it ended with (nil if it was still going
+// at d).
+func (w *hostileWorld) listenFor(t *testing.T, d time.Duration, opts ...client.ListenOption) ([]client.Event, time.Duration, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), d)
 	defer cancel()
@@ -107,11 +107,11 @@ func (w *hostileWorld) listenFor(t *testing.T, d time.Duration, opts ...client.L
 	var evs []client.Event
 	for ev, err := range w.c.Listen(ctx, opts...) {
 		if err != nil {
-			return evs, err, time.Since(start)
+			return evs, time.Since(start), err
 		}
 		evs = append(evs, ev)
 	}
-	return evs, nil, time.Since(start)
+	return evs, time.Since(start), nil
 }
 
 func disconnects(evs []client.Event) []*client.DisconnectedEvent {
@@ -158,7 +158,7 @@ func TestListenHostileServersBackOffAndGiveUp(t *testing.T) {
 				if tc.attack == contracttest.PushFailCatchUp {
 					opts = append(opts, client.Track(w.group)) // so every session catches up
 				}
-				evs, err, took := w.listenFor(t, 24*time.Hour, opts...)
+				evs, took, err := w.listenFor(t, 24*time.Hour, opts...)
 				var pe *client.PushError
 				if !errors.As(err, &pe) {
 					t.Fatalf("after %v: ended with %v, want a *PushError after 8 attempts", took, err)
@@ -213,7 +213,7 @@ func TestListenZeroIntervalIsFloored(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				w := newHostile(t, contracttest.PushZeroInterval)
-				evs, err, took := w.listenFor(t, time.Minute, opts...)
+				evs, took, err := w.listenFor(t, time.Minute, opts...)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -286,7 +286,7 @@ func TestListenCloseAfterEverySubscriptionDefaults(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		w := newHostile(t, contracttest.PushCloseAfterSubscribe)
-		_, err, took := w.listenFor(t, 24*time.Hour)
+		_, took, err := w.listenFor(t, 24*time.Hour)
 		hs := w.h.Handshakes()
 		t.Logf("%d handshakes in %v of fake time: %.4f a second; ended with %v", hs, took, float64(hs)/took.Seconds(), err)
 		var pe *client.PushError

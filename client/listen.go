@@ -209,54 +209,82 @@ func (l *listener) session(ctx context.Context) (healthy bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	start, subscribed := l.cfg.now(), l.cfg.now()
-	live := false // a push was delivered
-	isHealthy := func() bool { return live || l.cfg.now().Sub(start) >= healthyAfter }
-	deliverLive := func(m bayeux.Message) bool {
-		before := l.emitted
-		ok := l.deliver(m)
-		live = live || l.emitted > before
-		return ok
-	}
-
+	live := &liveSession{l: l, s: s, start: l.cfg.now()}
+	live.subscribed = live.start
 	l.sessions++
 	if !l.emit(&ConnectedEvent{Transport: s.Transport(), Reconnect: l.sessions > 1}) {
 		return true, errStop
 	}
 	if err := l.baseline(ctx); err != nil {
-		return isHealthy(), err
+		return live.healthy(), err
 	}
 	if err := l.backfill(ctx); err != nil {
-		return isHealthy(), err
+		return live.healthy(), err
 	}
-	for _, m := range pending {
-		if !deliverLive(m) {
-			return true, errStop
+	if !live.deliverAll(pending) {
+		return true, errStop
+	}
+	err = live.connectLoop(ctx)
+	if errors.Is(err, errStop) {
+		return true, err
+	}
+	return live.healthy(), err
+}
+
+// liveSession is a subscribed session.
+type liveSession struct {
+	l                 *listener
+	s                 *bayeux.Session
+	start, subscribed time.Time
+	delivered         bool // a push was delivered
+}
+
+func (ls *liveSession) healthy() bool {
+	return ls.delivered || ls.l.cfg.now().Sub(ls.start) >= healthyAfter
+}
+
+// deliver hands on a push and notes whether it made an event.
+func (ls *liveSession) deliver(m bayeux.Message) bool {
+	before := ls.l.emitted
+	ok := ls.l.deliver(m)
+	ls.delivered = ls.delivered || ls.l.emitted > before
+	return ok
+}
+
+func (ls *liveSession) deliverAll(msgs []bayeux.Message) bool {
+	for _, m := range msgs {
+		if !ls.deliver(m) {
+			return false
 		}
 	}
+	return true
+}
+
+// connectLoop sends /meta/connect after /meta/connect until the session
+// fails, renewing the signature before it expires.
+func (ls *liveSession) connectLoop(ctx context.Context) error {
+	l := ls.l
 	for {
-		if l.cfg.now().Sub(subscribed) >= signatureLifetime {
+		if l.cfg.now().Sub(ls.subscribed) >= signatureLifetime {
 			// A fresh signature on the same clientId: nothing published
 			// meanwhile is lost, unlike with a new handshake.
-			more, err := l.subscribe(ctx, s)
+			more, err := l.subscribe(ctx, ls.s)
 			if err != nil {
-				return isHealthy(), err
+				return err
 			}
-			subscribed = l.cfg.now()
-			for _, m := range more {
-				if !deliverLive(m) {
-					return true, errStop
-				}
+			ls.subscribed = l.cfg.now()
+			if !ls.deliverAll(more) {
+				return errStop
 			}
 		}
 		sent, before := l.cfg.now(), l.emitted
-		ok, err := s.Connect(ctx, deliverLive)
+		ok, err := ls.s.Connect(ctx, ls.deliver)
 		if !ok {
-			return true, errStop
+			return errStop
 		}
-		l.interval = s.Interval()
+		l.interval = ls.s.Interval()
 		if err != nil {
-			return isHealthy(), l.pushErr(err)
+			return l.pushErr(err)
 		}
 		wait := l.interval
 		if l.emitted == before {
@@ -266,7 +294,7 @@ func (l *listener) session(ctx context.Context) (healthy bool, err error) {
 		}
 		if wait > 0 {
 			if err := l.cfg.sleep(ctx, wait); err != nil {
-				return isHealthy(), err
+				return err
 			}
 		}
 	}

@@ -228,21 +228,26 @@ func (h *HostilePush) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 		if has(msgs, "/meta/connect") && !h.atConnectWS(conn, token, &replayed, write) {
 			return
 		}
-		var replies []pushOut
-		for _, m := range msgs {
-			o := h.answer(m)
-			if m.Channel == "/meta/connect" && h.Attack != PushZeroInterval {
-				if !h.wait(ctx) {
-					return
-				}
-			}
-			replies = append(replies, o)
-		}
-		out, _ := json.Marshal(replies)
-		if !write(out) {
+		out, ok := h.answerAll(ctx, msgs)
+		if !ok || !write(out) {
 			return
 		}
 	}
+}
+
+// answerAll answers a batch, holding a connect unless the attack is
+// PushZeroInterval; false when the request ended meanwhile.
+func (h *HostilePush) answerAll(ctx context.Context, msgs []pushIn) ([]byte, bool) {
+	var replies []pushOut
+	for _, m := range msgs {
+		o := h.answer(m)
+		if m.Channel == "/meta/connect" && h.Attack != PushZeroInterval && !h.wait(ctx) {
+			return nil, false
+		}
+		replies = append(replies, o)
+	}
+	out, _ := json.Marshal(replies)
+	return out, true
 }
 
 func (h *HostilePush) wait(ctx context.Context) bool {

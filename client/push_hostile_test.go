@@ -7,8 +7,10 @@ package client_test
 // clock Listen waits on.
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -70,7 +72,7 @@ var hostileDataset = contracttest.SeedConfig{Seed: 3, Users: 2, Groups: 1, Messa
 
 // newHostile must run inside the bubble; the server and the client's
 // connections are closed when the test ends.
-func newHostile(t *testing.T, attack contracttest.PushAttack) *hostileWorld {
+func newHostile(t *testing.T, attack contracttest.PushAttack, opts ...client.Option) *hostileWorld {
 	t.Helper()
 	f := contracttest.NewFake(contracttest.WithDataset(hostileDataset), contracttest.WithViolationHandler(func(err error) {
 		t.Errorf("the fake broke the spec: %v", err)
@@ -81,9 +83,9 @@ func newHostile(t *testing.T, attack contracttest.PushAttack) *hostileWorld {
 	srv := &http.Server{Handler: h}
 	go func() { _ = srv.Serve(mn) }()
 	tr := &http.Transport{DialContext: mn.dial}
-	c, err := client.New(ds.Users[0].Token,
+	c, err := client.New(ds.Users[0].Token, append([]client.Option{
 		client.WithBaseURL("http://push.test/v3"),
-		client.WithHTTPClient(&http.Client{Transport: tr}))
+		client.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +155,8 @@ func TestListenHostileServersBackOffAndGiveUp(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
-				w := newHostile(t, tc.attack)
+				var logs bytes.Buffer
+				w := newHostile(t, tc.attack, client.WithLogger(slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 				opts := append([]client.ListenOption{client.MaxReconnectAttempts(8)}, tc.opts...)
 				if tc.attack == contracttest.PushFailCatchUp {
 					opts = append(opts, client.Track(w.group)) // so every session catches up
@@ -184,6 +187,9 @@ func TestListenHostileServersBackOffAndGiveUp(t *testing.T) {
 				}
 				if strings.Contains(err.Error(), w.token) {
 					t.Errorf("the final error shows the token: %v", err)
+				}
+				if strings.Contains(logs.String(), w.token) || !strings.Contains(logs.String(), "reconnecting") {
+					t.Errorf("the log shows the token, or no reconnect:\n%s", logs.String())
 				}
 				if tc.attack == contracttest.PushCloseWithToken && !strings.Contains(ds[0].Err.Error(), "REDACTED") {
 					t.Errorf("the close reason is not reported (scrubbed): %v", ds[0].Err)

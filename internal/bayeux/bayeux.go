@@ -206,11 +206,23 @@ type Config struct {
 	ScrubErr func(error) error
 }
 
+// maxServerText bounds how much of a server's text goes into an error.
+const maxServerText = 256
+
+// scrub makes server text fit for an error: secrets removed (Config.Scrub),
+// control characters escaped as in a Go string literal (a close reason
+// with ESC sequences must not drive the terminal that prints it), at
+// most maxServerText bytes.
 func (c *Config) scrub(s string) string {
 	if c.Scrub != nil {
 		s = c.Scrub(s)
 	}
-	return strings.TrimSpace(s)
+	s = strings.TrimSpace(s)
+	if len(s) > maxServerText {
+		s = strings.ToValidUTF8(s[:maxServerText], "") + "..."
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 func (c *Config) scrubErr(err error) error {

@@ -268,3 +268,15 @@ func TestBayeuxCode(t *testing.T) {
 		}
 	}
 }
+
+// Server text reaches errors scrubbed, escaped and bounded.
+func TestScrubServerText(t *testing.T) {
+	t.Parallel()
+	c := Config{Scrub: func(s string) string { return strings.ReplaceAll(s, "tok", "REDACTED") }}
+	if got := c.scrub(" 401::bad tok\x1b]0;owned\x07 "); got != `401::bad REDACTED\x1b]0;owned\a` {
+		t.Errorf("scrub = %q", got)
+	}
+	if got := c.scrub(strings.Repeat("x", 10000)); len(got) != maxServerText+3 {
+		t.Errorf("scrub of 10,000 bytes gave %d", len(got))
+	}
+}

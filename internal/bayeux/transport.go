@@ -140,7 +140,7 @@ func (t *wsTransport) wsErr(op string, err error) error {
 	if errors.As(err, &ce) {
 		msg := "status " + strconv.Itoa(int(ce.Code))
 		if reason := t.s.cfg.scrub(ce.Reason); reason != "" {
-			msg += ", reason " + strconv.Quote(reason)
+			msg += `, reason "` + reason + `"`
 		}
 		return &Error{Op: op, Message: msg, Err: ErrClosed}
 	}

@@ -110,9 +110,10 @@ tools/ts/node_modules/.package-lock.json: tools/ts/package.json tools/ts/package
 	cd tools/ts && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-## compat: a third-party client (node-groupme from npm) against `groupme fake`.
+## compat: third-party clients against `groupme fake`: node-groupme's REST calls, and two
+## realtime clients on its push service (the faye reference client, node-groupme's).
 compat: ts-build
-	cd tools/ts && node --test --test-timeout=180000 compat/node-groupme.test.mjs
+	cd tools/ts && node --test --test-timeout=180000 compat/node-groupme.test.mjs compat/realtime.test.mjs
 
 ## check: everything CI runs.
 check: check-generated lint consumer test ts-check compat prism docs-test view-test breaking

@@ -1,11 +1,13 @@
 package client
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
+	"strconv"
 	"testing"
-	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/groupme-go/groupme/internal/bayeux"
 )
 
 func TestPushEndpoint(t *testing.T) {
@@ -33,18 +35,6 @@ func TestPushEndpoint(t *testing.T) {
 	}
 }
 
-func TestListenBackoffBounds(t *testing.T) {
-	t.Parallel()
-	l := &listener{cfg: listenConfig{minBackoff: time.Second, maxBackoff: 8 * time.Second}}
-	for n, full := range map[int]time.Duration{1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 4: 8 * time.Second, 9: 8 * time.Second, 500: 8 * time.Second} {
-		for range 50 {
-			if d := l.backoff(n); d < full/2 || d > full {
-				t.Fatalf("backoff(%d) = %v, want within [%v, %v]", n, d, full/2, full)
-			}
-		}
-	}
-}
-
 func TestCompareIDs(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -54,21 +44,6 @@ func TestCompareIDs(t *testing.T) {
 		if got := compareIDs(tc.a, tc.b); got != tc.want {
 			t.Errorf("compareIDs(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
-	}
-}
-
-// The ext that carries the token prints without it, however it is printed.
-func TestExtHidesToken(t *testing.T) {
-	t.Parallel()
-	e := &ext{AccessToken: "tok-SECRET", Timestamp: 1}
-	for _, s := range []string{fmt.Sprint(e), fmt.Sprintf("%v %+v %#v %s", *e, *e, *e, *e), fmt.Sprint(outMessage{Ext: e})} {
-		if strings.Contains(s, "tok-SECRET") {
-			t.Errorf("printed ext shows the token: %s", s)
-		}
-	}
-	b, _ := json.Marshal(outMessage{Channel: "/meta/subscribe", Ext: e})
-	if !strings.Contains(string(b), `"access_token":"tok-SECRET"`) || !strings.Contains(string(b), `"timestamp":1`) {
-		t.Errorf("the wire form lost the ext: %s", b)
 	}
 }
 
@@ -98,11 +73,11 @@ func TestDeliverKinds(t *testing.T) {
 		`{"channel":"/user/1","data":{"type":"line.create","subject":"not an object"}}`,
 	}
 	for _, f := range frames {
-		msgs, err := decodeFrame([]byte(f))
-		if err != nil {
+		var m bayeux.Message
+		if err := jsonv2.Unmarshal([]byte(f), &m); err != nil {
 			t.Fatal(err)
 		}
-		l.deliver(msgs[0])
+		l.deliver(m)
 	}
 	var kinds []string
 	for _, ev := range got {
@@ -135,5 +110,64 @@ func TestDeliverKinds(t *testing.T) {
 	}
 	if ev := got[7].(*RawEvent); ev.DecodeErr == nil {
 		t.Error("an undecodable line.create has no DecodeErr")
+	}
+}
+
+// A message id at or below the highest one delivered in its conversation
+// is a duplicate however long ago that was: one replayed after 5,000 newer
+// ones (the old filter remembered 1,024) is not delivered again, in any
+// conversation, and the filter holds one id per conversation.
+func TestDeliverDropsReplaysByHighWaterMark(t *testing.T) {
+	t.Parallel()
+	delivered := map[string]int{}
+	l := &listener{convs: map[string]*convState{}, yield: func(ev Event, err error) bool {
+		if err != nil {
+			t.Fatalf("unexpected error %v", err)
+		}
+		if ev, ok := ev.(*GroupMessageEvent); ok {
+			delivered[ev.Message.ID]++
+		}
+		return true
+	}}
+	msg := func(group string, id int) bayeux.Message {
+		return bayeux.Message{Channel: "/user/1", Data: []byte(`{"type":"line.create","subject":{"id":"` + strconv.Itoa(id) + `","group_id":"` + group + `","attachments":[]}}`)}
+	}
+	l.deliver(msg("5", 1000))
+	l.deliver(msg("6", 1000))
+	for id := 1001; id <= 6000; id++ {
+		l.deliver(msg("5", id))
+	}
+	l.deliver(msg("5", 1000)) // replayed after 5,000 others
+	l.deliver(msg("5", 999))  // older than anything delivered
+	l.deliver(msg("5", 4000))
+	l.deliver(msg("6", 1000)) // the other conversation's own replay
+	l.deliver(msg("6", 1001)) // new there, although group 5 had 1001
+	if delivered["1000"] != 2 || delivered["999"] != 0 || delivered["4000"] != 1 || delivered["1001"] != 2 || delivered["6000"] != 1 {
+		t.Errorf("deliveries of 1000, 999, 4000, 1001, 6000: %d %d %d %d %d; want 2 (one per group) 0 1 2 1",
+			delivered["1000"], delivered["999"], delivered["4000"], delivered["1001"], delivered["6000"])
+	}
+	if len(l.convs) != 2 || l.convs["5"].last != "6000" || l.convs["6"].last != "1001" {
+		t.Errorf("state %d conversations, last %+v %+v", len(l.convs), l.convs["5"], l.convs["6"])
+	}
+}
+
+// Track's baseline is where the catch-up starts, not a high-water mark: a
+// message pushed between the subscription and the baseline's look-up has
+// an id at or below the baseline and must still be delivered (once).
+func TestTrackBaselineIsNotAHighWaterMark(t *testing.T) {
+	t.Parallel()
+	n := 0
+	l := &listener{convs: map[string]*convState{"5": {baseline: "1000"}}, yield: func(Event, error) bool { n++; return true }}
+	push := bayeux.Message{Channel: "/user/1", Data: []byte(`{"type":"line.create","subject":{"id":"1000","group_id":"5","attachments":[]}}`)}
+	l.deliver(push)
+	l.deliver(push)
+	if n != 1 || l.convs["5"].after() != "1000" || l.convs["5"].last != "1000" {
+		t.Errorf("%d deliveries of the message at the baseline, state %+v; want 1", n, l.convs["5"])
+	}
+	if s := (&convState{baseline: "900", last: "1000"}); s.after() != "1000" {
+		t.Errorf("after() = %q, want the higher of baseline and last", s.after())
+	}
+	if s := (&convState{baseline: "1100", last: "1000"}); s.after() != "1100" {
+		t.Errorf("after() = %q, want the higher of baseline and last", s.after())
 	}
 }

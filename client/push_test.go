@@ -216,8 +216,8 @@ func TestListenReconnectBackfillsExactlyOnce(t *testing.T) {
 
 			w.srv.Fake.DropPushConnections()
 			disc := s.until("the disconnect", func(ev client.Event) bool { _, ok := ev.(*client.DisconnectedEvent); return ok }, record).(*client.DisconnectedEvent)
-			if disc.Attempt != 0 || disc.RetryIn != 0 || disc.Err == nil {
-				t.Errorf("disconnect after a live session: %+v (want an error, attempt 0, retry at once as advised)", disc)
+			if disc.Attempt != 0 || disc.RetryIn != time.Second || disc.Err == nil {
+				t.Errorf("disconnect after a live session: %+v (want an error, attempt 0, retry after the 1s floor: the fake advises 0)", disc)
 			}
 			if strings.Contains(disc.Err.Error(), w.me.Token) {
 				t.Errorf("the disconnect error shows the token: %v", disc.Err)
@@ -265,8 +265,8 @@ func TestListenReconnectBackfillsExactlyOnce(t *testing.T) {
 					t.Errorf("conversation %s delivered out of order: %v", conv, ids)
 				}
 			}
-			if len(sleeps) > 1 {
-				t.Errorf("slept %v; one advised wait (0) expected", sleeps)
+			if !slices.Equal(sleeps, []time.Duration{time.Second}) {
+				t.Errorf("slept %v; one reconnect wait (the 1s floor) expected", sleeps)
 			}
 			s.stop()
 			if strings.Contains(logs.String(), w.me.Token) {

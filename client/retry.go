@@ -3,9 +3,10 @@ package client
 import (
 	"context"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"github.com/groupme-go/groupme/internal/backoff"
 )
 
 // RetryTransport is an http.RoundTripper that retries requests GroupMe
@@ -227,8 +228,8 @@ func (t *retrier) retryAfterCap() time.Duration {
 	return defaultMaxRetryAfter
 }
 
-// backoff is the shortest delay doubled per attempt, capped at the longest, with the
-// upper half jittered: the wait lies in [d/2, d].
+// backoff is the shortest delay doubled per attempt, capped at the longest,
+// jittered into [d/2, d] (the back-off Listen uses too).
 func (t *retrier) backoff(attempt int) time.Duration {
 	lo, hi := t.minDelay, t.maxDelay
 	if lo <= 0 {
@@ -237,25 +238,8 @@ func (t *retrier) backoff(attempt int) time.Duration {
 	if hi <= 0 {
 		hi = 30 * time.Second
 	}
-	d := lo
-	for i := 1; i < attempt && d < hi; i++ {
-		d *= 2
-	}
-	d = min(d, hi)
-	return d/2 + rand.N(d/2+1)
+	return backoff.Delay(attempt, lo, max(lo, hi))
 }
 
 // sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
-}
+func sleep(ctx context.Context, d time.Duration) error { return backoff.Sleep(ctx, d) }

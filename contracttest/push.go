@@ -6,8 +6,9 @@ package contracttest
 // (https://dev.groupme.com/tutorials/push) and the community docs
 // (https://groupme-js.github.io/GroupMeCommunityDocs/push) describe:
 // /meta/handshake hands out a clientId and advice, /meta/subscribe needs
-// ext.access_token (a user's token) and ext.timestamp in seconds,
-// /meta/connect delivers what was published. asyncapi.yaml at the root of
+// ext.access_token (a user's token; ext.timestamp, in seconds, may be
+// left out), /meta/connect delivers what was published and is held no
+// longer than the client's own advice.timeout asks. asyncapi.yaml at the root of
 // the repository describes the same service.
 //
 // What it publishes, when the REST API (or the Fake's own methods) creates
@@ -23,7 +24,8 @@ package contracttest
 //     else.
 //
 // A /meta/connect is answered as soon as something is queued for the
-// client, or after the advised timeout, on both transports.
+// client, or after the advised timeout (or the client's advice.timeout, if
+// shorter), on both transports.
 
 import (
 	"context"
@@ -81,7 +83,10 @@ type pushIn struct {
 	ConnectionType           string          `json:"connectionType"`
 	SupportedConnectionTypes []string        `json:"supportedConnectionTypes"`
 	Data                     json.RawMessage `json:"data"`
-	Ext                      *struct {
+	Advice                   *struct {
+		Timeout *int64 `json:"timeout"` // milliseconds
+	} `json:"advice"`
+	Ext *struct {
 		AccessToken string `json:"access_token"`
 		Timestamp   *int64 `json:"timestamp"`
 	} `json:"ext"`
@@ -249,6 +254,23 @@ func (f *Fake) servePushWebSocket(w http.ResponseWriter, r *http.Request) {
 		_ = conn.CloseNow()
 	}()
 	ctx := r.Context()
+	// A held /meta/connect must not stop the reading: Faye's WebSocket
+	// client sends its first connect and then its subscriptions in
+	// separate frames, and a real Faye server answers the subscriptions
+	// while the connect is held. So each connect waits in a goroutine of
+	// its own; a newer connect releases the one held before it.
+	write := func(replies []pushOut) bool {
+		if len(replies) == 0 {
+			return true
+		}
+		out, _ := json.Marshal(replies)
+		wctx, cancel := context.WithTimeout(ctx, pushWriteWithin)
+		defer cancel()
+		return conn.Write(wctx, websocket.MessageText, out) == nil
+	}
+	var held sync.WaitGroup
+	release := func() {}
+	defer func() { release(); held.Wait() }()
 	for {
 		_, b, err := conn.Read(ctx)
 		if err != nil {
@@ -259,19 +281,43 @@ func (f *Fake) servePushWebSocket(w http.ResponseWriter, r *http.Request) {
 			_ = conn.Close(websocket.StatusUnsupportedData, "expected Bayeux messages")
 			return
 		}
-		replies := f.handlePush(msgs, "websocket", ctx.Done(), epoch)
+		var now []pushIn
+		var connect *pushIn
+		for i := range msgs {
+			if msgs[i].Channel == "/meta/connect" {
+				connect = &msgs[i]
+				continue
+			}
+			now = append(now, msgs[i])
+		}
+		replies := f.handlePush(now, "websocket", ctx.Done(), epoch)
 		select {
 		case <-epoch:
 			return
 		default:
 		}
-		out, _ := json.Marshal(replies)
-		wctx, cancel := context.WithTimeout(ctx, pushWriteWithin)
-		err = conn.Write(wctx, websocket.MessageText, out)
-		cancel()
-		if err != nil {
+		if !write(replies) {
 			return
 		}
+		if connect == nil {
+			continue
+		}
+		release()
+		cctx, cancel := context.WithCancel(ctx)
+		release = cancel
+		held.Add(1)
+		go func(m pushIn) {
+			defer held.Done()
+			replies := f.handlePush([]pushIn{m}, "websocket", cctx.Done(), epoch)
+			select {
+			case <-epoch:
+				return
+			default:
+			}
+			if !write(replies) {
+				_ = conn.CloseNow()
+			}
+		}(*connect)
 	}
 }
 
@@ -356,7 +402,10 @@ func (f *Fake) pushSubscribe(m pushIn) pushOut {
 	if m.Ext == nil || m.Ext.AccessToken == "" {
 		return fail(401, "ext.access_token is required")
 	}
-	if m.Ext.Timestamp == nil || *m.Ext.Timestamp <= 0 || *m.Ext.Timestamp > 1e11 {
+	// GroupMe's tutorial sends ext.timestamp, in seconds; node-groupme's
+	// realtime client (4.1.0) sends only access_token and GroupMe serves
+	// it, so a missing timestamp passes and only a wrong one is refused.
+	if m.Ext.Timestamp != nil && (*m.Ext.Timestamp <= 0 || *m.Ext.Timestamp > 1e11) {
 		return fail(400, "ext.timestamp must be the current time in seconds")
 	}
 	f.mu.Lock()
@@ -416,7 +465,17 @@ func (f *Fake) pushConnect(m pushIn, done, epoch <-chan struct{}) []pushOut {
 	if q := take(); len(q) > 0 {
 		return append([]pushOut{reply}, q...)
 	}
-	t := time.NewTimer(pushTimeout)
+	// The client's advice.timeout bounds the hold, as in Faye: the faye
+	// client's first connect, batched with its subscriptions, asks for
+	// timeout 0 and is answered at once.
+	hold := pushTimeout
+	if m.Advice != nil && m.Advice.Timeout != nil {
+		hold = min(max(time.Duration(*m.Advice.Timeout)*time.Millisecond, 0), pushTimeout)
+	}
+	if hold == 0 {
+		return []pushOut{reply}
+	}
+	t := time.NewTimer(hold)
 	defer t.Stop()
 	select {
 	case <-c.wake:

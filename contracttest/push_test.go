@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -57,6 +59,9 @@ func subscribeMsg(clientID, channel, token string, ts int64) map[string]any {
 	m := map[string]any{"channel": "/meta/subscribe", "clientId": clientID, "subscription": channel, "id": "2"}
 	if token != "" {
 		m["ext"] = map[string]any{"access_token": token, "timestamp": ts}
+		if ts < 0 { // as node-groupme's realtime client sends it
+			m["ext"] = map[string]any{"access_token": token}
+		}
 	}
 	return m
 }
@@ -96,6 +101,7 @@ func TestPushHandshakeAndSubscribeAuth(t *testing.T) {
 		{"no ext", "/user/" + me.ID, "", 0, client, "401:"},
 		{"unknown token", "/user/" + me.ID, "nope", nowSeconds, client, "401:"},
 		{"milliseconds", "/user/" + me.ID, me.Token, nowSeconds * 1000, client, "400:"},
+		{"no timestamp (node-groupme sends none)", "/user/" + me.ID, me.Token, -1, client, ""},
 		{"someone else's channel", "/user/" + me.ID, other.Token, nowSeconds, client, "403:"},
 		{"someone else's conversation", "/direct_message/1_2", me.Token, nowSeconds, client, "403:"},
 		{"unknown client", "/user/" + me.ID, me.Token, nowSeconds, "no-such-client", "401:"},
@@ -313,4 +319,37 @@ func TestPushWebSocketAndDrop(t *testing.T) {
 	if n := srv.Fake.PushHandshakes(); n != 3 {
 		t.Errorf("%d handshakes counted, want 3", n)
 	}
+}
+
+// The faye reference client sends its subscription and a connect asking
+// for advice.timeout 0 in one batch; the connect is answered at once, and a
+// connect asking for 2 s is held 2 s, not the server's 30 (fake time).
+func TestPushConnectHonoursClientTimeout(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		f := NewFake(WithDataset(SeedConfig{Seed: 2, Users: 2, Groups: 1, Messages: 3, GroupMessages: 1, DirectMessages: 1}))
+		me := f.Dataset().Users[0]
+		never := make(chan struct{})
+		hs := f.handlePush([]pushIn{{Channel: "/meta/handshake", ID: "1"}}, "long-polling", never, never)
+		id := hs[0].ClientID
+		for _, tc := range []struct {
+			timeout string
+			want    time.Duration
+		}{{`0`, 0}, {`2000`, 2 * time.Second}, {`600000`, pushTimeout}} {
+			var batch []pushIn
+			raw := `[{"channel":"/meta/subscribe","id":"2","clientId":"` + id + `","subscription":"/user/` + me.ID + `","ext":{"access_token":"` + me.Token + `"}},` +
+				`{"channel":"/meta/connect","id":"3","clientId":"` + id + `","connectionType":"long-polling","advice":{"timeout":` + tc.timeout + `}}]`
+			if err := json.Unmarshal([]byte(raw), &batch); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			out := f.handlePush(batch, "long-polling", never, never)
+			if took := time.Since(start); took != tc.want {
+				t.Errorf("connect with advice.timeout %s answered after %v, want %v", tc.timeout, took, tc.want)
+			}
+			if len(out) != 2 || out[0].Successful == nil || !*out[0].Successful || out[1].Channel != "/meta/connect" || !*out[1].Successful {
+				t.Errorf("advice.timeout %s: replies %+v", tc.timeout, out)
+			}
+		}
+	})
 }

@@ -39,8 +39,6 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/groupme-go/groupme/internal/backoff"

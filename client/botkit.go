@@ -72,7 +72,7 @@ func SplitText(text string, max int) []string {
 			// alone, over max, rather than never.
 			_, cut = utf8.DecodeRuneInString(text)
 		}
-		at := cut
+		var at int
 		switch {
 		case lastBreak > 0:
 			at = lastBreak

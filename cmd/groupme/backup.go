@@ -177,7 +177,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	if err != nil {
 		return nil, err
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }() // the files under it are synced and closed one by one
 	unlock, err := lockBackup(root, dir)
 	if err != nil {
 		return nil, err
@@ -462,7 +462,7 @@ func readManifest(root *os.Root) (manifest, error) {
 	if err != nil {
 		return m, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	b, err := io.ReadAll(io.LimitReader(f, maxManifest+1))
 	if err != nil {
 		return m, err
@@ -527,7 +527,7 @@ func syncDir(root *os.Root, dir string) error {
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }() // opened to sync, never written through
 	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !strings.Contains(err.Error(), "not supported") {
 		return err
 	}

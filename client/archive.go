@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -181,7 +182,7 @@ func decodeArchiveList(body []byte, list string, sizeHint int) (*ArchivePage, er
 		// One value and nothing after it but white space.
 		if _, err = r.dec.ReadValue(); err == nil {
 			err = fmt.Errorf("invalid JSON at byte %d: data after the JSON value", r.dec.InputOffset())
-		} else if err == io.EOF {
+		} else if errors.Is(err, io.EOF) {
 			err = nil
 		}
 	}
@@ -273,7 +274,7 @@ func (r *archiveReader) open(kind jsontext.Kind) error {
 // skip reads and checks any value.
 func (r *archiveReader) skip() error {
 	_, err := r.dec.ReadValue()
-	if err == io.EOF {
+	if errors.Is(err, io.EOF) {
 		return io.ErrUnexpectedEOF
 	}
 	return err

@@ -37,10 +37,11 @@ func TextLength(s string) int {
 // SplitText cuts text into parts of at most max UTF-16 code units each
 // (MaxTextLength when max < 1), for GroupMe's limit on one message. It cuts
 // at the last line break in the second half of the room, else at the last
-// white space, and drops the white space where it cuts; a word longer than
-// max is cut between characters, never inside a UTF-8 sequence or a
-// surrogate pair, and not before a combining mark, a zero-width joiner or a
-// variation selector when it can help it. Text that fits is returned as
+// white space (white space just past the room counts: a part that fills the
+// room to the end of a word ends there), and drops the white space where
+// it cuts; a word longer than max is cut between characters, never inside
+// a UTF-8 sequence or a surrogate pair, and not before a combining mark, a
+// zero-width joiner or a variation selector when it can help it. Text that fits is returned as
 // is; an empty text gives no parts.
 func SplitText(text string, max int) []string {
 	if max < 1 {
@@ -72,10 +73,18 @@ func SplitText(text string, max int) []string {
 			// alone, over max, rather than never.
 			_, cut = utf8.DecodeRuneInString(text)
 		}
-		at := cut
+		// The cut itself is the best place when white space follows it:
+		// the part then fills the room. A line break there beats one
+		// before it, any white space there beats one before it.
+		next, _ := utf8.DecodeRuneInString(text[cut:])
+		var at int
 		switch {
+		case next == '\n':
+			at = cut
 		case lastBreak > 0:
 			at = lastBreak
+		case unicode.IsSpace(next):
+			at = cut
 		case lastSpace > 0:
 			at = lastSpace
 		default:

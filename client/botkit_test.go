@@ -137,6 +137,22 @@ func TestSplitText(t *testing.T) {
 			t.Errorf("%s: the parts joined do not give the text back (%d parts)", tc.name, len(parts))
 		}
 	}
+	// A part that fills the room up to a white space ends there, not at
+	// the white space before it: "aa bb" | "cc dd", not "aa" | "bb" | "cc dd".
+	// A line break in the second half still comes first.
+	for _, tc := range []struct {
+		text string
+		max  int
+		want string
+	}{
+		{"aa bb cc dd", 5, "aa bb|cc dd"},
+		{"aa bb\ncc dd", 5, "aa bb|cc dd"},
+		{"aaa\nbb cc", 6, "aaa|bb cc"},
+	} {
+		if got := client.SplitText(tc.text, tc.max); strings.Join(got, "|") != tc.want {
+			t.Errorf("SplitText(%q, %d) = %q; want %s", tc.text, tc.max, got, tc.want)
+		}
+	}
 	if got := client.SplitText("🦊a🦊", 1); strings.Join(got, "|") != "🦊|a|🦊" {
 		t.Errorf("SplitText(🦊a🦊, 1) = %q", got)
 	}

@@ -52,7 +52,7 @@ func TestAPIErrorReadsStringCode(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusBadRequest)
-		io.WriteString(w, `{"meta":{"code":"400","errors":["Name can't be blank"]},"response":null}`)
+		_, _ = io.WriteString(w, `{"meta":{"code":"400","errors":["Name can't be blank"]},"response":null}`)
 	}))
 	defer srv.Close()
 	req, _ := http.NewRequest("POST", srv.URL+"/bots", strings.NewReader("{}"))

@@ -349,7 +349,7 @@ func (h *callbackHub) deliver(f *Fake, job callbackJob) CallbackDelivery {
 		return d
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, callbackReadLimit))
-	resp.Body.Close()
+	_ = resp.Body.Close() // read only
 	d.Duration = time.Since(start)
 	d.Status = resp.StatusCode
 	return d

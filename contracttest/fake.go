@@ -39,7 +39,7 @@ type Fake struct {
 
 	callbacks callbackHub // callbacks.go
 	seeding   bool        // Seed is running: its messages call no bot back
-	limit *limiter          // WithRateLimit; nil: no limit
+	limit     *limiter    // WithRateLimit; nil: no limit
 }
 
 // Option configures a [Fake] (and a [Server]).
@@ -65,7 +65,7 @@ type config struct {
 	callbackObservers []func(CallbackDelivery)
 	callbackQueue     int
 	callbackWorkers   int
-	rateLimit   *RateLimit
+	rateLimit         *RateLimit
 }
 
 // WithClock makes the fake read the time from now instead of [time.Now]. It

@@ -119,7 +119,7 @@ func (a *app) startFake(ctx context.Context) (base, image, token string, err err
 	a.fake = contracttest.NewFake(opts...)
 	ds := a.fake.Dataset()
 	if ds == nil || len(ds.Users) == 0 {
-		ln.Close()
+		_ = ln.Close() // never served; the missing users are the error to report
 		return "", "", "", errors.New("the fake GroupMe has no users")
 	}
 	a.dataset = ds

@@ -177,7 +177,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	if err != nil {
 		return nil, err
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }() // the files under it are synced and closed one by one
 	unlock, err := lockBackup(root, dir)
 	if err != nil {
 		return nil, err
@@ -222,42 +222,14 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 		ix = a.startIndexer(ctx, dir)
 	}
 
-	var (
-		mu          sync.Mutex
-		entries     = known
-		failed      []string
-		manifestErr error
-	)
+	saved := &backupSaved{root: root, entries: known}
 	work := make(chan *backupItem)
 	var wg sync.WaitGroup
 	for range opts.parallel {
 		wg.Go(func() {
 			for it := range work {
 				e, added, err := a.backupOne(ctx, root, dir, it, opts, prog, imgs, ix)
-				mu.Lock()
-				res.New += added
-				key := e.Kind + "/" + e.ID
-				if prev, ok := entries[key]; ok && err != nil && e.Count == 0 && e.LastID == "" {
-					// Nothing was opened this run: the file is as the
-					// last run left it.
-					e.Count, e.LastID = prev.Count, prev.LastID
-				}
-				if err != nil {
-					e.Complete, e.Error = false, err.Error()
-					if ctx.Err() == nil {
-						failed = append(failed, fmt.Sprintf("%s (%q): %v", it.conv, it.conv.name, err))
-					}
-				}
-				if isMessageID(e.ID) { // an id that cannot name a file is only reported
-					entries[key] = e
-				}
-				// The manifest follows each conversation, so that after
-				// a kill it is at most one conversation behind the files.
-				if werr := writeManifest(root, buildManifest(entries)); werr != nil && manifestErr == nil {
-					manifestErr = werr
-				}
-				mu.Unlock()
-				ix.add(e)
+				ix.add(saved.record(ctx, it, e, added, err))
 				prog.convDone()
 			}
 		})
@@ -278,6 +250,8 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	}
 	prog.finish()
 
+	entries, failed := saved.entries, saved.failed
+	res.New = saved.added
 	m := buildManifest(entries)
 	for _, e := range m.Conversations {
 		res.Messages += e.Count
@@ -289,7 +263,7 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 	res.Seconds = a.now().Sub(start).Seconds()
 	// The manifest is written even when interrupted: it then says what
 	// the files hold, all checked.
-	if err := cmp.Or(manifestErr, writeManifest(root, m)); err != nil {
+	if err := cmp.Or(saved.manifestErr, writeManifest(root, m)); err != nil {
 		return res, fmt.Errorf("writing %s/%s: %w", dir, manifestName, err)
 	}
 	if imgs != nil {
@@ -308,6 +282,47 @@ func (a *app) backup(ctx context.Context, dir string, opts backupOptions, p *pac
 		return res, fmt.Errorf("%d pictures could not be saved (see above); the messages are all saved in %s", res.ImagesFailed, dir)
 	}
 	return res, nil
+}
+
+// backupSaved gathers what the workers of one backup saved; its methods are
+// safe to call from several goroutines.
+type backupSaved struct {
+	root *os.Root
+
+	mu          sync.Mutex
+	entries     map[string]manifestEntry // by kind/id
+	failed      []string                 // conversations not saved completely, for the user
+	added       int                      // messages new in this run
+	manifestErr error                    // the first failure to write the manifest
+}
+
+// record takes the outcome of backupOne for it into the manifest, writes
+// the manifest, and returns the entry as recorded.
+func (s *backupSaved) record(ctx context.Context, it *backupItem, e manifestEntry, added int, err error) manifestEntry {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.added += added
+	key := e.Kind + "/" + e.ID
+	if prev, ok := s.entries[key]; ok && err != nil && e.Count == 0 && e.LastID == "" {
+		// Nothing was opened this run: the file is as the last run left
+		// it.
+		e.Count, e.LastID = prev.Count, prev.LastID
+	}
+	if err != nil {
+		e.Complete, e.Error = false, err.Error()
+		if ctx.Err() == nil {
+			s.failed = append(s.failed, fmt.Sprintf("%s (%q): %v", it.conv, it.conv.name, err))
+		}
+	}
+	if isMessageID(e.ID) { // an id that cannot name a file is only reported
+		s.entries[key] = e
+	}
+	// The manifest follows each conversation, so that after a kill it is
+	// at most one conversation behind the files.
+	if werr := writeManifest(s.root, buildManifest(s.entries)); werr != nil && s.manifestErr == nil {
+		s.manifestErr = werr
+	}
+	return e
 }
 
 // backupOne saves one conversation and returns its manifest entry and how
@@ -374,22 +389,6 @@ func formerErr(err error) error {
 // backupList lists the conversations to save.
 func (a *app) backupList(ctx context.Context, opts backupOptions) ([]backupItem, error) {
 	var items []backupItem
-	addGroup := func(g client.Group, former bool) {
-		conv := groupConversation(&g)
-		e := manifestEntry{Kind: "group", ID: g.ID, Name: g.Name, File: "groups/" + g.ID + ".jsonl", UpdatedAt: g.UpdatedAt, Former: former}
-		if g.Members != nil {
-			for _, m := range *g.Members {
-				e.Members = append(e.Members, manifestMember{UserID: m.UserID, Name: m.Nickname})
-			}
-		}
-		it := backupItem{conv: conv, entry: e}
-		if !isMessageID(g.ID) {
-			// The id names a file: only digits, so it cannot leave DIR.
-			it.err = fmt.Errorf("GroupMe gave %q as a group id, which is not a number, so it cannot name a file", g.ID)
-			it.entry.File = ""
-		}
-		items = append(items, it)
-	}
 	seen := map[string]bool{}
 	for g, err := range a.api.ListGroupsIter(ctx, &client.ListGroupsParams{PerPage: listPage}) {
 		if err != nil {
@@ -397,7 +396,7 @@ func (a *app) backupList(ctx context.Context, opts backupOptions) ([]backupItem,
 		}
 		if !seen[g.ID] {
 			seen[g.ID] = true
-			addGroup(g, false)
+			items = append(items, groupBackupItem(g, false))
 		}
 	}
 	if opts.former {
@@ -407,7 +406,7 @@ func (a *app) backupList(ctx context.Context, opts backupOptions) ([]backupItem,
 			}
 			if !seen[g.ID] {
 				seen[g.ID] = true
-				addGroup(g, true)
+				items = append(items, groupBackupItem(g, true))
 			}
 		}
 	}
@@ -427,22 +426,48 @@ func (a *app) backupList(ctx context.Context, opts backupOptions) ([]backupItem,
 			continue
 		}
 		seen["chat/"+other] = true
-		conv := conversation{kind: "chat", id: other, name: ch.OtherUser.Name, count: ch.MessagesCount, newest: ch.LastMessage.ID}
-		lo, hi := me.ID, other
-		if compareIDs(lo, hi) > 0 {
-			lo, hi = hi, lo
-		}
-		conv.convID = lo + "+" + hi
-		e := manifestEntry{Kind: "chat", ID: other, Name: ch.OtherUser.Name, File: "chats/" + other + ".jsonl", UpdatedAt: ch.UpdatedAt,
-			Members: []manifestMember{{UserID: me.ID, Name: me.Name}, {UserID: other, Name: ch.OtherUser.Name}}}
-		it := backupItem{conv: conv, entry: e}
-		if !isMessageID(other) || !isMessageID(me.ID) {
-			it.err = fmt.Errorf("GroupMe gave %q as a user id, which is not a number, so it cannot name a file", other)
-			it.entry.File = ""
-		}
-		items = append(items, it)
+		items = append(items, chatBackupItem(me, ch))
 	}
 	return items, nil
+}
+
+// groupBackupItem is the group g to save, with its manifest entry; former
+// says the user has left it.
+func groupBackupItem(g client.Group, former bool) backupItem {
+	conv := groupConversation(&g)
+	e := manifestEntry{Kind: "group", ID: g.ID, Name: g.Name, File: "groups/" + g.ID + ".jsonl", UpdatedAt: g.UpdatedAt, Former: former}
+	if g.Members != nil {
+		for _, m := range *g.Members {
+			e.Members = append(e.Members, manifestMember{UserID: m.UserID, Name: m.Nickname})
+		}
+	}
+	it := backupItem{conv: conv, entry: e}
+	if !isMessageID(g.ID) {
+		// The id names a file: only digits, so it cannot leave DIR.
+		it.err = fmt.Errorf("GroupMe gave %q as a group id, which is not a number, so it cannot name a file", g.ID)
+		it.entry.File = ""
+	}
+	return it
+}
+
+// chatBackupItem is the direct conversation between me and the other user
+// of ch to save, with its manifest entry.
+func chatBackupItem(me *client.User, ch client.Chat) backupItem {
+	other := string(ch.OtherUser.ID)
+	conv := conversation{kind: "chat", id: other, name: ch.OtherUser.Name, count: ch.MessagesCount, newest: ch.LastMessage.ID}
+	lo, hi := me.ID, other
+	if compareIDs(lo, hi) > 0 {
+		lo, hi = hi, lo
+	}
+	conv.convID = lo + "+" + hi
+	e := manifestEntry{Kind: "chat", ID: other, Name: ch.OtherUser.Name, File: "chats/" + other + ".jsonl", UpdatedAt: ch.UpdatedAt,
+		Members: []manifestMember{{UserID: me.ID, Name: me.Name}, {UserID: other, Name: ch.OtherUser.Name}}}
+	it := backupItem{conv: conv, entry: e}
+	if !isMessageID(other) || !isMessageID(me.ID) {
+		it.err = fmt.Errorf("GroupMe gave %q as a user id, which is not a number, so it cannot name a file", other)
+		it.entry.File = ""
+	}
+	return it
 }
 
 // buildManifest lists entries in a stable order: kind, then id.
@@ -467,7 +492,7 @@ func readManifest(root *os.Root) (manifest, error) {
 	if err != nil {
 		return m, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	b, err := io.ReadAll(io.LimitReader(f, maxManifest+1))
 	if err != nil {
 		return m, err
@@ -532,7 +557,7 @@ func syncDir(root *os.Root, dir string) error {
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }() // opened to sync, never written through
 	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) && !strings.Contains(err.Error(), "not supported") {
 		return err
 	}

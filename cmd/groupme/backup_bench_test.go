@@ -90,7 +90,7 @@ func fakeChild(args string) int {
 		return 3
 	}
 	dir, _ := os.MkdirTemp("", "groupme-fake")
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a temporary config directory
 	return run(context.Background(), argv, env{stdout: os.Stdout, stderr: io.Discard, getenv: func(string) string { return "" }, configDir: dir})
 }
 

@@ -77,7 +77,7 @@ func (a *app) newImageSaver(ctx context.Context, root *os.Root, dir string) (*im
 		return nil, err
 	}
 	names, err := d.Readdirnames(-1)
-	d.Close()
+	_ = d.Close() // read only
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func (s *imageSaver) collectFile(root *os.Root, name string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	br := bufio.NewReaderSize(f, 64<<10)
 	var line []byte
 	for {
@@ -246,7 +246,7 @@ func (s *imageSaver) save(u string) error {
 		}
 		return err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read only
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("the server answered %s", resp.Status)
 	}

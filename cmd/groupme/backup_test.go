@@ -48,7 +48,7 @@ func startFakeServer(t testing.TB, messages int, opts ...contracttest.Option) *f
 		contracttest.WithViolationHandler(func(err error) { t.Errorf("the fake broke openapi.yaml: %v", err) }),
 	}, opts...)...)
 	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // http.ErrServerClosed once the cleanup closes it
 	t.Cleanup(func() { srv.Close() })
 	d := f.Dataset()
 	return &fakeServer{root: root, api: root + "/v3", token: d.Users[0].Token, fake: f, ds: d}
@@ -243,7 +243,9 @@ func TestBackupSavesEverythingThenOnlyWhatIsNew(t *testing.T) {
 	if again := snapshot(t, dir); !maps.Equal(again, files) {
 		t.Errorf("a second run with nothing new changed the directory")
 	}
-	json.Unmarshal([]byte(r.stdout), &res)
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatalf("the result is not JSON: %v\n%s", err, r.stdout)
+	}
 	if used := s.fake.RateLimitStats().Accepted - before.Accepted; res.New != 0 || res.Images != 0 || used > 6 {
 		t.Errorf("second run: %+v, %d requests", res, used)
 	}
@@ -255,7 +257,9 @@ func TestBackupSavesEverythingThenOnlyWhatIsNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = s.run(t, "--json", "backup", "--images", dir)
-	json.Unmarshal([]byte(r.stdout), &res)
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatalf("third run: exit %d, the result is not JSON: %v\n%s", r.code, err, r.stderr)
+	}
 	if r.code != exitOK || res.New != 1 {
 		t.Fatalf("third run: exit %d, %+v\n%s", r.code, res, r.stderr)
 	}
@@ -339,7 +343,7 @@ func backupChild(args string) int {
 		return 3
 	}
 	dir, _ := os.MkdirTemp("", "groupme-child")
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a temporary config directory
 	return run(context.Background(), argv, env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv, configDir: dir})
 }
 
@@ -407,17 +411,17 @@ func TestImageSaverRefuses(t *testing.T) {
 		switch r.URL.Path {
 		case "/ok.png":
 			w.Header().Set("Content-Type", "image/png")
-			w.Write(placeholder)
+			_, _ = w.Write(placeholder)
 		case "/evil":
 			w.Header().Set("Content-Type", "image/png; name=../../../escape")
-			w.Write(placeholder)
+			_, _ = w.Write(placeholder)
 		case "/html":
 			w.Header().Set("Content-Type", "text/html")
-			w.Write([]byte("<html>"))
+			_, _ = w.Write([]byte("<html>"))
 		case "/short":
 			w.Header().Set("Content-Type", "image/png")
 			w.Header().Set("Content-Length", "1000")
-			w.Write(placeholder)
+			_, _ = w.Write(placeholder)
 		default:
 			http.NotFound(w, r)
 		}

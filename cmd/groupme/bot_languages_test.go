@@ -85,8 +85,12 @@ func pingBotAgainstFake(t *testing.T, interpreter, script string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	// exited is closed once the bot has exited, with waitErr set: closed,
+	// not sent on, so that the cleanup does not wait forever when a select
+	// below has seen the exit already.
+	var waitErr error
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-exited
@@ -101,8 +105,8 @@ func pingBotAgainstFake(t *testing.T, interpreter, script string) {
 		if !strings.HasPrefix(line, "listening") {
 			t.Fatalf("the bot did not start: %q %s", line, botErr.String())
 		}
-	case err := <-exited:
-		t.Fatalf("the bot exited: %v: %s", err, botErr.String())
+	case <-exited:
+		t.Fatalf("the bot exited: %v: %s", waitErr, botErr.String())
 	case <-time.After(15 * time.Second):
 		t.Fatal("the bot did not say it was listening within 15s")
 	}
@@ -132,8 +136,8 @@ func pingBotAgainstFake(t *testing.T, interpreter, script string) {
 		}
 		select {
 		case <-tick.C:
-		case err := <-exited:
-			t.Fatalf("the bot exited: %v: %s", err, botErr.String())
+		case <-exited:
+			t.Fatalf("the bot exited: %v: %s", waitErr, botErr.String())
 		case <-deadline:
 			t.Fatalf("no pong from the bot within 15s; its stderr: %s\nthe fake's log:\n%s", botErr.String(), stderr.String())
 		}

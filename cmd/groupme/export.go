@@ -308,28 +308,10 @@ func (a *app) exportConversation(ctx context.Context, conv conversation, name st
 	var compact bytes.Buffer
 	// The next page is requested while the current one is written, so
 	// fetching and writing overlap; at most two pages are held.
-	type fetched struct {
-		page *client.ArchivePage
-		err  error
-	}
 	fetchCtx, stopFetch := context.WithCancel(ctx)
 	defer stopFetch() // a page still in flight when the export fails
-	fetch := func(after string) <-chan fetched {
-		ch := make(chan fetched, 1)
-		go func() {
-			params := &client.MessageParams{AfterID: after, Limit: exportPage}
-			var p *client.ArchivePage
-			var err error
-			if conv.kind == "chat" {
-				p, err = a.api.ListDirectMessagesArchivePage(fetchCtx, conv.id, params)
-			} else {
-				p, err = a.api.ListMessagesArchivePage(fetchCtx, conv.id, params)
-			}
-			ch <- fetched{p, err}
-		}()
-		return ch
-	}
-	var next <-chan fetched
+	fetch := func(after string) <-chan fetchedPage { return a.fetchArchivePage(fetchCtx, conv, after) }
+	var next <-chan fetchedPage
 	if !done {
 		next = fetch(after)
 	}
@@ -337,31 +319,12 @@ func (a *app) exportConversation(ctx context.Context, conv conversation, name st
 		r := <-next
 		page, err := r.page, r.err
 		if err != nil {
-			if ctx.Err() != nil {
+			waited, err = a.waitToRetry(ctx, err, opts, waited)
+			switch {
+			case errors.Is(err, errInterrupted):
 				return run, interrupted()
-			}
-			if errors.Is(err, errWaitBudget) {
-				return run, stopped(fmt.Errorf("giving up: GroupMe kept refusing and waiting more would exceed --max-wait %s: %w", opts.maxWait, err))
-			}
-			wait, why, ok := serverWait(err, opts.paced)
-			if !ok {
+			case err != nil:
 				return run, stopped(err)
-			}
-			if opts.budget != nil {
-				waited = opts.budget.used()
-			}
-			if waited+wait > opts.maxWait {
-				return run, stopped(fmt.Errorf("giving up: GroupMe is %s and waiting %s more would exceed --max-wait %s (waited %s so far): %w", why, wait, opts.maxWait, waited, err))
-			}
-			if !opts.quiet {
-				fmt.Fprintf(a.stderr, "\ngroupme: GroupMe is %s; waiting %s before going on\n", why, wait)
-			}
-			if err := a.sleep(ctx, wait); err != nil {
-				return run, interrupted()
-			}
-			waited += wait
-			if opts.budget != nil {
-				opts.budget.add(wait)
 			}
 			next = fetch(after)
 			continue
@@ -370,22 +333,8 @@ func (a *app) exportConversation(ctx context.Context, conv conversation, name st
 		if cerr == nil && !reached {
 			next = fetch(page.Messages[n-1].ID)
 		}
-		for _, m := range page.Messages[:n] {
-			line := m.JSON
-			if bytes.IndexByte(line, '\n') >= 0 || bytes.IndexByte(line, '\r') >= 0 {
-				// Whitespace between tokens (a pretty-printed answer)
-				// would break the one-message-per-line format; strings
-				// cannot hold raw newlines, so compacting changes nothing
-				// else.
-				compact.Reset()
-				if err := json.Compact(&compact, line); err != nil {
-					return run, stopped(fmt.Errorf("message %s: %w", m.ID, err))
-				}
-				line = compact.Bytes()
-			}
-			// A write error stays in w and comes back from Flush below.
-			_, _ = w.Write(line)
-			_ = w.WriteByte('\n')
+		if err := writeLines(w, page.Messages[:n], &compact); err != nil {
+			return run, stopped(err)
 		}
 		// Whole pages reach the file one by one, so an interruption loses
 		// at most the page in flight.
@@ -419,6 +368,87 @@ func (a *app) exportConversation(ctx context.Context, conv conversation, name st
 		return run, fmt.Errorf("%w; the file %s is kept", err, name)
 	}
 	return run, nil
+}
+
+// fetchedPage is the answer to one archive page request.
+type fetchedPage struct {
+	page *client.ArchivePage
+	err  error
+}
+
+// fetchArchivePage requests the page of conv after the message after in
+// the background; the channel gives its answer.
+func (a *app) fetchArchivePage(ctx context.Context, conv conversation, after string) <-chan fetchedPage {
+	ch := make(chan fetchedPage, 1)
+	go func() {
+		params := &client.MessageParams{AfterID: after, Limit: exportPage}
+		var p *client.ArchivePage
+		var err error
+		if conv.kind == "chat" {
+			p, err = a.api.ListDirectMessagesArchivePage(ctx, conv.id, params)
+		} else {
+			p, err = a.api.ListMessagesArchivePage(ctx, conv.id, params)
+		}
+		ch <- fetchedPage{p, err}
+	}()
+	return ch
+}
+
+// waitToRetry handles err, the failure of a page request, after waited
+// has been spent waiting: when GroupMe asks to wait and --max-wait allows
+// it, it waits and returns the new total with a nil error, and the request
+// is to be made again. Otherwise it returns why the export stops, or
+// errInterrupted when ctx ended.
+func (a *app) waitToRetry(ctx context.Context, err error, opts exportOptions, waited time.Duration) (time.Duration, error) {
+	if ctx.Err() != nil {
+		return waited, errInterrupted
+	}
+	if errors.Is(err, errWaitBudget) {
+		return waited, fmt.Errorf("giving up: GroupMe kept refusing and waiting more would exceed --max-wait %s: %w", opts.maxWait, err)
+	}
+	wait, why, ok := serverWait(err, opts.paced)
+	if !ok {
+		return waited, err
+	}
+	if opts.budget != nil {
+		waited = opts.budget.used()
+	}
+	if waited+wait > opts.maxWait {
+		return waited, fmt.Errorf("giving up: GroupMe is %s and waiting %s more would exceed --max-wait %s (waited %s so far): %w", why, wait, opts.maxWait, waited, err)
+	}
+	if !opts.quiet {
+		fmt.Fprintf(a.stderr, "\ngroupme: GroupMe is %s; waiting %s before going on\n", why, wait)
+	}
+	if err := a.sleep(ctx, wait); err != nil {
+		return waited, errInterrupted
+	}
+	waited += wait
+	if opts.budget != nil {
+		opts.budget.add(wait)
+	}
+	return waited, nil
+}
+
+// writeLines writes msgs to w one per line, as GroupMe sent them; compact
+// is scratch space. A write error stays in w and comes back from its Flush;
+// the error returned is a message that cannot be put on one line.
+func writeLines(w *bufio.Writer, msgs []client.ArchivedMessage, compact *bytes.Buffer) error {
+	for _, m := range msgs {
+		line := m.JSON
+		if bytes.IndexByte(line, '\n') >= 0 || bytes.IndexByte(line, '\r') >= 0 {
+			// Whitespace between tokens (a pretty-printed answer) would
+			// break the one-message-per-line format; strings cannot hold
+			// raw newlines, so compacting changes nothing else.
+			compact.Reset()
+			if err := json.Compact(compact, line); err != nil {
+				return fmt.Errorf("message %s: %w", m.ID, err)
+			}
+			line = compact.Bytes()
+		}
+		_, _ = w.Write(line)
+		_ = w.WriteByte('\n')
+	}
+	return nil
 }
 
 // syncClose syncs f and closes it (through closeFile, which closes once),

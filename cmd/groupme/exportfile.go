@@ -155,7 +155,7 @@ func checkExportLine(line []byte, conv conversation, prev string) (string, error
 		return "", fmt.Errorf("has id %q, which is not a GroupMe message id", id)
 	}
 	if err := conv.owns(jsonID(m.GroupID), jsonString(m.ConversationID)); err != nil {
-		return "", fmt.Errorf("is message %s %v, not of %s", id, err, conv)
+		return "", fmt.Errorf("is message %s %w, not of %s", id, err, conv)
 	}
 	if prev != "" && compareIDs(id, prev) <= 0 {
 		return "", fmt.Errorf("is message %s, which should come after message %s: the file is not in order", id, prev)

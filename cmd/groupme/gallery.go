@@ -149,35 +149,14 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 	prog := newProgress(a.stderr, a.stderrTTY, "gallery "+groupID, 0, 0, a.now)
 	cursor := ""
 	for stalled := 0; ; stalled++ {
-		var iterErr error
 		before := res.Entries
-		for m, err := range a.api.Unofficial().ListGalleryIter(ctx, groupID, &client.GalleryParams{Before: cursor, Limit: galleryPage, AcceptFiles: true}) {
-			if err != nil {
-				iterErr = err
-				break
+		iterErr, saveErr := a.galleryPass(ctx, hc, root, groupID, &cursor, &res, prog)
+		if saveErr != nil {
+			prog.finish()
+			if ctx.Err() != nil || errors.Is(saveErr, errInterrupted) {
+				return res, interrupted()
 			}
-			res.Entries++
-			if !validID(m.ID) {
-				// GroupMe's ids are digits; anything else would be a
-				// file name the server chose.
-				res.Refused++
-				fmt.Fprintf(a.stderr, "\ngroupme: skipping a gallery entry whose message id %q is not a GroupMe id\n", termSafe(clip(m.ID, 40)))
-				if m.GalleryTS != nil {
-					cursor = *m.GalleryTS
-				}
-				continue
-			}
-			if err := a.savePhotos(ctx, hc, root, m, &res); err != nil {
-				prog.finish()
-				if ctx.Err() != nil || errors.Is(err, errInterrupted) {
-					return res, interrupted()
-				}
-				return res, err
-			}
-			if m.GalleryTS != nil {
-				cursor = *m.GalleryTS
-			}
-			prog.add(1)
+			return res, saveErr
 		}
 		if iterErr == nil {
 			break
@@ -204,6 +183,37 @@ func (a *app) downloadGallery(ctx context.Context, groupID, dir string) (gallery
 		return res, fmt.Errorf("%d gallery entries were not saved: their message ids are not GroupMe ids", res.Refused)
 	}
 	return res, nil
+}
+
+// galleryPass walks the group's gallery from *cursor on ("" for the
+// newest), saving photos not in root yet, counting in res and moving
+// *cursor past each entry handled. listErr is what ended the listing, nil
+// at its end; saveErr is a photo that could not be saved.
+func (a *app) galleryPass(ctx context.Context, hc *http.Client, root *os.Root, groupID string, cursor *string, res *galleryResult, prog *progress) (listErr, saveErr error) {
+	for m, err := range a.api.Unofficial().ListGalleryIter(ctx, groupID, &client.GalleryParams{Before: *cursor, Limit: galleryPage, AcceptFiles: true}) {
+		if err != nil {
+			return err, nil
+		}
+		res.Entries++
+		if !validID(m.ID) {
+			// GroupMe's ids are digits; anything else would be a file
+			// name the server chose.
+			res.Refused++
+			fmt.Fprintf(a.stderr, "\ngroupme: skipping a gallery entry whose message id %q is not a GroupMe id\n", termSafe(clip(m.ID, 40)))
+			if m.GalleryTS != nil {
+				*cursor = *m.GalleryTS
+			}
+			continue
+		}
+		if err := a.savePhotos(ctx, hc, root, m, res); err != nil {
+			return nil, err
+		}
+		if m.GalleryTS != nil {
+			*cursor = *m.GalleryTS
+		}
+		prog.add(1)
+	}
+	return nil, nil
 }
 
 // savePhotos saves the photos of one gallery entry that are not in dir

@@ -128,34 +128,15 @@ func authParams(doc *openapi3.T) map[[2]string]bool {
 }
 
 func newSpecTool(item *openapi3.PathItem, op *openapi3.Operation, method, path string, auth map[[2]string]bool) (*specTool, error) {
-	t := &specTool{endpoint: client.Endpoint{Operation: op.OperationID, Method: method, Path: path}}
-	switch {
-	case op.Servers != nil && len(*op.Servers) > 0:
-		t.endpoint.Server = (*op.Servers)[0].URL
-	case len(item.Servers) > 0:
-		t.endpoint.Server = item.Servers[0].URL
-	}
+	t := &specTool{endpoint: client.Endpoint{Operation: op.OperationID, Method: method, Path: path, Server: operationServer(item, op)}}
 	props := map[string]any{}
 	var required []string
-	// Path-level parameters first, then the operation's, which override them.
-	params := map[[2]string]*openapi3.Parameter{}
-	var order [][2]string
-	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
-		for _, ref := range list {
-			p := ref.Value
-			if p == nil {
-				return nil, errors.New("a parameter did not resolve")
-			}
-			k := [2]string{p.In, p.Name}
-			if _, seen := params[k]; !seen {
-				order = append(order, k)
-			}
-			params[k] = p
-		}
+	params, err := operationParams(item, op)
+	if err != nil {
+		return nil, err
 	}
-	for _, k := range order {
-		p := params[k]
-		if auth[k] {
+	for _, p := range params {
+		if auth[[2]string{p.In, p.Name}] {
 			continue
 		}
 		switch p.In {
@@ -169,14 +150,7 @@ func newSpecTool(item *openapi3.PathItem, op *openapi3.Operation, method, path s
 		if _, dup := props[p.Name]; dup || p.Name == bodyArg {
 			return nil, fmt.Errorf("parameter %s clashes with another argument", p.Name)
 		}
-		s := map[string]any{}
-		if p.Schema != nil {
-			s = jsonSchema(p.Schema, nil)
-		}
-		if p.Description != "" {
-			s["description"] = p.Description
-		}
-		props[p.Name] = s
+		props[p.Name] = paramSchema(p)
 		if p.In == "path" || p.Required {
 			required = append(required, p.Name)
 		}
@@ -187,15 +161,7 @@ func newSpecTool(item *openapi3.PathItem, op *openapi3.Operation, method, path s
 		}
 	}
 	if rb := op.RequestBody; rb != nil && rb.Value != nil {
-		mt := rb.Value.Content.Get("application/json")
-		s := map[string]any{}
-		if mt.Schema != nil {
-			s = jsonSchema(mt.Schema, nil)
-		}
-		if rb.Value.Description != "" {
-			s["description"] = rb.Value.Description
-		}
-		props[bodyArg] = s
+		props[bodyArg] = bodySchema(rb.Value)
 		if rb.Value.Required {
 			required = append(required, bodyArg)
 		}
@@ -209,12 +175,8 @@ func newSpecTool(item *openapi3.PathItem, op *openapi3.Operation, method, path s
 	if err != nil {
 		return nil, err
 	}
-	var js jsonschema.Schema
-	if err := json.Unmarshal(raw, &js); err != nil {
-		return nil, fmt.Errorf("the input schema does not read as JSON Schema: %w", err)
-	}
-	if t.schema, err = js.Resolve(nil); err != nil {
-		return nil, fmt.Errorf("the input schema does not resolve: %w", err)
+	if t.schema, err = resolveSchema(raw); err != nil {
+		return nil, err
 	}
 	read := isRead(method)
 	t.tool = &mcp.Tool{
@@ -231,6 +193,80 @@ func newSpecTool(item *openapi3.PathItem, op *openapi3.Operation, method, path s
 		},
 	}
 	return t, nil
+}
+
+// operationParams are the parameters of op at item: the path-level ones
+// first, then the operation's, which override them.
+func operationParams(item *openapi3.PathItem, op *openapi3.Operation) ([]*openapi3.Parameter, error) {
+	params := map[[2]string]*openapi3.Parameter{}
+	var order [][2]string
+	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, ref := range list {
+			p := ref.Value
+			if p == nil {
+				return nil, errors.New("a parameter did not resolve")
+			}
+			k := [2]string{p.In, p.Name}
+			if _, seen := params[k]; !seen {
+				order = append(order, k)
+			}
+			params[k] = p
+		}
+	}
+	out := make([]*openapi3.Parameter, 0, len(order))
+	for _, k := range order {
+		out = append(out, params[k])
+	}
+	return out, nil
+}
+
+// operationServer is the server op names for itself or, failing that,
+// the one its path item names; "" for the document's.
+func operationServer(item *openapi3.PathItem, op *openapi3.Operation) string {
+	switch {
+	case op.Servers != nil && len(*op.Servers) > 0:
+		return (*op.Servers)[0].URL
+	case len(item.Servers) > 0:
+		return item.Servers[0].URL
+	}
+	return ""
+}
+
+// bodySchema is the JSON Schema of the argument for the request body rb.
+func bodySchema(rb *openapi3.RequestBody) map[string]any {
+	s := map[string]any{}
+	if mt := rb.Content.Get("application/json"); mt.Schema != nil {
+		s = jsonSchema(mt.Schema, nil)
+	}
+	if rb.Description != "" {
+		s["description"] = rb.Description
+	}
+	return s
+}
+
+// paramSchema is the JSON Schema of the argument for parameter p.
+func paramSchema(p *openapi3.Parameter) map[string]any {
+	s := map[string]any{}
+	if p.Schema != nil {
+		s = jsonSchema(p.Schema, nil)
+	}
+	if p.Description != "" {
+		s["description"] = p.Description
+	}
+	return s
+}
+
+// resolveSchema reads raw as a JSON Schema and resolves it.
+func resolveSchema(raw []byte) (*jsonschema.Resolved, error) {
+	var js jsonschema.Schema
+	if err := json.Unmarshal(raw, &js); err != nil {
+		return nil, fmt.Errorf("the input schema does not read as JSON Schema: %w", err)
+	}
+	r, err := js.Resolve(nil)
+	if err != nil {
+		return nil, fmt.Errorf("the input schema does not resolve: %w", err)
+	}
+	return r, nil
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -298,11 +334,26 @@ func jsonSchema(ref *openapi3.SchemaRef, onPath []*openapi3.Schema) map[string]a
 			out["type"] = ts
 		}
 	}
-	setIf := func(k string, v any, ok bool) {
-		if ok {
-			out[k] = v
-		}
+	setKeywords(out, s)
+	setSubschemas(out, s, sub, subs)
+	// A nullable schema without a type of its own (an allOf, a $ref
+	// wrapper) accepts null as one more alternative.
+	if s.Nullable && len(types) == 0 {
+		return map[string]any{"anyOf": []any{out, map[string]any{"type": "null"}}}
 	}
+	return out
+}
+
+// setIf sets out[k] to v when ok.
+func setIf(out map[string]any, k string, v any, ok bool) {
+	if ok {
+		out[k] = v
+	}
+}
+
+// setKeywords copies the keywords of s that hold no schema into out.
+func setKeywords(out map[string]any, s *openapi3.Schema) {
+	setIf := func(k string, v any, ok bool) { setIf(out, k, v, ok) }
 	setIf("title", s.Title, s.Title != "")
 	setIf("description", s.Description, s.Description != "")
 	setIf("format", s.Format, s.Format != "")
@@ -339,6 +390,13 @@ func jsonSchema(ref *openapi3.SchemaRef, onPath []*openapi3.Schema) map[string]a
 	setIf("maxItems", s.MaxItems, s.MaxItems != nil)
 	setIf("minProperties", s.MinProps, s.MinProps > 0)
 	setIf("maxProperties", s.MaxProps, s.MaxProps != nil)
+	setIf("required", s.Required, len(s.Required) > 0)
+}
+
+// setSubschemas sets the keywords of s that hold schemas in out, each
+// turned by sub (a list by subs).
+func setSubschemas(out map[string]any, s *openapi3.Schema, sub func(*openapi3.SchemaRef) map[string]any, subs func(openapi3.SchemaRefs) []any) {
+	setIf := func(k string, v any, ok bool) { setIf(out, k, v, ok) }
 	if s.Items != nil {
 		out["items"] = sub(s.Items)
 	}
@@ -349,7 +407,6 @@ func jsonSchema(ref *openapi3.SchemaRef, onPath []*openapi3.Schema) map[string]a
 		}
 		out["properties"] = props
 	}
-	setIf("required", s.Required, len(s.Required) > 0)
 	if ap := s.AdditionalProperties; ap.Schema != nil {
 		out["additionalProperties"] = sub(ap.Schema)
 	} else if ap.Has != nil {
@@ -361,12 +418,6 @@ func jsonSchema(ref *openapi3.SchemaRef, onPath []*openapi3.Schema) map[string]a
 	if s.Not != nil {
 		out["not"] = sub(s.Not)
 	}
-	// A nullable schema without a type of its own (an allOf, a $ref
-	// wrapper) accepts null as one more alternative.
-	if s.Nullable && len(types) == 0 {
-		return map[string]any{"anyOf": []any{out, map[string]any{"type": "null"}}}
-	}
-	return out
 }
 
 // toolCall is one call's arguments sorted into what Client.Call takes.

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -404,27 +405,8 @@ type viewPage struct {
 func (h *viewHandler) messages(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	kind, id := q.Get("kind"), q.Get("id")
-	if kind != "group" && kind != "chat" {
-		h.badRequest(w, "kind must be group or chat")
-		return
-	}
-	var cursors []string
-	for _, name := range []string{"id", "before", "after", "around"} {
-		v := q.Get(name)
-		if len(v) > viewMaxID {
-			h.badRequest(w, "%s is longer than %d characters", name, viewMaxID)
-			return
-		}
-		if v != "" && name != "id" {
-			cursors = append(cursors, name)
-		}
-	}
-	if id == "" {
-		h.badRequest(w, "id names no conversation")
-		return
-	}
-	if len(cursors) > 1 {
-		h.badRequest(w, "give one of before, after and around, not %s", strings.Join(cursors, " and "))
+	if problem := checkMessagesQuery(q); problem != "" {
+		h.badRequest(w, "%s", problem)
 		return
 	}
 	limit, err := intParam(r, "limit", viewPageSize, viewMaxPage)
@@ -434,84 +416,144 @@ func (h *viewHandler) messages(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), viewTimeout)
 	defer cancel()
-	cs, err := h.ix.Conversations(ctx)
+	known, err := h.hasConversation(ctx, kind, id)
 	if err != nil {
 		h.fail(w, r, err)
 		return
-	}
-	known := false
-	for _, c := range cs {
-		known = known || (c.Kind == kind && c.ID == id)
 	}
 	if !known {
 		h.json(w, http.StatusNotFound, viewError{"the backup has no " + kind + " " + id})
 		return
 	}
-
 	var page viewPage
 	var msgs []index.Message
 	before, after, around := q.Get("before"), q.Get("after"), q.Get("around")
 	switch {
 	case after != "":
-		// The index pages backwards or around a message; the page after
-		// a message is the second half of a page around it.
-		all, err := h.ix.Messages(ctx, kind, id, "", after, 2*(limit+1))
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		for i, m := range all {
-			if m.ID == after {
-				msgs = all[i+1:]
-				break
-			}
-		}
-		page.HasOlder = true
-		if len(msgs) > limit {
-			msgs, page.HasNewer = msgs[:limit], true
-		}
+		msgs, page, err = h.pageAfter(ctx, kind, id, after, limit)
 	case around != "":
-		msgs, err = h.ix.Messages(ctx, kind, id, "", around, limit)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		if len(msgs) > 0 {
-			older, err := h.ix.Messages(ctx, kind, id, msgs[0].ID, "", 1)
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			last := msgs[len(msgs)-1].ID
-			newer, err := h.ix.Messages(ctx, kind, id, "", last, 2)
-			if err != nil {
-				h.fail(w, r, err)
-				return
-			}
-			page.HasOlder = len(older) > 0
-			page.HasNewer = len(newer) > 0 && newer[len(newer)-1].ID != last
-		}
+		msgs, page, err = h.pageAround(ctx, kind, id, around, limit)
 	default: // the newest page, or the one before a message
-		msgs, err = h.ix.Messages(ctx, kind, id, before, "", limit+1)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		if len(msgs) > limit {
-			msgs, page.HasOlder = msgs[1:], true
-		}
-		page.HasNewer = before != "" && len(msgs) > 0
+		msgs, page, err = h.pageBefore(ctx, kind, id, before, limit)
 	}
-	page.Messages = make([]viewMessage, len(msgs))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	page.Messages = h.withPictures(msgs)
+	h.json(w, http.StatusOK, page)
+}
+
+// checkMessagesQuery says what is wrong with the query of /api/messages,
+// "" when nothing is.
+func checkMessagesQuery(q url.Values) string {
+	if kind := q.Get("kind"); kind != "group" && kind != "chat" {
+		return "kind must be group or chat"
+	}
+	var cursors []string
+	for _, name := range []string{"id", "before", "after", "around"} {
+		v := q.Get(name)
+		if len(v) > viewMaxID {
+			return fmt.Sprintf("%s is longer than %d characters", name, viewMaxID)
+		}
+		if v != "" && name != "id" {
+			cursors = append(cursors, name)
+		}
+	}
+	if q.Get("id") == "" {
+		return "id names no conversation"
+	}
+	if len(cursors) > 1 {
+		return fmt.Sprintf("give one of before, after and around, not %s", strings.Join(cursors, " and "))
+	}
+	return ""
+}
+
+// hasConversation reports whether the index holds the conversation.
+func (h *viewHandler) hasConversation(ctx context.Context, kind, id string) (bool, error) {
+	cs, err := h.ix.Conversations(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range cs {
+		if c.Kind == kind && c.ID == id {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// pageAfter is the page of up to limit messages after the message after.
+func (h *viewHandler) pageAfter(ctx context.Context, kind, id, after string, limit int) ([]index.Message, viewPage, error) {
+	var page viewPage
+	// The index pages backwards or around a message; the page after a
+	// message is the second half of a page around it.
+	all, err := h.ix.Messages(ctx, kind, id, "", after, 2*(limit+1))
+	if err != nil {
+		return nil, page, err
+	}
+	var msgs []index.Message
+	for i, m := range all {
+		if m.ID == after {
+			msgs = all[i+1:]
+			break
+		}
+	}
+	page.HasOlder = true
+	if len(msgs) > limit {
+		msgs, page.HasNewer = msgs[:limit], true
+	}
+	return msgs, page, nil
+}
+
+// pageAround is the page of up to limit messages around the message around.
+func (h *viewHandler) pageAround(ctx context.Context, kind, id, around string, limit int) ([]index.Message, viewPage, error) {
+	var page viewPage
+	msgs, err := h.ix.Messages(ctx, kind, id, "", around, limit)
+	if err != nil || len(msgs) == 0 {
+		return msgs, page, err
+	}
+	older, err := h.ix.Messages(ctx, kind, id, msgs[0].ID, "", 1)
+	if err != nil {
+		return nil, page, err
+	}
+	last := msgs[len(msgs)-1].ID
+	newer, err := h.ix.Messages(ctx, kind, id, "", last, 2)
+	if err != nil {
+		return nil, page, err
+	}
+	page.HasOlder = len(older) > 0
+	page.HasNewer = len(newer) > 0 && newer[len(newer)-1].ID != last
+	return msgs, page, nil
+}
+
+// pageBefore is the page of up to limit messages before the message
+// before, or the newest page when before is "".
+func (h *viewHandler) pageBefore(ctx context.Context, kind, id, before string, limit int) ([]index.Message, viewPage, error) {
+	var page viewPage
+	msgs, err := h.ix.Messages(ctx, kind, id, before, "", limit+1)
+	if err != nil {
+		return nil, page, err
+	}
+	if len(msgs) > limit {
+		msgs, page.HasOlder = msgs[1:], true
+	}
+	page.HasNewer = before != "" && len(msgs) > 0
+	return msgs, page, nil
+}
+
+// withPictures gives each message the addresses of its pictures.
+func (h *viewHandler) withPictures(msgs []index.Message) []viewMessage {
+	out := make([]viewMessage, len(msgs))
 	for i, m := range msgs {
-		page.Messages[i] = viewMessage{Message: m, Pictures: make([]string, len(m.Images))}
+		out[i] = viewMessage{Message: m, Pictures: make([]string, len(m.Images))}
 		for j, hash := range m.Images {
 			if name := h.images.file(hash); name != "" {
-				page.Messages[i].Pictures[j] = "/images/" + name
+				out[i].Pictures[j] = "/images/" + name
 			}
 		}
 	}
-	h.json(w, http.StatusOK, page)
+	return out
 }
 
 // Snippet marks: control characters that messages do not hold, turned

@@ -60,7 +60,7 @@ func startView(t *testing.T, dir string, args ...string) *viewRun {
 	if err != nil {
 		t.Fatalf("view printed no address: %v; stderr:\n%s", err, v.stderr)
 	}
-	go io.Copy(io.Discard, pr)
+	go func() { _, _ = io.Copy(io.Discard, pr) }() // drains the output until view exits
 	u, err := url.Parse(strings.TrimSpace(line))
 	if err != nil || u.Scheme != "http" || u.Path != "/" {
 		t.Fatalf("view printed %q, not its address", line)

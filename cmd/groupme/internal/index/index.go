@@ -440,9 +440,10 @@ func insertLines(ctx context.Context, tx *sql.Tx, key string, r io.Reader, offse
 	}
 	defer func() { _ = fts.Close() }()
 
+	st := indexStmts{ins: ins, taken: taken, fts: fts}
 	br := bufio.NewReaderSize(r, 256<<10)
 	added := 0
-	var kinds, images []string
+	var cols messageColumns
 	for n := 0; ; n++ {
 		if n%1000 == 0 && ctx.Err() != nil {
 			return added, offset, lastID, ctx.Err()
@@ -462,51 +463,81 @@ func insertLines(ctx context.Context, tx *sql.Tx, key string, r io.Reader, offse
 		if id == "" {
 			return added, offset, lastID, fmt.Errorf("the message at byte %d has no id", offset)
 		}
-		sender := idString(m.UserID)
-		if sender == "" {
-			sender = idString(m.SenderID)
-		}
-		text := ""
-		if m.Text != nil {
-			text = *m.Text
-		}
-		kinds, images = kinds[:0], images[:0]
-		replyTo := ""
-		for _, a := range m.Attachments {
-			kinds = append(kinds, a.Type)
-			switch a.Type {
-			case "image", "linked_image":
-				if a.URL != "" {
-					images = append(images, ImageName(a.URL))
-				}
-			case "reply":
-				replyTo = idString(a.ReplyID)
-			}
-		}
-		rowid, err := rowidFor(ctx, taken, int64(m.CreatedAt))
+		cols.read(&m)
+		isNew, err := st.insert(ctx, key, id, &m, &cols)
 		if err != nil {
 			return added, offset, lastID, err
 		}
-		err = ins.QueryRowContext(ctx, rowid, key, id, sender, m.Name, int64(m.CreatedAt), text, len(m.FavoritedBy),
-			strings.Join(kinds, " "), replyTo, strings.Join(images, " "), m.System).Scan(&rowid)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			// already indexed (an update that was cut short after
-			// inserting but before recording the offset cannot happen
-			// in one transaction, but a file that repeats a line can)
-		case err != nil:
-			return added, offset, lastID, err
-		default:
-			if text != "" {
-				if _, err := fts.ExecContext(ctx, rowid, text); err != nil {
-					return added, offset, lastID, err
-				}
-			}
+		if isNew {
 			added++
 		}
 		offset += int64(len(line))
 		lastID = id
 	}
+}
+
+// messageColumns are the columns of the messages table read from a
+// message's own fields.
+type messageColumns struct {
+	sender, text, replyTo string
+	kinds, images         []string // the attachments' types, the pictures' ImageName
+}
+
+// read sets c from m, reusing c's slices.
+func (c *messageColumns) read(m *message) {
+	c.sender = idString(m.UserID)
+	if c.sender == "" {
+		c.sender = idString(m.SenderID)
+	}
+	c.text = ""
+	if m.Text != nil {
+		c.text = *m.Text
+	}
+	c.kinds, c.images, c.replyTo = c.kinds[:0], c.images[:0], ""
+	for _, a := range m.Attachments {
+		c.kinds = append(c.kinds, a.Type)
+		switch a.Type {
+		case "image", "linked_image":
+			if a.URL != "" {
+				c.images = append(c.images, ImageName(a.URL))
+			}
+		case "reply":
+			c.replyTo = idString(a.ReplyID)
+		}
+	}
+}
+
+// indexStmts are insertLines' prepared statements.
+type indexStmts struct {
+	ins   *sql.Stmt // inserts a message unless indexed, returning its rowid
+	taken *sql.Stmt // the highest rowid taken in a range
+	fts   *sql.Stmt // inserts a message's text into the full-text index
+}
+
+// insert indexes the message m, whose id is id, of the conversation key,
+// and reports whether it was new.
+func (s indexStmts) insert(ctx context.Context, key, id string, m *message, c *messageColumns) (bool, error) {
+	rowid, err := rowidFor(ctx, s.taken, int64(m.CreatedAt))
+	if err != nil {
+		return false, err
+	}
+	err = s.ins.QueryRowContext(ctx, rowid, key, id, c.sender, m.Name, int64(m.CreatedAt), c.text, len(m.FavoritedBy),
+		strings.Join(c.kinds, " "), c.replyTo, strings.Join(c.images, " "), m.System).Scan(&rowid)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		// already indexed (an update that was cut short after inserting
+		// but before recording the offset cannot happen in one
+		// transaction, but a file that repeats a line can)
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	if c.text != "" {
+		if _, err := s.fts.ExecContext(ctx, rowid, c.text); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // rowidFor picks the rowid of a message sent at sec: sec << 16, plus one

@@ -11,7 +11,7 @@ require (
 	github.com/creack/pty v1.1.24
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/google/jsonschema-go v0.4.3
-	github.com/groupme-go/groupme v0.0.0-20261129234444-95afa8536e57
+	github.com/groupme-go/groupme v0.0.0-20261204232508-cb5ecc4685d3
 	github.com/modelcontextprotocol/go-sdk v1.8.0
 	github.com/spf13/cobra v1.10.2
 	golang.org/x/term v0.45.0

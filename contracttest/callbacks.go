@@ -162,10 +162,14 @@ func callbackClient(loopbackOnly bool) *http.Client {
 	}
 	return &http.Client{
 		Transport: &http.Transport{
-			Proxy:               nil, // never through a proxy from the environment
-			DialContext:         d.DialContext,
-			MaxIdleConnsPerHost: 4,
-			IdleConnTimeout:     30 * time.Second,
+			Proxy:       nil, // never through a proxy from the environment
+			DialContext: d.DialContext,
+			// One connection per delivery, closed after it. With a pool,
+			// a delivery waiting for a busy connection dials another that
+			// may then sit unused: the bot's server would hold it as a new
+			// connection, and its graceful shutdown waits five seconds for
+			// such connections.
+			DisableKeepAlives:   true,
 			TLSHandshakeTimeout: 5 * time.Second,
 		},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

@@ -21,15 +21,23 @@ import (
 // realCorpus is where contracttest keeps the real recorded traffic.
 const realCorpus = "../contracttest/testdata/real"
 
-// CorpusMessagePages returns the bodies of the real corpus's 2xx answers
-// that are JSON objects, by "file[index] METHOD path".
-func CorpusMessagePages(t *testing.T) map[string]json.RawMessage {
+// realAnswer is one 2xx answer of the real corpus whose body is a JSON
+// object.
+type realAnswer struct {
+	file         string // the corpus file's base name
+	index        int    // the exchange's place in it
+	method, path string
+	body         json.RawMessage
+}
+
+// realAnswers reads the 2xx JSON-object answers of the real corpus.
+func realAnswers(t *testing.T) []realAnswer {
 	t.Helper()
 	names, err := filepath.Glob(filepath.Join(realCorpus, "*.json"))
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no corpus in %s: %v", realCorpus, err)
 	}
-	pages := map[string]json.RawMessage{}
+	var out []realAnswer
 	for _, name := range names {
 		data, err := os.ReadFile(name)
 		if err != nil {
@@ -47,12 +55,21 @@ func CorpusMessagePages(t *testing.T) map[string]json.RawMessage {
 			t.Fatalf("%s: %v", name, err)
 		}
 		for i, ex := range f.Exchanges {
-			if ex.Status/100 != 2 || len(ex.ResponseBody) == 0 || ex.ResponseBody[0] != '{' {
-				continue
+			if ex.Status/100 == 2 && len(ex.ResponseBody) > 0 && ex.ResponseBody[0] == '{' {
+				out = append(out, realAnswer{filepath.Base(name), i, ex.Method, ex.Path, ex.ResponseBody})
 			}
-			key := filepath.Base(name) + "[" + strconv.Itoa(i) + "] " + ex.Method + " " + ex.Path
-			pages[key] = ex.ResponseBody
 		}
+	}
+	return out
+}
+
+// CorpusMessagePages returns the bodies of the real corpus's 2xx answers
+// that are JSON objects, by "file[index] METHOD path".
+func CorpusMessagePages(t *testing.T) map[string]json.RawMessage {
+	t.Helper()
+	pages := map[string]json.RawMessage{}
+	for _, a := range realAnswers(t) {
+		pages[a.file+"["+strconv.Itoa(a.index)+"] "+a.method+" "+a.path] = a.body
 	}
 	return pages
 }
@@ -200,33 +217,10 @@ type answer struct {
 func recordedAnswers(t *testing.T) []answer {
 	t.Helper()
 	var out []answer
-	names, err := filepath.Glob(filepath.Join(realCorpus, "*.json"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no corpus in %s: %v", realCorpus, err)
+	for _, a := range realAnswers(t) {
+		out = append(out, answer{fmt.Sprintf("%s[%d]", a.file, a.index), a.method, "http://fake" + a.path, a.body})
 	}
-	for _, name := range names {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f struct {
-			Exchanges []struct {
-				Method       string          `json:"method"`
-				Path         string          `json:"path"`
-				Status       int             `json:"status"`
-				ResponseBody json.RawMessage `json:"response_body"`
-			} `json:"exchanges"`
-		}
-		if err := json.Unmarshal(data, &f); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for i, ex := range f.Exchanges {
-			if ex.Status/100 == 2 && len(ex.ResponseBody) > 0 && ex.ResponseBody[0] == '{' {
-				out = append(out, answer{fmt.Sprintf("%s[%d]", filepath.Base(name), i), ex.Method, "http://fake" + ex.Path, ex.ResponseBody})
-			}
-		}
-	}
-	names, err = filepath.Glob("../contracttest/testdata/recordings/*.json")
+	names, err := filepath.Glob("../contracttest/testdata/recordings/*.json")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no recordings: %v", err)
 	}

@@ -11,54 +11,16 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/groupme-go/groupme/client"
 	"github.com/groupme-go/groupme/contracttest"
+	"github.com/groupme-go/groupme/internal/pipenet"
 )
-
-// memNet is a listener whose connections are net.Pipe pairs.
-type memNet struct {
-	conns     chan net.Conn
-	done      chan struct{}
-	closeOnce sync.Once
-}
-
-func newMemNet() *memNet { return &memNet{conns: make(chan net.Conn), done: make(chan struct{})} }
-
-func (n *memNet) Accept() (net.Conn, error) {
-	select {
-	case c := <-n.conns:
-		return c, nil
-	case <-n.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (n *memNet) Close() error {
-	n.closeOnce.Do(func() { close(n.done) })
-	return nil
-}
-
-func (n *memNet) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }
-
-func (n *memNet) dial(ctx context.Context, _, _ string) (net.Conn, error) {
-	a, b := net.Pipe()
-	select {
-	case n.conns <- b:
-		return a, nil
-	case <-n.done:
-		return nil, net.ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
 
 // hostileWorld is a HostilePush served in the bubble, and a client of it.
 type hostileWorld struct {
@@ -79,10 +41,10 @@ func newHostile(t *testing.T, attack contracttest.PushAttack, opts ...client.Opt
 	}))
 	ds := f.Dataset()
 	h := &contracttest.HostilePush{Fake: f, Attack: attack, ReplayGroup: ds.Groups[0]}
-	mn := newMemNet()
+	mn := pipenet.New()
 	srv := &http.Server{Handler: h}
 	go func() { _ = srv.Serve(mn) }()
-	tr := &http.Transport{DialContext: mn.dial}
+	tr := &http.Transport{DialContext: mn.Dial}
 	c, err := client.New(ds.Users[0].Token, append([]client.Option{
 		client.WithBaseURL("http://push.test/v3"),
 		client.WithHTTPClient(&http.Client{Transport: tr})}, opts...)...)

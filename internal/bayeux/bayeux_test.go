@@ -5,13 +5,10 @@ package bayeux
 // timeouts of 30 seconds pass in no real time.
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -19,38 +16,8 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/groupme-go/groupme/contracttest"
+	"github.com/groupme-go/groupme/internal/pipenet"
 )
-
-type memNet struct {
-	conns     chan net.Conn
-	done      chan struct{}
-	closeOnce sync.Once
-}
-
-func (n *memNet) Accept() (net.Conn, error) {
-	select {
-	case c := <-n.conns:
-		return c, nil
-	case <-n.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (n *memNet) Close() error { n.closeOnce.Do(func() { close(n.done) }); return nil }
-
-func (n *memNet) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 80} }
-
-func (n *memNet) dial(ctx context.Context, _, _ string) (net.Conn, error) {
-	a, b := net.Pipe()
-	select {
-	case n.conns <- b:
-		return a, nil
-	case <-n.done:
-		return nil, net.ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
 
 type world struct {
 	fake  *contracttest.Fake
@@ -71,10 +38,10 @@ func serve(t *testing.T, attack contracttest.PushAttack, longPoll bool) *world {
 		w.h = &contracttest.HostilePush{Fake: f, Attack: attack, ReplayGroup: w.group}
 		handler = w.h
 	}
-	mn := &memNet{conns: make(chan net.Conn), done: make(chan struct{})}
+	mn := pipenet.New()
 	srv := &http.Server{Handler: handler}
 	go func() { _ = srv.Serve(mn) }()
-	tr := &http.Transport{DialContext: mn.dial}
+	tr := &http.Transport{DialContext: mn.Dial}
 	tok := w.user.Token
 	w.cfg = Config{
 		URL:           "http://push.test/faye",

@@ -8,18 +8,16 @@
 // check. Chromium: /usr/bin/chromium
 // (Debian's package) or $CHROMIUM.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { openChromium } from './chromium.mjs';
 
 const here = import.meta.dirname;
 const page_ = process.env.DOCS_PAGE || join(here, 'out', 'groupme-api.html');
 const screenshot = join(here, 'out', 'groupme-api.png');
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 
 // operations reads openapi.yaml's paths section line by line (the file is
@@ -60,42 +58,25 @@ function h2(text) {
   return page.locator('h2', { hasText: exact });
 }
 
-let context;
+let browser;
 let page;
-const blocked = [];
-const pageErrors = [];
 
 before(async () => {
   assert.ok(existsSync(page_), `${page_} is missing: run make docs`);
-  assert.ok(existsSync(executablePath), `no Chromium at ${executablePath}: install Debian's chromium package or set CHROMIUM`);
-  const profile = mkdtempSync(join(tmpdir(), 'groupme-docs-'));
-  after(() => rmSync(profile, { recursive: true, force: true }));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
+  // Only the file itself (and data: URLs) may load.
+  browser = await openChromium({
+    name: 'docs',
     viewport: { width: 1280, height: 900 },
-    timeout: 60_000,
+    allow: (url) => url.startsWith('file:') || url.startsWith('data:'),
   });
-  context.setDefaultTimeout(30_000);
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith('file:') || url.startsWith('data:')) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page = browser.page;
   await page.goto(pathToFileURL(page_).href, { timeout: 60_000 });
   // Hydration done: the search box answers clicks only once Redoc runs.
   await page.getByTestId('search-trigger').waitFor();
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
 });
 
 test('every operation of openapi.yaml has its page with its summary', async () => {
@@ -138,8 +119,8 @@ test('search finds an operation and opens it', async () => {
 });
 
 test('the page needs nothing from the network', async () => {
-  assert.deepEqual(blocked, [], 'requests that left the page');
-  assert.deepEqual(pageErrors, [], 'script errors on the page');
+  assert.deepEqual(browser.blocked, [], 'requests that left the page');
+  assert.deepEqual(browser.pageErrors, [], 'script errors on the page');
   // Redoc's "API docs by" credit keeps its logo, drawn from the page itself
   // (docs-inline.mjs), not fetched from Redocly's CDN.
   const logo = page.getByAltText('redocly logo');

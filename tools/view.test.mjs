@@ -10,19 +10,17 @@
 // program. Chromium: /usr/bin/chromium (Debian's package) or $CHROMIUM.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { openChromium } from './chromium.mjs';
 
 const here = import.meta.dirname;
 const backup = resolve(here, process.env.VIEW_BACKUP || join('out', 'view-backup'));
 const program = resolve(here, process.env.GROUPME || join('..', 'bin', 'groupme'));
 const screenshot = join(here, 'out', 'view.png');
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 // The backup, read from its own files: the conversations of the manifest,
 // and one message of the largest conversation, old enough not to be on its
@@ -46,18 +44,14 @@ function readBackup() {
 
 let server;
 let base;
-let profile;
-let context;
+let browser;
 let page;
 let data;
-const blocked = [];
-const pageErrors = [];
 const consoleErrors = [];
 
 before(async () => {
   assert.ok(existsSync(join(backup, 'manifest.json')), `no backup in ${backup}: run make view-test`);
   assert.ok(existsSync(program), `no program at ${program}: run make view-test`);
-  assert.ok(existsSync(executablePath), `no Chromium at ${executablePath}: install Debian's chromium package or set CHROMIUM`);
   data = readBackup();
   mkdirSync(join(here, 'out'), { recursive: true });
 
@@ -68,35 +62,19 @@ before(async () => {
   assert.match(line, /^http:\/\/127\.0\.0\.1:\d+\/$/, `groupme view printed ${line}`);
   base = line;
 
-  profile = mkdtempSync(join(tmpdir(), 'groupme-view-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 860 },
-    timeout: 60_000,
-  });
-  context.setDefaultTimeout(30_000);
   // Only the page's own address; anything else is recorded and refused.
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(base)) return route.continue();
-    blocked.push(url);
-    return route.abort();
+  browser = await openChromium({
+    name: 'view',
+    viewport: { width: 1280, height: 860 },
+    allow: (url) => url.startsWith(base),
   });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page = browser.page;
   page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
   await page.goto(base, { timeout: 60_000 });
 });
 
 after(async () => {
-  await context?.close();
-  // Only once Chromium is gone: it writes its cache until then.
-  if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+  await browser?.close();
   if (server && server.exitCode === null) {
     const exit = new Promise((res) => server.once('exit', (code, signal) => res({ code, signal })));
     server.kill('SIGINT'); // Ctrl-C: the program stops on its own, exit code 0
@@ -192,8 +170,8 @@ test('a search finds a message and leads to it in its conversation', async () =>
 });
 
 test('no request leaves the page\'s address, and the page has no errors', () => {
-  assert.deepEqual(blocked, [], 'requests that left 127.0.0.1');
-  assert.deepEqual(pageErrors, [], 'script errors on the page');
+  assert.deepEqual(browser.blocked, [], 'requests that left 127.0.0.1');
+  assert.deepEqual(browser.pageErrors, [], 'script errors on the page');
   // The one expected console error is the 400 of the search FTS5 rejects.
   const unexpected = consoleErrors.filter((e) => !/status of 400/.test(e));
   assert.deepEqual(unexpected, [], 'console errors (CSP violations show here)');

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +16,7 @@ import (
 	"time"
 
 	"github.com/groupme-go/groupme/client"
+	"github.com/groupme-go/groupme/cmd/groupme/internal/index"
 )
 
 const (
@@ -157,13 +156,8 @@ func (s *imageSaver) collectFile(root *os.Root, name string) error {
 	}
 }
 
-func urlHash(u string) string {
-	sum := sha256.Sum256([]byte(u))
-	return hex.EncodeToString(sum[:])
-}
-
 func (s *imageSaver) add(u string) {
-	h := urlHash(u)
+	h := index.ImageName(u)
 	s.mu.Lock()
 	if s.seen[h] || s.closed {
 		s.mu.Unlock()
@@ -255,7 +249,7 @@ func (s *imageSaver) save(u string) error {
 	if !ok {
 		return fmt.Errorf("the server sent %q, not a picture", mt)
 	}
-	h := urlHash(u)
+	h := index.ImageName(u)
 	tmp := "images/." + h + ".tmp"
 	f, err := s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/groupme-go/groupme/client"
+	"github.com/groupme-go/groupme/cmd/groupme/internal/index"
 	"github.com/groupme-go/groupme/contracttest"
 )
 
@@ -219,7 +220,7 @@ func TestBackupSavesEverythingThenOnlyWhatIsNew(t *testing.T) {
 	for name, body := range files {
 		if strings.HasSuffix(name, ".jsonl") {
 			for _, m := range imageURLs.FindAllStringSubmatch(body, -1) {
-				wantImages["images/"+urlHash(m[1])+".jpeg"] = true
+				wantImages["images/"+index.ImageName(m[1])+".jpeg"] = true
 			}
 		}
 	}
@@ -449,7 +450,7 @@ func TestImageSaverRefuses(t *testing.T) {
 		t.Errorf("saved %d, failed %d; want 2 and 6:\n%s", saved, failed, w.String())
 	}
 	files := snapshot(t, dir)
-	want := []string{"images/" + urlHash(srv.URL+"/evil") + ".png", "images/" + urlHash(srv.URL+"/ok.png") + ".png"}
+	want := []string{"images/" + index.ImageName(srv.URL+"/evil") + ".png", "images/" + index.ImageName(srv.URL+"/ok.png") + ".png"}
 	if got := slices.Sorted(maps.Keys(files)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
 		t.Errorf("files %v, want %v", got, want)
 	}

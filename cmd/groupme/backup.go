@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/groupme-go/groupme/client"
+	"github.com/groupme-go/groupme/cmd/groupme/internal/msgid"
 	"github.com/groupme-go/groupme/internal/pacer"
 	"github.com/spf13/cobra"
 )
@@ -314,7 +315,7 @@ func (s *backupSaved) record(ctx context.Context, it *backupItem, e manifestEntr
 			s.failed = append(s.failed, fmt.Sprintf("%s (%q): %v", it.conv, it.conv.name, err))
 		}
 	}
-	if isMessageID(e.ID) { // an id that cannot name a file is only reported
+	if msgid.Valid(e.ID) { // an id that cannot name a file is only reported
 		s.entries[key] = e
 	}
 	// The manifest follows each conversation, so that after a kill it is
@@ -442,7 +443,7 @@ func groupBackupItem(g client.Group, former bool) backupItem {
 		}
 	}
 	it := backupItem{conv: conv, entry: e}
-	if !isMessageID(g.ID) {
+	if !msgid.Valid(g.ID) {
 		// The id names a file: only digits, so it cannot leave DIR.
 		it.err = fmt.Errorf("GroupMe gave %q as a group id, which is not a number, so it cannot name a file", g.ID)
 		it.entry.File = ""
@@ -456,14 +457,14 @@ func chatBackupItem(me *client.User, ch client.Chat) backupItem {
 	other := string(ch.OtherUser.ID)
 	conv := conversation{kind: "chat", id: other, name: ch.OtherUser.Name, count: ch.MessagesCount, newest: ch.LastMessage.ID}
 	lo, hi := me.ID, other
-	if compareIDs(lo, hi) > 0 {
+	if msgid.Compare(lo, hi) > 0 {
 		lo, hi = hi, lo
 	}
 	conv.convID = lo + "+" + hi
 	e := manifestEntry{Kind: "chat", ID: other, Name: ch.OtherUser.Name, File: "chats/" + other + ".jsonl", UpdatedAt: ch.UpdatedAt,
 		Members: []manifestMember{{UserID: me.ID, Name: me.Name}, {UserID: other, Name: ch.OtherUser.Name}}}
 	it := backupItem{conv: conv, entry: e}
-	if !isMessageID(other) || !isMessageID(me.ID) {
+	if !msgid.Valid(other) || !msgid.Valid(me.ID) {
 		it.err = fmt.Errorf("GroupMe gave %q as a user id, which is not a number, so it cannot name a file", other)
 		it.entry.File = ""
 	}
@@ -477,7 +478,7 @@ func buildManifest(entries map[string]manifestEntry) manifest {
 		m.Conversations = append(m.Conversations, e)
 	}
 	slices.SortFunc(m.Conversations, func(x, y manifestEntry) int {
-		return cmp.Or(cmp.Compare(x.Kind, y.Kind), compareIDs(x.ID, y.ID), cmp.Compare(x.ID, y.ID))
+		return cmp.Or(cmp.Compare(x.Kind, y.Kind), msgid.Compare(x.ID, y.ID), cmp.Compare(x.ID, y.ID))
 	})
 	return m
 }
@@ -509,7 +510,7 @@ func readManifest(root *os.Root) (manifest, error) {
 	// Entries name files; one that could leave DIR is not ours (os.Root
 	// would refuse it anyway).
 	for _, e := range m.Conversations {
-		if (e.Kind != "group" && e.Kind != "chat") || !isMessageID(e.ID) || (e.File != "" && e.File != path.Join(e.Kind+"s", e.ID+".jsonl")) {
+		if (e.Kind != "group" && e.Kind != "chat") || !msgid.Valid(e.ID) || (e.File != "" && e.File != path.Join(e.Kind+"s", e.ID+".jsonl")) {
 			return m, fmt.Errorf("entry %q/%q names file %q, which is not where this program saves it", e.Kind, e.ID, e.File)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/groupme-go/groupme/client"
+	"github.com/groupme-go/groupme/cmd/groupme/internal/msgid"
 	"github.com/spf13/cobra"
 )
 
@@ -115,7 +116,7 @@ func (c *cursorFlags) check() error {
 		return usagef("use --before or --after, not both")
 	}
 	for flag, v := range map[string]string{"--before": c.before, "--after": c.after} {
-		if v != "" && !isMessageID(v) {
+		if v != "" && !msgid.Valid(v) {
 			return usagef("%s needs a message id (a number such as 170000000000000123), not %q", flag, v)
 		}
 	}

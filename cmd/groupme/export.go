@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/groupme-go/groupme/client"
+	"github.com/groupme-go/groupme/cmd/groupme/internal/msgid"
 	"github.com/groupme-go/groupme/internal/pacer"
 	"github.com/spf13/cobra"
 )
@@ -144,7 +145,7 @@ func (c conversation) String() string {
 
 // check says whether GroupMe's description can be exported with checks.
 func (c conversation) check() error {
-	if c.newest != "" && !isMessageID(c.newest) {
+	if c.newest != "" && !msgid.Valid(c.newest) {
 		return fmt.Errorf("GroupMe gave %q as %s's newest message id, which is not a message id, so the export cannot be checked", c.newest, c)
 	}
 	if c.newest == "" && c.count > 0 {
@@ -188,13 +189,13 @@ func checkPage(page *client.ArchivePage, conv conversation, after string) (int, 
 		switch {
 		case m.ID == "":
 			return 0, false, pageErrorf("GroupMe sent a message without an id (message %d of the page after %s)", i+1, after)
-		case !isMessageID(m.ID):
+		case !msgid.Valid(m.ID):
 			return 0, false, pageErrorf("GroupMe sent a message with id %q, which is not a message id (page after %s)", m.ID, after)
 		}
 		if err := conv.owns(m.GroupID, m.ConversationID); err != nil {
 			return 0, false, pageErrorf("GroupMe sent message %s %v in %s's history", m.ID, err, conv)
 		}
-		switch c := compareIDs(m.ID, prev); {
+		switch c := msgid.Compare(m.ID, prev); {
 		case c == 0:
 			return 0, false, pageErrorf("GroupMe sent message %s twice: the page after %s repeats messages", m.ID, after)
 		case c < 0 && i == 0:
@@ -202,7 +203,7 @@ func checkPage(page *client.ArchivePage, conv conversation, after string) (int, 
 		case c < 0:
 			return 0, false, pageErrorf("GroupMe sent message %s after message %s: the page after %s is out of order", m.ID, prev, after)
 		}
-		switch c := compareIDs(m.ID, newest); {
+		switch c := msgid.Compare(m.ID, newest); {
 		case c == 0:
 			return i + 1, true, nil
 		case c > 0:

@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/groupme-go/groupme/cmd/groupme/internal/msgid"
 	"io"
 	"os"
-	"strings"
 )
 
 // maxExportLine is the longest line an export file may hold. GroupMe caps a
@@ -69,7 +69,7 @@ func openExport(path string, open func(resume bool) (*os.File, error), resume bo
 		switch {
 		case conv.newest == "":
 			err = fmt.Errorf("it holds %d messages but %s has none", st.count, conv)
-		case compareIDs(st.lastID, conv.newest) > 0:
+		case msgid.Compare(st.lastID, conv.newest) > 0:
 			err = fmt.Errorf("its last message %s is newer than %s's newest message %s, so it is not an export of it as it is now", st.lastID, conv, conv.newest)
 		}
 	}
@@ -151,13 +151,13 @@ func checkExportLine(line []byte, conv conversation, prev string) (string, error
 	switch {
 	case id == "":
 		return "", errors.New("is a message without an id")
-	case !isMessageID(id):
+	case !msgid.Valid(id):
 		return "", fmt.Errorf("has id %q, which is not a GroupMe message id", id)
 	}
 	if err := conv.owns(jsonID(m.GroupID), jsonString(m.ConversationID)); err != nil {
 		return "", fmt.Errorf("is message %s %w, not of %s", id, err, conv)
 	}
-	if prev != "" && compareIDs(id, prev) <= 0 {
+	if prev != "" && msgid.Compare(id, prev) <= 0 {
 		return "", fmt.Errorf("is message %s, which should come after message %s: the file is not in order", id, prev)
 	}
 	return id, nil
@@ -176,7 +176,7 @@ func jsonID(raw json.RawMessage) string {
 		}
 		return s
 	}
-	if isMessageID(string(raw)) {
+	if msgid.Valid(string(raw)) {
 		return string(raw)
 	}
 	return ""
@@ -189,31 +189,4 @@ func jsonString(raw json.RawMessage) string {
 		return ""
 	}
 	return s
-}
-
-// isMessageID reports whether id looks like a GroupMe message id: a
-// decimal number. Message ids grow with time, which is what lets the
-// export check order.
-func isMessageID(id string) bool {
-	if id == "" || len(id) > 40 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < '0' || id[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// compareIDs compares two message ids as numbers.
-func compareIDs(a, b string) int {
-	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-	if len(a) != len(b) {
-		if len(a) < len(b) {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a, b)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/groupme-go/groupme/cmd/groupme/internal/index"
+	"github.com/groupme-go/groupme/cmd/groupme/internal/msgid"
 )
 
 // viewRun is a `groupme view` running in-process on a fixture.
@@ -186,7 +187,7 @@ func TestViewAPI(t *testing.T) {
 	var middle string
 	for {
 		for i, m := range page.Messages {
-			if i > 0 && compareIDs(page.Messages[i-1].ID, m.ID) >= 0 {
+			if i > 0 && msgid.Compare(page.Messages[i-1].ID, m.ID) >= 0 {
 				t.Fatalf("messages out of order: %s then %s", page.Messages[i-1].ID, m.ID)
 			}
 			if len(m.Pictures) != len(m.Images) {
@@ -231,7 +232,7 @@ func TestViewAPI(t *testing.T) {
 	// Forwards from the first message: the next page, with no gap.
 	page = viewPageJSON{}
 	v.get(t, big+"&limit=150&after="+fx.firstID, &page)
-	if len(page.Messages) != 150 || !page.HasOlder || !page.HasNewer || compareIDs(page.Messages[0].ID, fx.firstID) <= 0 {
+	if len(page.Messages) != 150 || !page.HasOlder || !page.HasNewer || msgid.Compare(page.Messages[0].ID, fx.firstID) <= 0 {
 		t.Fatalf("the page after the first message: %d messages, older %v, newer %v", len(page.Messages), page.HasOlder, page.HasNewer)
 	}
 	var second viewPageJSON

@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/groupme-go/groupme/cmd/groupme/internal/msgid"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
@@ -311,7 +312,7 @@ func (ix *Index) updateConversation(ctx context.Context, c ManifestConversation)
 			return 0, false, err
 		}
 		next, perr := peekID(f)
-		if perr != nil || (next != "" && compareIDs(next, lastID) <= 0) {
+		if perr != nil || (next != "" && msgid.Compare(next, lastID) <= 0) {
 			reindexed = true
 		}
 	}
@@ -399,17 +400,6 @@ func idString(raw json.RawMessage) string {
 		return ""
 	}
 	return string(raw)
-}
-
-// compareIDs orders GroupMe's numeric ids (shorter is smaller).
-func compareIDs(a, b string) int {
-	if len(a) != len(b) {
-		if len(a) < len(b) {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a, b)
 }
 
 // ImageName is the name, without extension, under which backup keeps the

@@ -84,8 +84,9 @@ func ReadManifest(dir string) (*Manifest, error) {
 
 // Index is an open index.
 type Index struct {
-	db  *sql.DB
-	dir string
+	db   *sql.DB
+	dir  string
+	root *os.Root // dir: the files are opened through it, so none leaves dir
 }
 
 const schema = `
@@ -156,9 +157,14 @@ func open(ctx context.Context, dir, path string) (*Index, error) {
 	// One connection: SQLite writes one at a time anyway, and the view
 	// server only reads.
 	db.SetMaxOpenConns(1)
-	ix := &Index{db: db, dir: dir}
-	if err := ix.init(ctx); err != nil {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
 		_ = db.Close()
+		return nil, err
+	}
+	ix := &Index{db: db, dir: dir, root: root}
+	if err := ix.init(ctx); err != nil {
+		_ = ix.Close()
 		return nil, err
 	}
 	return ix, nil
@@ -190,7 +196,13 @@ func (ix *Index) init(ctx context.Context) error {
 }
 
 // Close closes the index.
-func (ix *Index) Close() error { return ix.db.Close() }
+func (ix *Index) Close() error {
+	rerr := ix.root.Close()
+	if err := ix.db.Close(); err != nil {
+		return err
+	}
+	return rerr
+}
 
 // Stats says what one Update did.
 type Stats struct {
@@ -256,12 +268,7 @@ func (ix *Index) updateConversation(ctx context.Context, c ManifestConversation)
 		return 0, false, err
 	}
 	key := c.Kind + ":" + c.ID
-	root, err := os.OpenRoot(ix.dir)
-	if err != nil {
-		return 0, false, err
-	}
-	defer func() { _ = root.Close() }()
-	f, err := root.Open(filepath.FromSlash(c.File))
+	f, err := ix.root.Open(filepath.FromSlash(c.File))
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, false, nil // listed before its first page was saved
 	}
